@@ -1,0 +1,120 @@
+/**
+ * What the console shows and remembers: the printed transcript, the buttons on printed
+ * messages (so `NAME clicks LABEL` can find them), and the names people typed.
+ *
+ * One screen is shared by the session (replies to whoever acted) and the courier
+ * (outbox messages), so a button printed by either can be clicked.
+ */
+
+import type { Button, ChatRef, Reply } from "../../src/types";
+import { dmPersonId, GROUP_ID } from "./identity";
+import { type MessagePlace, renderMessage } from "./render";
+
+/** Anything lines can be written to: a stream, or a collector in tests. */
+export interface LineSink {
+  write(chunk: string): unknown;
+}
+
+/** A printed message, as the screen needs to know it. */
+export interface ShownMessage {
+  chat: ChatRef;
+  /** For a sender-only message in the group: the id of the one person who sees it. */
+  onlyFor?: string;
+  reply: Reply;
+}
+
+/** A button found on a printed message, with the chat that message is in. */
+export interface FoundButton {
+  button: Button;
+  chat: ChatRef;
+}
+
+interface Clickable {
+  chat: ChatRef;
+  /** The one person who can see the message; null when everyone in the group can. */
+  viewers: string | null;
+  buttons: Button[];
+}
+
+/**
+ * Old messages stop being clickable after this many; a long scripted run would
+ * otherwise keep every button it ever printed.
+ */
+const MAX_CLICKABLE = 500;
+
+/** The console's screen: prints messages and notices, and remembers buttons and names. */
+export class ConsoleScreen {
+  readonly #out: LineSink;
+  readonly #names = new Map<string, string>();
+  #clickable: Clickable[] = [];
+
+  /** @param out where lines are written (stdout, or a collector in tests). */
+  constructor(out: LineSink) {
+    this.#out = out;
+  }
+
+  /** Remembers how a person wrote their name, for DM labels; the first spelling wins. */
+  rememberName(name: string): void {
+    const id = name.toLowerCase();
+    if (!this.#names.has(id)) this.#names.set(id, name);
+  }
+
+  /** The name as first typed for a person id, or the id itself when nobody typed it yet. */
+  displayName(id: string): string {
+    return this.#names.get(id) ?? id;
+  }
+
+  /** Writes lines as they are. */
+  print(...lines: string[]): void {
+    if (lines.length > 0) this.#out.write(`${lines.join("\n")}\n`);
+  }
+
+  /** Writes a one-line message from the console itself, as `(console) …`. */
+  notice(text: string): void {
+    this.print(`(console) ${text}`);
+  }
+
+  /** Prints a bot message and makes its buttons clickable. */
+  show(message: ShownMessage): void {
+    this.print(...renderMessage(this.#place(message), message.reply));
+    const buttons = (message.reply.buttons ?? []).flat();
+    if (buttons.length === 0) return;
+    this.#clickable.push({ chat: message.chat, viewers: this.#viewers(message), buttons });
+    if (this.#clickable.length > MAX_CLICKABLE) this.#clickable = this.#clickable.slice(-MAX_CLICKABLE);
+  }
+
+  /**
+   * Finds the button with this label (case-insensitive, trimmed) on the newest message
+   * that the person can see: the group, their own DM, and group replies meant only for them.
+   * Someone else's DM or private reply is out of reach, as on a real platform.
+   *
+   * @param personId who is looking; null to search every message regardless of who sees it.
+   */
+  findButton(label: string, personId: string | null): FoundButton | undefined {
+    const wanted = label.trim().toLowerCase();
+    for (let i = this.#clickable.length - 1; i >= 0; i--) {
+      const message = this.#clickable[i];
+      if (!message) continue;
+      if (personId !== null && message.viewers !== null && message.viewers !== personId) continue;
+      const button = message.buttons.find((b) => b.label.trim().toLowerCase() === wanted);
+      if (button) return { button, chat: message.chat };
+    }
+    return undefined;
+  }
+
+  #viewers(message: ShownMessage): string | null {
+    if (message.chat.kind === "dm") return dmPersonId(message.chat.id) ?? message.chat.id;
+    return message.onlyFor ?? null;
+  }
+
+  #place(message: ShownMessage): MessagePlace {
+    const { chat } = message;
+    if (chat.kind === "dm") {
+      return { chat: "dm", with: this.displayName(dmPersonId(chat.id) ?? chat.id) };
+    }
+    if (chat.id !== GROUP_ID) return { chat: "other", id: chat.id };
+    return message.onlyFor === undefined
+      ? { chat: "group" }
+      : { chat: "group", onlyFor: this.displayName(message.onlyFor) };
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The console chat's state machine: who is speaking, the virtual clock, and turning each
+ * directive into an {@link Engine.handle} call (or a clock move) whose answers are printed.
+ */
+
+import { parseCommandText } from "../../src/commands/parse";
+import type { Actor, ChatRef, Engine, Inbound, Reply } from "../../src/types";
+import type { VirtualClock } from "./clock";
+import { actorFor, dmChat, groupChat } from "./identity";
+import { type Directive, type Place, parseLine } from "./protocol";
+import type { ConsoleScreen } from "./screen";
+
+const MINUTE_MS = 60_000;
+
+/** The one logging call the console makes; a pino logger fits. */
+export interface ConsoleLog {
+  error(obj: object, msg: string): void;
+}
+
+/** What a {@link ConsoleSession} needs. */
+export interface ConsoleSessionOptions {
+  engine: Engine;
+  clock: VirtualClock;
+  screen: ConsoleScreen;
+  /** Called for every minute boundary `:advance` crosses, with the clock already there. */
+  onMinute: (now: Date) => Promise<void>;
+  /**
+   * Called after each command or click the engine handled, so the outbox can be drained and
+   * messages to other people (a witness invitation, say) show at once, not at the next minute.
+   */
+  afterHandle?: (now: Date) => Promise<void>;
+  log?: ConsoleLog;
+  /** Commands addressed as `/cmd@name` to any other name are ignored, as on Telegram. */
+  botUsername?: string;
+}
+
+/** The text `:help` prints. */
+export const HELP_TEXT = [
+  "How to talk (one line each):",
+  "  alice: /commit Call my sister weekly sun 18:00   alice posts in the group",
+  "  alice@dm: /status                                 alice writes to the bot directly",
+  "  bob clicks Accept                                 bob presses a button he can see",
+  "  alice: hello                                      chatter; the bot ignores it",
+  "Console commands:",
+  "  :advance 2h          move the virtual clock on (45m, 2h, 3d, 1w, 6h30m); due check-ins fire",
+  "  :now                 show the virtual time",
+  "  :as alice            plain lines (/status, clicks Kept) go as alice; :as alice@dm for her DM",
+  "  :as                  clear the default speaker",
+  "  # comment            ignored (handy in scripts)",
+  "  :help, :quit",
+];
+
+/** One console chat: a group, a DM per person, a virtual clock. */
+export class ConsoleSession {
+  readonly #opts: ConsoleSessionOptions;
+  #speaker: { name: string; place: Place } | null = null;
+
+  constructor(opts: ConsoleSessionOptions) {
+    this.#opts = opts;
+  }
+
+  /** The prompt for the next line: `> `, or `alice> ` / `alice@dm> ` with a default speaker. */
+  get prompt(): string {
+    if (!this.#speaker) return "> ";
+    return `${this.#speaker.name}${this.#speaker.place === "dm" ? "@dm" : ""}> `;
+  }
+
+  /**
+   * Acts on one input line and prints what comes of it.
+   *
+   * @returns false when the line asked to quit.
+   */
+  async handleLine(line: string): Promise<boolean> {
+    return this.run(parseLine(line));
+  }
+
+  /**
+   * Acts on one directive and prints what comes of it.
+   *
+   * @returns false when the directive asked to quit.
+   */
+  async run(directive: Directive): Promise<boolean> {
+    const { screen } = this.#opts;
+    switch (directive.kind) {
+      case "blank":
+      case "comment":
+        return true;
+      case "quit":
+        return false;
+      case "help":
+        screen.print(...HELP_TEXT);
+        return true;
+      case "now":
+        screen.notice(`now ${this.#opts.clock.now().toISOString()}`);
+        return true;
+      case "invalid":
+        screen.notice(directive.reason);
+        return true;
+      case "as":
+        this.#setSpeaker(directive.speaker, directive.place);
+        return true;
+      case "advance":
+        await this.#advance(directive.ms);
+        return true;
+      case "say":
+        await this.#say(directive.speaker, directive.place, directive.text);
+        return true;
+      case "click":
+        await this.#click(directive.speaker, directive.label);
+        return true;
+    }
+  }
+
+  #setSpeaker(name: string | null, place: Place): void {
+    const { screen } = this.#opts;
+    if (name === null) {
+      this.#speaker = null;
+      screen.notice("no default speaker; start lines with NAME:");
+      return;
+    }
+    this.#speaker = { name, place };
+    screen.rememberName(name);
+    screen.notice(`plain lines now go as ${name} ${place === "dm" ? `in ${name}'s DM` : "in the group"}`);
+  }
+
+  /** The speaker of a line, falling back to the `:as` default; notices and returns null if none. */
+  #who(name: string | null, place: Place | null): { name: string; place: Place } | null {
+    if (name !== null) return { name, place: place ?? "group" };
+    if (this.#speaker) return { name: this.#speaker.name, place: place ?? this.#speaker.place };
+    this.#opts.screen.notice(
+      "who is speaking? Write NAME: TEXT or NAME@dm: TEXT, or pick a speaker with :as NAME",
+    );
+    return null;
+  }
+
+  async #say(name: string | null, place: Place | null, text: string): Promise<void> {
+    const who = this.#who(name, place);
+    if (!who) return;
+    const { screen } = this.#opts;
+    screen.rememberName(who.name);
+    if (!text.startsWith("/")) return;
+
+    const from = actorFor(who.name);
+    const chat = who.place === "dm" ? dmChat(who.name) : groupChat();
+    let parsed: ReturnType<typeof parseCommandText>;
+    try {
+      parsed = parseCommandText(text, this.#parseOptions());
+    } catch (err) {
+      this.#error(err, "console: command parser threw");
+      return;
+    }
+    if (parsed === null) return;
+    if (!parsed.ok) {
+      this.#showReplies(
+        [{ text: [{ t: "text", text: parsed.error }], visibility: "sender-only" }],
+        chat,
+        from,
+      );
+      return;
+    }
+    const { name: command, args, mentions } = parsed;
+    await this.#handle({ type: "command", name: command, args, mentions, chat, from });
+  }
+
+  async #click(name: string | null, label: string): Promise<void> {
+    const who = this.#who(name, null);
+    if (!who) return;
+    const { screen } = this.#opts;
+    screen.rememberName(who.name);
+    const from = actorFor(who.name);
+    const found = screen.findButton(label, from.id);
+    if (!found) {
+      const hidden = screen.findButton(label, null) !== undefined;
+      screen.notice(
+        hidden
+          ? `no message ${who.name} can see shows a button "${label}"`
+          : `no message shows a button "${label}"`,
+      );
+      return;
+    }
+    await this.#handle({ type: "click", action: found.button.action, chat: found.chat, from });
+  }
+
+  async #handle(input: Inbound): Promise<void> {
+    const { engine, clock, afterHandle } = this.#opts;
+    try {
+      this.#showReplies(await engine.handle(input), input.chat, input.from);
+    } catch (err) {
+      this.#error(err, "console: engine.handle threw");
+    }
+    if (!afterHandle) return;
+    try {
+      await afterHandle(clock.now());
+    } catch (err) {
+      this.#error(err, "console: afterHandle failed");
+    }
+  }
+
+  #showReplies(replies: readonly Reply[], chat: ChatRef, from: Actor): void {
+    for (const reply of replies) {
+      const onlyFor = chat.kind === "group" && reply.visibility === "sender-only" ? from.id : undefined;
+      this.#opts.screen.show(onlyFor === undefined ? { chat, reply } : { chat, onlyFor, reply });
+    }
+  }
+
+  /**
+   * Moves the clock minute by minute so the scheduler sees every minute it would have seen
+   * in real time; a start in the middle of a minute first runs at the next whole minute.
+   */
+  async #advance(ms: number): Promise<void> {
+    const { clock, onMinute, screen } = this.#opts;
+    const end = clock.nowMs() + ms;
+    for (let t = Math.floor(clock.nowMs() / MINUTE_MS) * MINUTE_MS + MINUTE_MS; t <= end; t += MINUTE_MS) {
+      clock.set(t);
+      try {
+        await onMinute(new Date(t));
+      } catch (err) {
+        this.#error(err, "console: onMinute failed");
+        screen.notice(`clock stopped at ${new Date(t).toISOString()}`);
+        return;
+      }
+    }
+    clock.set(end);
+    screen.notice(`now ${clock.now().toISOString()}`);
+  }
+
+  #parseOptions(): { botUsername?: string } {
+    const { botUsername } = this.#opts;
+    return botUsername === undefined ? {} : { botUsername };
+  }
+
+  #error(err: unknown, msg: string): void {
+    this.#opts.log?.error({ err }, msg);
+    this.#opts.screen.notice(`error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Configuration, read once at start-up from the environment and validated; each wrong value
+ * is refused with a message naming its variable. Secrets stay in this object and are never logged.
+ */
+import { z } from "zod";
+import { isValidZone } from "./cadence";
+
+const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  DATABASE_PATH: z.string().trim().min(1).default("./data/amends.sqlite"),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isValidZone, { message: "must be an IANA time zone such as Europe/Berlin or UTC" }),
+  DEFAULT_QUIET_HOURS: z
+    .string()
+    .trim()
+    .default("22:00-08:00")
+    .refine(
+      (v) =>
+        v.toLowerCase() === "off" || (/^[^-]+-[^-]+$/.test(v) && v.split("-").every((t) => HHMM.test(t))),
+      { message: 'must look like "22:00-08:00" or be "off"' },
+    ),
+  TICK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+  RATE_LIMIT_COMMANDS: z.coerce.number().int().min(1).max(1000).default(8),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AMENDS_START: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), {
+      message: "must be an ISO instant such as 2026-11-29T11:00:00Z",
+    }),
+  TELEGRAM_BOT_TOKEN: optionalSecret,
+  DISCORD_TOKEN: optionalSecret,
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof schema>;
+
+/** Thrown when the environment holds wrong values; its message names every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the configuration from an environment (usually `process.env`). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  // Report the variable and the rule, never the value: it may be a secret.
+  const problems = result.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`);
+  throw new ConfigError(problems);
+}
+
+/** Parses `DEFAULT_QUIET_HOURS` into minutes after midnight (already validated). */
+export function quietFromConfig(value: string): { start: number; end: number } | null {
+  if (value.toLowerCase() === "off") return null;
+  const [start = 0, end = 0] = value.split("-").map((t) => {
+    const [h = "0", m = "0"] = t.split(":");
+    return Number(h) * 60 + Number(m);
+  });
+  return start === end ? null : { start, end };
+}

@@ -1,0 +1,262 @@
+/** /commit, /edit, /pause, /resume and /cancel: the owner managing their commitments. */
+import { addDays, formatCadence, localDate } from "../cadence";
+import { LIMITS } from "../commands/table";
+import { parseDuration } from "../duration";
+import { refuse } from "../errors";
+import { code } from "../richtext";
+import { findStep, type Step } from "../steps";
+import {
+  countOpenCommitments,
+  findCommitment,
+  insertCommitment,
+  updateCommitment,
+} from "../store/commitments";
+import { appendEvent } from "../store/events";
+import type { CommitmentRow } from "../store/schema";
+import type { Reply } from "../types";
+import { type CommandContext, zoneOf } from "./context";
+import { cadenceText, label, when } from "./format";
+import { toChat, toSender } from "./replies";
+import { INITIAL_CADENCE_STATE, planNext, readCadence, readUntil } from "./schedule";
+
+const DEFAULT_CADENCE = "daily 20:00";
+const MAX_PAUSE_MS = 366 * 86_400_000;
+
+/** Reads and checks promise text (adapters may pass it unparsed, so the limits are checked here too). */
+function readPromise(text: string | undefined): string {
+  const promise = (text ?? "").replace(/\s+/g, " ").trim();
+  if (!promise)
+    refuse("empty-promise", "A commitment needs a promise. Example: /commit Call my sister every Sunday");
+  const length = [...promise].length;
+  if (length > LIMITS.promise) {
+    refuse("long-promise", `That promise is ${length} characters; please keep it to ${LIMITS.promise}.`);
+  }
+  return promise;
+}
+
+/** The caller's own commitment `#n`, or a refusal that also explains who may change what. */
+export function ownCommitment(ctx: CommandContext): CommitmentRow {
+  const n = Number(ctx.args.commitment);
+  if (!Number.isInteger(n) || n < 1)
+    refuse("no-number", "Say which commitment, like #1. /status lists yours.");
+  const c = findCommitment(ctx.db, ctx.me.id, n);
+  if (!c) {
+    refuse(
+      "unknown-commitment",
+      `You have no commitment #${n}. Only the person who made a commitment can change it; /status lists yours.`,
+    );
+  }
+  return c;
+}
+
+function requireOpen(c: CommitmentRow, verb: string): void {
+  if (c.state === "cancelled" || c.state === "completed") {
+    refuse("closed", `#${c.number} is ${c.state}, so I can't ${verb} it. Start a new one with /commit.`);
+  }
+}
+
+/** What to schedule when the owner gave no cadence: the step's default, else daily at 20:00. */
+function defaultSchedule(step: Step | undefined, today: string): { cadence: string; until: string | null } {
+  const d = step?.defaults;
+  if (!d) return { cadence: DEFAULT_CADENCE, until: null };
+  if (d.kind === "once") return { cadence: `once ${addDays(today, d.afterDays)} 20:00`, until: null };
+  return { cadence: d.cadence, until: d.forDays ? addDays(today, d.forDays) : null };
+}
+
+/** `/commit <promise> [cadence] [step] [witness] [until] [private]` */
+export function commit(ctx: CommandContext): Reply[] {
+  const { db, now, me, args } = ctx;
+  const promise = readPromise(args.promise);
+  if (countOpenCommitments(db, me.id) >= LIMITS.activeCommitments) {
+    refuse(
+      "too-many",
+      `You have ${LIMITS.activeCommitments} open commitments, the most I keep. /cancel one you've finished first.`,
+    );
+  }
+  const zone = zoneOf(me, ctx.deps.config);
+  const today = localDate(now, zone);
+  let step: Step | undefined;
+  if (args.step !== undefined) {
+    step = findStep(args.step);
+    if (!step)
+      refuse("bad-step", `There is no step "${args.step}"; the plan has steps 1 to 13. Example: step: 13`);
+  }
+  const fallback = defaultSchedule(step, today);
+  const cadence = args.cadence ? formatCadence(readCadence(args.cadence)) : fallback.cadence;
+  const until = args.until ? readUntil(args.until, today) : args.cadence ? null : fallback.until;
+  const isPrivate = args.private === "true" || ctx.chat.kind === "dm";
+  const draft = { cadence, zone, anchor: today, cadenceState: INITIAL_CADENCE_STATE, until };
+  const nextDueAt = planNext(draft, now);
+  if (nextDueAt === null) {
+    refuse(
+      "nothing-planned",
+      `With cadence "${cadence}" no check-in would fall before the end. Try a later date.`,
+    );
+  }
+  const c = insertCommitment(db, {
+    ownerId: me.id,
+    chatId: ctx.chat.id,
+    promise,
+    step: step?.number ?? null,
+    ...draft,
+    visibility: isPrivate ? "private" : "group",
+    state: "active",
+    nextDueAt,
+    createdAt: now,
+    updatedAt: now,
+  });
+  appendEvent(db, {
+    commitmentId: c.id,
+    actorId: me.id,
+    kind: "created",
+    data: { promise, cadence, step: c.step, until, visibility: c.visibility },
+    at: now,
+  });
+  const text = [
+    "Committed ",
+    label(c),
+    step ? ` (step ${step.number}: ${step.title})` : "",
+    `. Check-ins ${cadenceText(c)}${until ? ` until ${until}` : ""}; the first is ${when(nextDueAt, zone)}`,
+    me.zone ? "." : ` (${zone}).`,
+    args.cadence
+      ? ""
+      : ["\nChange the schedule with ", code(`/edit #${c.number} cadence: daily 21:00`), "."],
+    me.zone ? "" : ["\nSet your time zone with ", code("/timezone Europe/Berlin"), "."],
+    args.witness ? "\nWitness invitations are coming soon; I saved this one without a witness for now." : "",
+  ];
+  return [isPrivate ? toSender(text) : toChat(text)];
+}
+
+/** `/edit <commitment> [promise] [cadence] [until]` */
+export function edit(ctx: CommandContext): Reply[] {
+  const { db, now, me, args } = ctx;
+  const c = ownCommitment(ctx);
+  requireOpen(c, "edit");
+  if (args.promise === undefined && args.cadence === undefined && args.until === undefined) {
+    refuse("nothing-to-edit", `Tell me what to change, like /edit #${c.number} cadence: daily 21:00.`);
+  }
+  const today = localDate(now, c.zone);
+  const patch: Partial<CommitmentRow> = {};
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (args.promise !== undefined) {
+    patch.promise = readPromise(args.promise);
+    changes.promise = { from: c.promise, to: patch.promise };
+  }
+  if (args.cadence !== undefined) {
+    const cadence = readCadence(args.cadence);
+    patch.cadence = formatCadence(cadence);
+    // Switching form restarts the count; retiming a graduated cadence keeps its phase.
+    const keepsPhase = cadence.kind === "graduated" && c.cadence.startsWith("graduated");
+    patch.anchor = keepsPhase ? c.anchor : today;
+    patch.cadenceState = keepsPhase ? c.cadenceState : INITIAL_CADENCE_STATE;
+    changes.cadence = { from: c.cadence, to: patch.cadence };
+  }
+  if (args.until !== undefined) {
+    patch.until = readUntil(args.until, today);
+    changes.until = { from: c.until, to: patch.until };
+  }
+  const next = { ...c, ...patch };
+  if (c.state === "active") {
+    patch.nextDueAt = planNext(next, now);
+    if (patch.nextDueAt === null) {
+      refuse(
+        "nothing-planned",
+        "With that change no check-in would be left. Pick a later end date or another cadence.",
+      );
+    }
+  }
+  updateCommitment(db, c.id, { ...patch, updatedAt: now });
+  appendEvent(db, { commitmentId: c.id, actorId: me.id, kind: "edited", data: changes, at: now });
+  const nextLine = patch.nextDueAt ? ` Next check-in: ${when(patch.nextDueAt, c.zone)}.` : "";
+  return [
+    reply(c, [
+      "Updated ",
+      label({ number: c.number, promise: next.promise }),
+      `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
+    ]),
+  ];
+}
+
+/** `/pause <commitment> [for]` */
+export function pause(ctx: CommandContext): Reply[] {
+  const { db, now, me, args } = ctx;
+  const c = ownCommitment(ctx);
+  requireOpen(c, "pause");
+  if (c.state === "paused")
+    refuse("already-paused", `#${c.number} is already paused. /resume #${c.number} to go on.`);
+  let pausedUntil: number | null = null;
+  if (args.for !== undefined) {
+    const ms = parseDuration(args.for);
+    if (ms === null)
+      refuse("bad-duration", `"${args.for}" isn't a length of time I can read. Try for: 3d or for: 2w.`);
+    if (ms > MAX_PAUSE_MS)
+      refuse("long-pause", "A pause can last up to a year. For longer, /cancel and start again later.");
+    pausedUntil = now + ms;
+  }
+  updateCommitment(db, c.id, { state: "paused", nextDueAt: null, pausedUntil, updatedAt: now });
+  appendEvent(db, {
+    commitmentId: c.id,
+    actorId: me.id,
+    kind: "paused",
+    data: { until: pausedUntil },
+    at: now,
+  });
+  const until = pausedUntil === null ? " until you /resume it" : ` until ${when(pausedUntil, c.zone)}`;
+  return [
+    reply(c, ["Paused ", label(c), `${until}. No check-ins meanwhile, and your streak stays as it is.`]),
+  ];
+}
+
+/** `/resume <commitment>` */
+export function resume(ctx: CommandContext): Reply[] {
+  const { now, me } = ctx;
+  const c = ownCommitment(ctx);
+  if (c.state !== "paused") refuse("not-paused", `#${c.number} isn't paused, it's ${c.state}.`);
+  const nextDueAt = resumeCommitment(ctx.db, c, now, me.id);
+  const next =
+    nextDueAt === null
+      ? " No check-ins are left before its end date."
+      : ` Next check-in: ${when(nextDueAt, c.zone)}.`;
+  return [reply(c, ["Resumed ", label(c), `.${next}`])];
+}
+
+/** Makes a paused commitment active again (by the owner, or by the tick when a timed pause ends). */
+export function resumeCommitment(
+  db: CommandContext["db"],
+  c: CommitmentRow,
+  now: number,
+  actorId: number | null,
+) {
+  const nextDueAt = planNext(c, now);
+  updateCommitment(db, c.id, {
+    state: nextDueAt === null ? "completed" : "active",
+    nextDueAt,
+    pausedUntil: null,
+    updatedAt: now,
+  });
+  appendEvent(db, {
+    commitmentId: c.id,
+    actorId,
+    kind: "resumed",
+    data: { auto: actorId === null },
+    at: now,
+  });
+  return nextDueAt;
+}
+
+/** `/cancel <commitment>` */
+export function cancel(ctx: CommandContext): Reply[] {
+  const { db, now, me } = ctx;
+  const c = ownCommitment(ctx);
+  requireOpen(c, "cancel");
+  updateCommitment(db, c.id, { state: "cancelled", nextDueAt: null, pausedUntil: null, updatedAt: now });
+  appendEvent(db, { commitmentId: c.id, actorId: me.id, kind: "cancelled", at: now });
+  return [
+    reply(c, ["Cancelled ", label(c), ". Its history stays; /history #", String(c.number), " shows it."]),
+  ];
+}
+
+/** Group commitments are answered in the chat; private ones only to their owner. */
+function reply(c: CommitmentRow, text: Parameters<typeof toChat>[0]): Reply {
+  return c.visibility === "private" ? toSender(text) : toChat(text);
+}

@@ -1,0 +1,37 @@
+/** Shared wording: how commitments, cadences and times are shown. */
+import { describeCadence, formatLocal, parseCadence } from "../cadence";
+import { bold, italic, type Part, rich } from "../richtext";
+import type { CommitmentRow } from "../store/schema";
+import type { RichText } from "../types";
+
+/** `#2 “Call my sister”`. */
+export function label(c: Pick<CommitmentRow, "number" | "promise">): RichText {
+  return rich(bold(`#${c.number}`), " ", italic(c.promise));
+}
+
+/** Human cadence, e.g. "Sundays at 18:00". */
+export function cadenceText(c: Pick<CommitmentRow, "cadence" | "cadenceState">): string {
+  const parsed = parseCadence(c.cadence);
+  return parsed.ok ? describeCadence(parsed.cadence, c.cadenceState.phase) : c.cadence;
+}
+
+/** "Sun 29 Nov 2026, 18:00" in the commitment's zone. */
+export function when(ms: number, zone: string): string {
+  return formatLocal(ms, zone);
+}
+
+/** One line about where a commitment stands now. */
+export function stateLine(c: CommitmentRow): Part[] {
+  switch (c.state) {
+    case "active":
+      return c.nextDueAt === null ? ["no check-in planned"] : ["next check-in ", when(c.nextDueAt, c.zone)];
+    case "paused":
+      return c.pausedUntil === null
+        ? ["paused until you /resume it"]
+        : ["paused until ", when(c.pausedUntil, c.zone)];
+    case "completed":
+      return ["completed"];
+    case "cancelled":
+      return ["cancelled"];
+  }
+}

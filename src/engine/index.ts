@@ -1,0 +1,149 @@
+/**
+ * The engine: answers commands and clicks, and runs the scheduler tick. Every handler runs in
+ * one database transaction, so a refusal or a crash leaves nothing half-written.
+ */
+import { decodeAction } from "../actions";
+import { UserError } from "../errors";
+import { rich } from "../richtext";
+import { listPauseEnded } from "../store/commitments";
+import { ensureChat, ensurePerson, updatePerson } from "../store/people";
+import type { Engine, Inbound, Reply, TickReport } from "../types";
+import { cancel, commit, edit, pause, resume, resumeCommitment } from "./commitments";
+import type { ClickContext, ClickHandler, CommandContext, CommandHandler, EngineDeps } from "./context";
+import { confirmForget, exportData, forget, keepData } from "./data";
+import { help } from "./help";
+import { plan, step } from "./plan";
+import { RateLimiter } from "./rate-limit";
+import { toSender } from "./replies";
+import { quiet, timezone } from "./settings";
+import { history, status } from "./status";
+
+export type { EngineConfig, EngineDeps } from "./context";
+
+const comingSoon =
+  (what: string): CommandHandler =>
+  () => [
+    toSender(
+      `${what} arrive with the next update of Amends. Your commitments are saved and planned meanwhile.`,
+    ),
+  ];
+
+const COMMAND_HANDLERS: Record<string, CommandHandler> = {
+  commit,
+  checkin: comingSoon("Check-ins"),
+  status,
+  history,
+  edit,
+  pause,
+  resume,
+  cancel,
+  snooze: comingSoon("Snoozing check-ins will"),
+  witness: comingSoon("Witnesses"),
+  unwitness: comingSoon("Witnesses"),
+  plan,
+  step,
+  timezone,
+  quiet,
+  export: exportData,
+  forget,
+  help,
+};
+
+const CLICK_HANDLERS: Record<string, ClickHandler> = {
+  forget: confirmForget,
+  keep: keepData,
+};
+
+/** How many timed pauses one tick resumes at most; the rest wait for the next tick. */
+const TICK_BATCH = 500;
+
+const APOLOGY =
+  "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.";
+
+/** Builds the engine over an open database. */
+export function createEngine(deps: EngineDeps): Engine {
+  const { db, clock, log } = deps;
+  const { rateLimit } = deps.config;
+  const limiter = rateLimit ? new RateLimiter(rateLimit.max, rateLimit.windowMs) : null;
+
+  function run(input: Inbound): Reply[] {
+    const now = clock.now().getTime();
+    if (input.from.isBot) return [];
+    if (limiter && !limiter.allow(`${input.from.platform}:${input.from.id}`, now)) {
+      return [
+        toSender("You're sending commands faster than I can follow. Give it a few seconds, then try again."),
+      ];
+    }
+    return db.transaction((tx) => {
+      const me = ensurePerson(tx, input.from, { quiet: deps.config.defaultQuiet }, now);
+      const chat = ensureChat(tx, input.chat, now);
+      if (input.chat.kind === "dm" && me.dmChatId !== input.chat.id) {
+        updatePerson(tx, me.id, { dmChatId: input.chat.id });
+        me.dmChatId = input.chat.id;
+      }
+      if (input.type === "command") {
+        const handler = COMMAND_HANDLERS[input.name];
+        if (!handler) return [toSender(`I don't know /${input.name}. Send /help to see what I can do.`)];
+        const ctx: CommandContext = {
+          deps,
+          db: tx,
+          now,
+          me,
+          chat,
+          chatRef: input.chat,
+          from: input.from,
+          args: input.args,
+          mentions: input.mentions ?? [],
+        };
+        return handler(ctx);
+      }
+      const action = decodeAction(input.action);
+      const handler = CLICK_HANDLERS[action.verb];
+      if (!handler) return [toSender("That button no longer does anything.")];
+      const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args };
+      return handler(ctx);
+    });
+  }
+
+  return {
+    async handle(input) {
+      try {
+        return run(input);
+      } catch (err) {
+        if (err instanceof UserError) return [{ text: rich(err.message), visibility: "sender-only" }];
+        const what = input.type === "command" ? `/${input.name}` : "click";
+        log.error({ err: errorSummary(err), what, platform: input.from.platform }, "engine.handle failed");
+        return [{ text: rich(APOLOGY), visibility: "sender-only" }];
+      }
+    },
+
+    async tick(at) {
+      const now = at.getTime();
+      const report: TickReport = {
+        resumed: 0,
+        opened: 0,
+        reminded: 0,
+        missed: 0,
+        skipped: 0,
+        completed: 0,
+        queued: 0,
+      };
+      for (;;) {
+        const batch = listPauseEnded(db, now, TICK_BATCH);
+        for (const c of batch) {
+          db.transaction((tx) => resumeCommitment(tx, c, now, null));
+          report.resumed++;
+        }
+        if (batch.length < TICK_BATCH) break;
+      }
+      return report;
+    },
+  };
+}
+
+/** Logs the error's kind and stack, never the inbound text (it may hold personal words). */
+function errorSummary(err: unknown): Record<string, unknown> {
+  return err instanceof Error
+    ? { type: err.name, message: err.message, stack: err.stack }
+    : { value: String(err) };
+}

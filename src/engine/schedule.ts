@@ -1,0 +1,57 @@
+/** Planning a commitment's next check-in from its cadence, zone, phase and end date. */
+import { type Cadence, localDate, nextOccurrence, parseCadence } from "../cadence";
+import { refuse } from "../errors";
+import type { CadenceState, CommitmentRow } from "../store/schema";
+
+/** The fields planning depends on. */
+export type Plannable = Pick<CommitmentRow, "cadence" | "zone" | "anchor" | "cadenceState" | "until">;
+
+/** A fresh cadence state. */
+export const INITIAL_CADENCE_STATE: CadenceState = { phase: 0, keptInPhase: 0, missesInRow: 0 };
+
+/** Parses a cadence typed by a person, refusing with the parser's one-line reason. */
+export function readCadence(text: string): Cadence {
+  const parsed = parseCadence(text);
+  if (!parsed.ok) refuse("bad-cadence", parsed.error);
+  return parsed.cadence;
+}
+
+/** Parses a stored (canonical) cadence; a failure here is a bug, not a user error. */
+function storedCadence(text: string): Cadence {
+  const parsed = parseCadence(text);
+  if (!parsed.ok) throw new Error(`stored cadence "${text}" does not parse: ${parsed.error}`);
+  return parsed.cadence;
+}
+
+/**
+ * The first check-in strictly after `afterMs`, or null when none is left (a `once` that has
+ * passed, or an end date before the next occurrence).
+ */
+export function planNext(c: Plannable, afterMs: number): number | null {
+  const next = nextOccurrence(storedCadence(c.cadence), afterMs, {
+    zone: c.zone,
+    anchor: c.anchor,
+    phase: c.cadenceState.phase,
+  });
+  if (next === null) return null;
+  if (c.until && localDate(next, c.zone) > c.until) return null;
+  return next;
+}
+
+/** Reads an end date typed as `YYYY-MM-DD`; `none`/`off` clears it. */
+export function readUntil(text: string, today: string): string | null {
+  const t = text.trim().toLowerCase();
+  if (t === "none" || t === "off" || t === "never") return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  const valid = m && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!valid)
+    refuse("bad-date", `"${text}" isn't a date I can read. Use YYYY-MM-DD, like until: 2027-01-31.`);
+  if (t < today)
+    refuse("past-date", `${t} has already passed. Pick a day from today on, like until: ${today}.`);
+  return t;
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}

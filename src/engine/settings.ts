@@ -1,0 +1,98 @@
+/** /timezone and /quiet: a person's own settings. */
+import { formatLocalTime, normalizeZone } from "../cadence";
+import { refuse } from "../errors";
+import { code } from "../richtext";
+import { listCommitments, updateCommitment } from "../store/commitments";
+import { appendEvent } from "../store/events";
+import { type QuietHours, updatePerson } from "../store/people";
+import type { Reply } from "../types";
+import type { CommandContext } from "./context";
+import { toSender } from "./replies";
+import { planNext } from "./schedule";
+
+/** `/timezone <Area/City>`: also re-plans the owner's future check-ins; past ones stay as they were. */
+export function timezone(ctx: CommandContext): Reply[] {
+  const { db, now, me } = ctx;
+  const typed = (ctx.args.zone ?? "").trim();
+  const zone = normalizeZone(typed);
+  if (!zone) {
+    refuse(
+      "bad-zone",
+      `I don't know the time zone "${typed}". Use an IANA name like Europe/Berlin or America/New_York.`,
+    );
+  }
+  updatePerson(db, me.id, { zone });
+  appendEvent(db, {
+    personId: me.id,
+    actorId: me.id,
+    kind: "zone",
+    data: { from: me.zone, to: zone },
+    at: now,
+  });
+  let replanned = 0;
+  for (const c of listCommitments(db, me.id)) {
+    if ((c.state !== "active" && c.state !== "paused") || c.zone === zone) continue;
+    const moved = { ...c, zone };
+    const nextDueAt = c.state === "active" ? planNext(moved, now) : null;
+    updateCommitment(db, c.id, { zone, nextDueAt, updatedAt: now });
+    appendEvent(db, {
+      commitmentId: c.id,
+      actorId: me.id,
+      kind: "zone",
+      data: { from: c.zone, to: zone },
+      at: now,
+    });
+    replanned++;
+  }
+  const moved =
+    replanned > 0 ? ` I moved the check-ins of ${replanned} commitment${replanned > 1 ? "s" : ""}.` : "";
+  return [toSender(`Your time zone is now ${zone}; it's ${formatLocalTime(now, zone)} there.${moved}`)];
+}
+
+const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** Reads `22:00-08:00` (or `off`); null means quiet hours off. */
+export function readQuietHours(text: string): QuietHours | null {
+  const t = text.trim().toLowerCase().replace(/\s+/g, "");
+  if (t === "off" || t === "none") return null;
+  const [from = "", to = "", extra] = t.split(/[-–]/);
+  const a = HHMM.exec(from);
+  const b = HHMM.exec(to);
+  if (!a || !b || extra !== undefined) {
+    refuse(
+      "bad-quiet",
+      `I couldn't read "${text}" as quiet hours. Use from-to in 24-hour time, like /quiet 22:00-08:00.`,
+    );
+  }
+  const start = Number(a[1]) * 60 + Number(a[2]);
+  const end = Number(b[1]) * 60 + Number(b[2]);
+  if (start === end)
+    refuse("bad-quiet", "Quiet hours need a different start and end, like /quiet 22:00-08:00.");
+  return { start, end };
+}
+
+/** Formats minutes after midnight as `HH:MM`. */
+export function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** `/quiet <from>-<to>` or `/quiet off` */
+export function quiet(ctx: CommandContext): Reply[] {
+  const { db, now, me } = ctx;
+  const q = readQuietHours(ctx.args.hours ?? "");
+  updatePerson(db, me.id, { quietStart: q?.start ?? null, quietEnd: q?.end ?? null });
+  appendEvent(db, { personId: me.id, actorId: me.id, kind: "quiet", data: { quiet: q }, at: now });
+  if (!q)
+    return [
+      toSender([
+        "Quiet hours are off: check-ins arrive when they're due. ",
+        code("/quiet 22:00-08:00"),
+        " turns them on.",
+      ]),
+    ];
+  return [
+    toSender(
+      `Quiet hours: ${hhmm(q.start)}–${hhmm(q.end)} your time. A check-in due then waits until ${hhmm(q.end)}.`,
+    ),
+  ];
+}

@@ -1,0 +1,255 @@
+/**
+ * The repair plan: the 13 steps of the source guide, held as data.
+ *
+ * Every text here is written in our own words (see PRODUCT.md §2 and §10): a calm,
+ * honest friend, short, no exclamation marks, no shame, and no promise that trust
+ * will come back. The engine reads these to render `/plan` and `/step`, to suggest
+ * a next step, and to schedule a commitment tagged with a step when the owner gives
+ * no cadence of their own.
+ */
+
+/** What kind of commitment a step suggests. */
+export type StepKind =
+  | "one-off"
+  | "reflection"
+  | "recurring-reflection"
+  | "practice"
+  | "waiting"
+  | "long-term";
+
+/**
+ * How a commitment tagged with this step is scheduled when the owner gives no cadence.
+ *
+ * - `once`: a single check-in `afterDays` days from now at 20:00 local time.
+ * - `recurring`: a cadence in the user-facing form (`daily HH:MM` or `graduated HH:MM`),
+ *   optionally ending `forDays` days out; without `forDays` it runs until the owner
+ *   sets `until:` or ends it.
+ */
+export type StepDefault =
+  | { kind: "once"; afterDays: number }
+  | { kind: "recurring"; cadence: string; forDays?: number };
+
+/** One step of the repair plan. */
+export interface Step {
+  /** Position in the plan, 1..13. */
+  number: number;
+  /** Stable key from PRODUCT.md §2, safe to store and to type. */
+  key: string;
+  /** Short title, at most 40 characters. */
+  title: string;
+  /** What kind of commitment the step suggests. */
+  kind: StepKind;
+  /** Two or three sentences of guidance. */
+  guidance: string;
+  /** One reflection question, ending with a question mark. */
+  question: string;
+  /** One line showing what a commitment for this step could look like. */
+  suggestion: string;
+  /** Scheduling used when a commitment tagged with this step has no cadence of its own. */
+  defaults: StepDefault;
+}
+
+const once = (afterDays: number): StepDefault => ({ kind: "once", afterDays });
+const recurring = (cadence: string, forDays?: number): StepDefault =>
+  forDays === undefined ? { kind: "recurring", cadence } : { kind: "recurring", cadence, forDays };
+
+const RAW_STEPS: Step[] = [
+  {
+    number: 1,
+    key: "honesty",
+    title: "Tell the truth",
+    kind: "one-off",
+    guidance:
+      "Say plainly what you did, without softening it or explaining it away. " +
+      "The whole story, told once and clearly, gives them something solid to stand on.",
+    question: "Which part of the truth are you most tempted to leave out?",
+    suggestion: "Try: /commit Tell Sam the whole of what I did step: 1",
+    defaults: once(2),
+  },
+  {
+    number: 2,
+    key: "third-party",
+    title: "Bring in a witness",
+    kind: "one-off",
+    guidance:
+      "Pick someone you trust, a friend or a counsellor, to walk beside you through this. " +
+      "Invite them with /witness so they can confirm your check-ins and keep you honest.",
+    question: "Who would tell you the truth about your progress, even when it is hard to hear?",
+    suggestion: "Try: /commit Ask Alex to witness my progress step: 2, then invite them with /witness",
+    defaults: once(2),
+  },
+  {
+    number: 3,
+    key: "meet-in-person",
+    title: "Meet face to face",
+    kind: "one-off",
+    guidance:
+      "Some things need to be said in the same room, where a face and a tone carry what text cannot. " +
+      "Ask if they are willing, let them choose the time and place, and give the date when you commit. " +
+      "If they decline, that is an answer to respect.",
+    question: "What do you most want them to know when you sit down together?",
+    suggestion: "Try: /commit Ask Sam whether they are open to meeting step: 3",
+    defaults: once(7),
+  },
+  {
+    number: 4,
+    key: "remorse",
+    title: "Own the hurt",
+    kind: "reflection",
+    guidance:
+      "Let yourself feel the weight of what your actions did to them, and say sorry without conditions. " +
+      "Keep the attention on their hurt rather than on your guilt.",
+    question: "What did your actions cost them, seen from their side rather than yours?",
+    suggestion: "Try: /commit Write down what I am sorry for, with no excuses step: 4",
+    defaults: once(1),
+  },
+  {
+    number: 5,
+    key: "soul-searching",
+    title: "Look inward",
+    kind: "recurring-reflection",
+    guidance:
+      "Each evening, spend a few quiet minutes on why this happened. " +
+      "Look for the pattern, the moment you chose, and what you were protecting. " +
+      "Honest answers here are what make real change possible.",
+    question: "What were you feeling or avoiding just before it happened?",
+    suggestion: "Try: /commit Spend ten minutes each evening on why it happened step: 5",
+    defaults: recurring("daily 20:00", 7),
+  },
+  {
+    number: 6,
+    key: "be-open",
+    title: "Listen with an open mind",
+    kind: "practice",
+    guidance:
+      "When they speak, listen to understand rather than to reply. " +
+      "Their feelings are real even when they are hard to hear, so let them land before you respond.",
+    question: "What did you hear today that you wanted to push back on, and what was true in it?",
+    suggestion: "Try: /commit Hear Sam out without interrupting or defending myself step: 6",
+    defaults: recurring("daily 20:00", 14),
+  },
+  {
+    number: 7,
+    key: "meaningful-conversation",
+    title: "Have the real conversation",
+    kind: "one-off",
+    guidance:
+      "When they are ready, talk through what happened and what it did to each of you. " +
+      "Aim for understanding, not for winning or for being forgiven. " +
+      "Leave room to agree on how things could be different.",
+    question: "What would make this conversation worth having for them, not only for you?",
+    suggestion: "Try: /commit Have an honest talk with Sam about what happened step: 7",
+    defaults: once(7),
+  },
+  {
+    number: 8,
+    key: "talk-about-why",
+    title: "Talk about the why",
+    kind: "reflection",
+    guidance:
+      "Share what you have learned about the reasons behind your actions, without using them as excuses. " +
+      "Naming the cause helps you both see what has to change.",
+    question: "Can you explain the cause without asking them to excuse it?",
+    suggestion: "Try: /commit Tell Sam what I now understand about my reasons step: 8",
+    defaults: once(3),
+  },
+  {
+    number: 9,
+    key: "be-calm",
+    title: "Stay calm",
+    kind: "practice",
+    guidance:
+      "Hard talks stir up defensiveness. " +
+      "Notice when you start to justify yourself or raise your voice, and slow down instead. " +
+      "Staying steady shows respect for them and for the repair.",
+    question: "When did you feel the urge to defend yourself today, and what did you do with it?",
+    suggestion: "Try: /commit Pause and breathe before I reply when I feel defensive step: 9",
+    defaults: recurring("daily 20:00", 14),
+  },
+  {
+    number: 10,
+    key: "present-solution",
+    title: "Offer concrete changes",
+    kind: "one-off",
+    guidance:
+      "Offer specific changes you will make, not a general promise to do better. " +
+      "Make each change its own commitment, so you check in on it and your witness can see it.",
+    question: "Which change would matter most to them, and how would they notice it?",
+    suggestion: "Try: one commitment per change, like /commit Call home when I am running late step: 10",
+    defaults: once(7),
+  },
+  {
+    number: 11,
+    key: "accept-their-choice",
+    title: "Accept their answer",
+    kind: "reflection",
+    guidance:
+      "They may decide they do not want to go on, and that choice is theirs to make. " +
+      "If the answer is no, let it stand without trying to change it. " +
+      "Your plan then turns to your own growth, with no contact.",
+    question: "Can you respect their answer, whatever it is, and still keep growing?",
+    suggestion: "Try: /commit Accept Sam's decision without pushing back step: 11",
+    defaults: once(2),
+  },
+  {
+    number: 12,
+    key: "give-space",
+    title: "Give them space",
+    kind: "waiting",
+    guidance:
+      "Healing runs on their clock, not yours. " +
+      "Give them room, hold back from reaching out, and let them come to you when they are ready. " +
+      "Set how long with until: and check in with yourself each day.",
+    question: "Did I respect their space today?",
+    suggestion: "Try: /commit Give Sam room and let them reach out first step: 12 until: 2026-07-01",
+    defaults: recurring("daily 20:00"),
+  },
+  {
+    number: 13,
+    key: "dont-repeat",
+    title: "Keep the change going",
+    kind: "long-term",
+    guidance:
+      "The lasting proof is what you do over months, not what you say now. " +
+      "Keep living the changes, watch for early signs of the old pattern, " +
+      "and check in less often as the habit holds.",
+    question: "What made it hard this time, and what small thing would help next time?",
+    suggestion: "Try: /commit Keep the changes I promised, for good step: 13",
+    defaults: recurring("graduated 20:00"),
+  },
+];
+
+/** The 13 steps, in order, deeply frozen. `STEPS[i].number === i + 1`. */
+export const STEPS: readonly Step[] = Object.freeze(
+  RAW_STEPS.map((s) => Object.freeze({ ...s, defaults: Object.freeze({ ...s.defaults }) })),
+);
+
+/**
+ * Step 13's reflection question, asked after a missed check-in: it names the miss
+ * plainly and turns to what comes next, never to blame.
+ */
+export const STEP_13_QUESTION: string = RAW_STEPS[12]?.question ?? "";
+
+const BY_KEY: ReadonlyMap<string, Step> = new Map(STEPS.map((s) => [s.key, s]));
+
+/** The step with this number (1..13), or `undefined`. */
+export function stepByNumber(n: number): Step | undefined {
+  return Number.isInteger(n) ? STEPS[n - 1] : undefined;
+}
+
+/** The step with this exact key (e.g. `"dont-repeat"`), or `undefined`. */
+export function stepByKey(key: string): Step | undefined {
+  return BY_KEY.get(key);
+}
+
+/**
+ * Resolves what a user typed to a step: a number (`"13"`, `"#13"`) or a key in any
+ * case (`"dont-repeat"`, `"Dont-Repeat"`). Surrounding spaces are ignored.
+ * Anything else, including `"0"`, `"14"` and `""`, gives `undefined`.
+ */
+export function findStep(ref: string): Step | undefined {
+  const text = ref.trim().toLowerCase();
+  const numeric = /^#?(\d{1,3})$/.exec(text);
+  if (numeric?.[1] !== undefined) return stepByNumber(Number(numeric[1]));
+  return stepByKey(text);
+}

@@ -1,0 +1,107 @@
+/** Queries on commitments and their check-ins. */
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, max, sql } from "drizzle-orm";
+import type { Db } from "./db";
+import { type CheckInRow, type CommitmentRow, checkIns, commitments } from "./schema";
+
+/** The states in which a commitment still counts toward the per-owner limit. */
+export const OPEN_STATES = ["active", "paused"] as const;
+
+/** A new commitment; the store assigns its per-owner number. */
+export type NewCommitment = Omit<
+  typeof commitments.$inferInsert,
+  "id" | "number" | "streak" | "verifiedStreak" | "trust" | "pendingChange" | "pendingChangeAt"
+>;
+
+/** Inserts a commitment with the owner's next number (numbers are never reused). */
+export function insertCommitment(db: Db, values: NewCommitment): CommitmentRow {
+  const last = db
+    .select({ n: max(commitments.number) })
+    .from(commitments)
+    .where(eq(commitments.ownerId, values.ownerId))
+    .get();
+  return db
+    .insert(commitments)
+    .values({ ...values, number: (last?.n ?? 0) + 1 })
+    .returning()
+    .get();
+}
+
+/** How many of the owner's commitments are active or paused. */
+export function countOpenCommitments(db: Db, ownerId: number): number {
+  const row = db
+    .select({ n: count() })
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), inArray(commitments.state, [...OPEN_STATES])))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** One of the owner's commitments by its `#n`. */
+export function findCommitment(db: Db, ownerId: number, number: number): CommitmentRow | undefined {
+  return db
+    .select()
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), eq(commitments.number, number)))
+    .get();
+}
+
+/** All of the owner's commitments, by number. */
+export function listCommitments(db: Db, ownerId: number): CommitmentRow[] {
+  return db
+    .select()
+    .from(commitments)
+    .where(eq(commitments.ownerId, ownerId))
+    .orderBy(asc(commitments.number))
+    .all();
+}
+
+/** Commitments the person witnesses (or is invited to). */
+export function listWitnessed(db: Db, witnessId: number): CommitmentRow[] {
+  return db.select().from(commitments).where(eq(commitments.witnessId, witnessId)).all();
+}
+
+/** Updates a commitment, stamping `updatedAt`. */
+export function updateCommitment(
+  db: Db,
+  id: number,
+  patch: Partial<Omit<CommitmentRow, "id" | "ownerId" | "number">> & { updatedAt: number },
+): void {
+  db.update(commitments).set(patch).where(eq(commitments.id, id)).run();
+}
+
+/** Paused commitments whose timed pause has ended by `now`, oldest first, at most `limit`. */
+export function listPauseEnded(db: Db, now: number, limit: number): CommitmentRow[] {
+  return db
+    .select()
+    .from(commitments)
+    .where(
+      and(
+        eq(commitments.state, "paused"),
+        isNotNull(commitments.pausedUntil),
+        lte(commitments.pausedUntil, now),
+      ),
+    )
+    .orderBy(asc(commitments.pausedUntil))
+    .limit(limit)
+    .all();
+}
+
+/** A commitment's newest check-ins, newest first. */
+export function listCheckIns(db: Db, commitmentId: number, limit = 10): CheckInRow[] {
+  return db
+    .select()
+    .from(checkIns)
+    .where(eq(checkIns.commitmentId, commitmentId))
+    .orderBy(desc(checkIns.dueAt))
+    .limit(limit)
+    .all();
+}
+
+/** Per-step progress for /plan: which steps have open or completed commitments. */
+export function stepProgress(db: Db, ownerId: number): { step: number; state: CommitmentRow["state"] }[] {
+  return db
+    .select({ step: sql<number>`${commitments.step}`, state: commitments.state })
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), isNotNull(commitments.step)))
+    .all();
+}

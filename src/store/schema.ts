@@ -1,0 +1,197 @@
+/**
+ * The SQLite schema. All times are UTC epoch milliseconds; zones are IANA names; local dates
+ * are `YYYY-MM-DD` strings. drizzle-kit generates `migrations/` from this file
+ * (`npm run db:generate`); a merged migration is never edited.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** A person as one platform knows them. */
+export const people = sqliteTable(
+  "people",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform").notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    /** Lower-case handle without `@`, for resolving typed mentions. */
+    username: text("username"),
+    isBot: integer("is_bot", { mode: "boolean" }).notNull().default(false),
+    /** Null until the person sets one: the configured default applies. */
+    zone: text("zone"),
+    /** Quiet hours as minutes after local midnight; both null = quiet hours off. */
+    quietStart: integer("quiet_start"),
+    quietEnd: integer("quiet_end"),
+    /** The person's direct chat with the bot, once known (Telegram: once they started the bot). */
+    dmChatId: text("dm_chat_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("people_platform_external").on(t.platform, t.externalId),
+    index("people_platform_username").on(t.platform, t.username),
+  ],
+);
+
+/** A group or direct chat. */
+export const chats = sqliteTable(
+  "chats",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform").notNull(),
+    externalId: text("external_id").notNull(),
+    kind: text("kind", { enum: ["group", "dm"] }).notNull(),
+    title: text("title"),
+    /** Set when the platform says the chat is gone or blocked the bot. */
+    goneAt: integer("gone_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("chats_platform_external").on(t.platform, t.externalId)],
+);
+
+/** Graduated-cadence progress and answer counters, kept as JSON on the commitment. */
+export interface CadenceState {
+  /** Graduated phase index (see GRADUATED_PHASES). */
+  phase: number;
+  /** Check-ins kept in the current phase. */
+  keptInPhase: number;
+  /** Consecutive misses, for stepping back and witness alerts. */
+  missesInRow: number;
+}
+
+/** A proposed change waiting out the 24-hour delay because a witness is attached. */
+export interface PendingChange {
+  promise?: string;
+  cadence?: string;
+  until?: string | null;
+  cancel?: boolean;
+}
+
+/** A promise someone made, with its schedule. */
+export const commitments = sqliteTable(
+  "commitments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ownerId: integer("owner_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    chatId: integer("chat_id")
+      .notNull()
+      .references(() => chats.id),
+    /** Per-owner number shown as `#n`; never reused. */
+    number: integer("number").notNull(),
+    promise: text("promise").notNull(),
+    step: integer("step"),
+    /** Canonical cadence text (parseCadence/formatCadence round-trip). */
+    cadence: text("cadence").notNull(),
+    cadenceState: text("cadence_state", { mode: "json" }).$type<CadenceState>().notNull(),
+    /** Local date counting starts from (every N days; graduated: start of the current phase). */
+    anchor: text("anchor").notNull(),
+    zone: text("zone").notNull(),
+    visibility: text("visibility", { enum: ["group", "private"] }).notNull(),
+    state: text("state", { enum: ["active", "paused", "completed", "cancelled"] }).notNull(),
+    witnessId: integer("witness_id").references(() => people.id, { onDelete: "set null" }),
+    witnessStatus: text("witness_status", { enum: ["invited", "active"] }),
+    witnessAlerts: integer("witness_alerts", { mode: "boolean" }).notNull().default(true),
+    /** Last local date with check-ins; null = open-ended. */
+    until: text("until"),
+    /** The next check-in's due time; null when none is planned. The tick scans this. */
+    nextDueAt: integer("next_due_at"),
+    /** When a timed pause ends; null for an open pause. */
+    pausedUntil: integer("paused_until"),
+    pendingChange: text("pending_change", { mode: "json" }).$type<PendingChange>(),
+    pendingChangeAt: integer("pending_change_at"),
+    streak: integer("streak").notNull().default(0),
+    verifiedStreak: integer("verified_streak").notNull().default(0),
+    /** 0–100, see the README's trust meter. */
+    trust: real("trust"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("commitments_owner_number").on(t.ownerId, t.number),
+    index("commitments_due").on(t.state, t.nextDueAt),
+    index("commitments_pause_end").on(t.state, t.pausedUntil),
+    index("commitments_pending_change").on(t.pendingChangeAt),
+    index("commitments_witness").on(t.witnessId),
+  ],
+);
+
+/** One scheduled check-in and its answer. */
+export const checkIns = sqliteTable(
+  "check_ins",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commitmentId: integer("commitment_id")
+      .notNull()
+      .references(() => commitments.id, { onDelete: "cascade" }),
+    dueAt: integer("due_at").notNull(),
+    /** The answer window closes here (next check-in or 24 h, whichever is first). */
+    windowEnd: integer("window_end").notNull(),
+    /** When the halfway reminder goes out; null once sent, cancelled or not wanted. */
+    remindAt: integer("remind_at"),
+    state: text("state", { enum: ["pending", "answered", "missed", "skipped"] }).notNull(),
+    answer: text("answer", { enum: ["kept", "partly", "missed"] }),
+    note: text("note"),
+    answeredAt: integer("answered_at"),
+    verdict: text("verdict", { enum: ["confirmed", "disputed", "unsure"] }),
+    verdictAt: integer("verdict_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("check_ins_commitment_due").on(t.commitmentId, t.dueAt),
+    index("check_ins_window").on(t.state, t.windowEnd),
+    index("check_ins_remind").on(t.remindAt),
+  ],
+);
+
+/** Messages waiting to be delivered; written in the same transaction as the change they announce. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Unique purpose key, e.g. `prompt:42`: the same purpose is never queued twice. */
+    purpose: text("purpose").notNull(),
+    platform: text("platform").notNull(),
+    recipient: text("recipient", { mode: "json" }).notNull(),
+    payload: text("payload", { mode: "json" }).notNull(),
+    /** The person addressed or written about, so `/forget` can remove it. */
+    personId: integer("person_id").references(() => people.id, { onDelete: "cascade" }),
+    commitmentId: integer("commitment_id").references(() => commitments.id, { onDelete: "cascade" }),
+    notBefore: integer("not_before").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+    sentAt: integer("sent_at"),
+    failedAt: integer("failed_at"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("outbox_purpose").on(t.purpose),
+    index("outbox_ready").on(t.notBefore).where(sql`${t.sentAt} IS NULL AND ${t.failedAt} IS NULL`),
+  ],
+);
+
+/** Append-only history of every change to a commitment or a person's settings. */
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commitmentId: integer("commitment_id").references(() => commitments.id, { onDelete: "cascade" }),
+    /** Who acted; null for the scheduler, or once that person used /forget. */
+    actorId: integer("actor_id").references(() => people.id, { onDelete: "set null" }),
+    /** The person the event concerns when it is not about a commitment (settings). */
+    personId: integer("person_id").references(() => people.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("events_commitment").on(t.commitmentId, t.at), index("events_person").on(t.personId)],
+);
+
+export type PersonRow = typeof people.$inferSelect;
+export type ChatRow = typeof chats.$inferSelect;
+export type CommitmentRow = typeof commitments.$inferSelect;
+export type CheckInRow = typeof checkIns.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

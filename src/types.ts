@@ -1,0 +1,150 @@
+/**
+ * The platform-neutral contract between the core and the adapters.
+ *
+ * Adapters turn platform events into {@link Inbound} values, hand them to
+ * {@link Engine.handle}, and render the {@link Reply} values that come back.
+ * Everything addressed to someone other than the person who acted goes through
+ * the outbox and reaches an adapter's {@link Courier}.
+ */
+
+/** The chat platforms Amends runs on. */
+export type Platform = "discord" | "telegram" | "console";
+
+/** A chat as the platform knows it. `id` is opaque to the core. */
+export interface ChatRef {
+  platform: Platform;
+  id: string;
+  kind: "group" | "dm";
+  title?: string;
+}
+
+/** The person (or bot) who sent a command or pressed a button. */
+export interface Actor {
+  platform: Platform;
+  /** The platform's stable user id (never the display name). */
+  id: string;
+  /** Display name, for mentions and messages. */
+  name: string;
+  /** Handle without the `@`, when the platform has one. */
+  username?: string;
+  isBot?: boolean;
+}
+
+/**
+ * A person named in a command option of type `person`. Discord resolves a user
+ * option to an id; Telegram and the console only know the typed `@username`.
+ */
+export interface PersonRef {
+  id?: string;
+  username?: string;
+  name?: string;
+}
+
+/** Typed arguments of a command, keyed by option name. */
+export type CommandArgs = Record<string, string | undefined>;
+
+/** Something a person did that the engine must answer. */
+export type Inbound =
+  | { type: "command"; name: string; args: CommandArgs; chat: ChatRef; from: Actor; mentions?: PersonRef[] }
+  | { type: "click"; action: string; chat: ChatRef; from: Actor };
+
+/** One run of text. Adapters render and escape each span for their platform. */
+export type Span =
+  | { t: "text"; text: string }
+  | { t: "bold"; text: string }
+  | { t: "italic"; text: string }
+  | { t: "code"; text: string }
+  /** A mention of a person the core chose to name; the only thing allowed to ping. */
+  | { t: "mention"; platform: Platform; id: string; name: string };
+
+/** Neutral rich text: a list of spans; `"\n"` inside text spans breaks lines. */
+export type RichText = Span[];
+
+/** A button under a message. `action` is an encoded action of at most 64 bytes. */
+export interface Button {
+  label: string;
+  action: string;
+  style?: "primary" | "secondary" | "danger" | "success";
+}
+
+/** A file sent with a reply, such as the `/export` JSON document. */
+export interface Attachment {
+  filename: string;
+  mime: string;
+  content: string;
+}
+
+/** An answer to the person who acted. */
+export interface Reply {
+  text: RichText;
+  /** Rows of buttons. */
+  buttons?: Button[][];
+  /** `sender-only` is ephemeral on Discord, a DM or a short reply on Telegram. */
+  visibility: "chat" | "sender-only";
+  file?: Attachment;
+}
+
+/** Where an outbox message goes. */
+export interface Recipient {
+  platform: Platform;
+  /** The chat to post in (a group or a DM chat id). */
+  chatId: string;
+  chatKind: "group" | "dm";
+  /** For a DM that the platform may refuse: the group to fall back to, with a mention. */
+  fallbackChatId?: string;
+  /** The person addressed, for mentions and the DM fallback. */
+  personId?: string;
+}
+
+/** An outbox message as handed to a courier. */
+export interface OutboundMessage {
+  /** Unique purpose key, e.g. `prompt:<check-in id>`; also the idempotency key. */
+  purpose: string;
+  to: Recipient;
+  message: Reply;
+}
+
+/** What a courier reports for one delivery. */
+export type DeliveryResult =
+  | "sent"
+  | { retryAfterMs: number }
+  | "gone"
+  /** The platform refused a direct message: the dispatcher falls back to the group. */
+  | "dm-refused";
+
+/** Implemented by each adapter: delivers one outbox message to its platform. */
+export interface Courier {
+  readonly platform: Platform;
+  deliver(message: OutboundMessage): Promise<DeliveryResult>;
+}
+
+/** The only source of time in the core. */
+export interface Clock {
+  now(): Date;
+}
+
+/** What one scheduler tick did, for logs, tests and benchmarks. */
+export interface TickReport {
+  /** Paused commitments whose pause ran out and were resumed. */
+  resumed: number;
+  /** Check-ins opened (prompts queued). */
+  opened: number;
+  /** Reminders queued. */
+  reminded: number;
+  /** Windows closed unanswered. */
+  missed: number;
+  /** Occurrences recorded `skipped` during catch-up. */
+  skipped: number;
+  /** Commitments completed. */
+  completed: number;
+  /** Other messages queued (witness prompts, alerts, digests). */
+  queued: number;
+}
+
+/** The core, as the adapters see it. */
+export interface Engine {
+  /** Answers one inbound event. Never throws: an unexpected error becomes a fixed apology. */
+  handle(input: Inbound): Promise<Reply[]>;
+  /** Finds due work and writes it to the outbox. Idempotent. */
+  tick(now: Date): Promise<TickReport>;
+}

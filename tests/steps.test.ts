@@ -1,0 +1,251 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  findStep,
+  STEP_13_QUESTION,
+  STEPS,
+  type StepDefault,
+  stepByKey,
+  stepByNumber,
+} from "../src/steps.js";
+
+const KEYS = [
+  "honesty",
+  "third-party",
+  "meet-in-person",
+  "remorse",
+  "soul-searching",
+  "be-open",
+  "meaningful-conversation",
+  "talk-about-why",
+  "be-calm",
+  "present-solution",
+  "accept-their-choice",
+  "give-space",
+  "dont-repeat",
+];
+
+const SEED_PATH = resolve(process.cwd(), "../shared/seeds/000_afbce4d01e813981.txt");
+const HAS_SEED = existsSync(SEED_PATH);
+
+/** Lower-cases, drops apostrophes and turns any other punctuation into a word break. */
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/['’‘`]/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter((w) => w.length > 0);
+}
+
+function ngrams(text: string, n: number): string[] {
+  const w = words(text);
+  const out: string[] = [];
+  for (let i = 0; i + n <= w.length; i++) out.push(w.slice(i, i + n).join(" "));
+  return out;
+}
+
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.?])\s+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+describe("STEPS", () => {
+  it("holds 13 steps numbered 1..13 in order with the keys from PRODUCT.md", () => {
+    expect(STEPS).toHaveLength(13);
+    expect(STEPS.map((s) => s.number)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(STEPS.map((s) => s.key)).toEqual(KEYS);
+  });
+
+  it("is frozen", () => {
+    expect(Object.isFrozen(STEPS)).toBe(true);
+    for (const s of STEPS) {
+      expect(Object.isFrozen(s)).toBe(true);
+      expect(Object.isFrozen(s.defaults)).toBe(true);
+    }
+  });
+
+  it("has unique keys and titles", () => {
+    expect(new Set(STEPS.map((s) => s.key)).size).toBe(13);
+    expect(new Set(STEPS.map((s) => s.title.toLowerCase())).size).toBe(13);
+  });
+
+  it("keeps titles short", () => {
+    for (const s of STEPS) {
+      expect(s.title.length, s.key).toBeGreaterThan(0);
+      expect(s.title.length, s.key).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it("gives two or three sentences of guidance, at most 400 characters", () => {
+    for (const s of STEPS) {
+      const n = sentences(s.guidance).length;
+      expect(n, `${s.key}: ${s.guidance}`).toBeGreaterThanOrEqual(2);
+      expect(n, `${s.key}: ${s.guidance}`).toBeLessThanOrEqual(3);
+      expect(s.guidance.length, s.key).toBeLessThanOrEqual(400);
+      expect(s.guidance, s.key).toMatch(/\.$/);
+    }
+  });
+
+  it("asks one question per step", () => {
+    for (const s of STEPS) {
+      expect(s.question, s.key).toMatch(/\?$/);
+      expect(s.question.split("?").length - 1, s.key).toBe(1);
+    }
+  });
+
+  it("suggests a /commit tagged with the step", () => {
+    for (const s of STEPS) {
+      expect(s.suggestion, s.key).toMatch(/^Try: /);
+      expect(s.suggestion, s.key).toContain("/commit ");
+      expect(s.suggestion, s.key).toContain(`step: ${s.number}`);
+      expect(s.suggestion, s.key).not.toContain("\n");
+    }
+  });
+
+  it("never uses an exclamation mark", () => {
+    for (const s of STEPS) {
+      for (const text of [s.title, s.guidance, s.question, s.suggestion]) {
+        expect(text, s.key).not.toContain("!");
+      }
+    }
+    expect(STEP_13_QUESTION).not.toContain("!");
+  });
+
+  it("has the kinds from PRODUCT.md §2", () => {
+    expect(STEPS.map((s) => s.kind)).toEqual([
+      "one-off",
+      "one-off",
+      "one-off",
+      "reflection",
+      "recurring-reflection",
+      "practice",
+      "one-off",
+      "reflection",
+      "practice",
+      "one-off",
+      "reflection",
+      "waiting",
+      "long-term",
+    ]);
+  });
+
+  it("has the default schedules from PRODUCT.md §2", () => {
+    const expected: Record<string, StepDefault> = {
+      honesty: { kind: "once", afterDays: 2 },
+      "third-party": { kind: "once", afterDays: 2 },
+      "meet-in-person": { kind: "once", afterDays: 7 },
+      remorse: { kind: "once", afterDays: 1 },
+      "soul-searching": { kind: "recurring", cadence: "daily 20:00", forDays: 7 },
+      "be-open": { kind: "recurring", cadence: "daily 20:00", forDays: 14 },
+      "be-calm": { kind: "recurring", cadence: "daily 20:00", forDays: 14 },
+      "give-space": { kind: "recurring", cadence: "daily 20:00" },
+      "dont-repeat": { kind: "recurring", cadence: "graduated 20:00" },
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      expect(stepByKey(key)?.defaults, key).toStrictEqual(value);
+    }
+    for (const key of [
+      "meaningful-conversation",
+      "talk-about-why",
+      "present-solution",
+      "accept-their-choice",
+    ]) {
+      expect(stepByKey(key)?.defaults.kind, key).toBe("once");
+    }
+  });
+
+  it("uses only well-formed defaults", () => {
+    for (const s of STEPS) {
+      const d = s.defaults;
+      if (d.kind === "once") {
+        expect(Number.isInteger(d.afterDays) && d.afterDays >= 1, s.key).toBe(true);
+      } else {
+        expect(d.cadence, s.key).toMatch(/^(daily|graduated) ([01]\d|2[0-3]):[0-5]\d$/);
+        if (d.forDays !== undefined) expect(Number.isInteger(d.forDays) && d.forDays >= 1, s.key).toBe(true);
+      }
+    }
+  });
+
+  it("says in the guidance what the special steps mean", () => {
+    expect(stepByKey("third-party")?.guidance).toContain("/witness");
+    expect(stepByKey("present-solution")?.guidance).toMatch(/its own commitment/);
+    expect(stepByKey("accept-their-choice")?.guidance).toMatch(/no contact/);
+    expect(stepByKey("give-space")?.question).toBe("Did I respect their space today?");
+  });
+
+  it("exports step 13's question for missed check-ins", () => {
+    expect(STEP_13_QUESTION).toBe(stepByNumber(13)?.question);
+    expect(STEP_13_QUESTION).toMatch(/\?$/);
+  });
+});
+
+describe("lookups", () => {
+  it("finds steps by number and key", () => {
+    for (const s of STEPS) {
+      expect(stepByNumber(s.number)).toBe(s);
+      expect(stepByKey(s.key)).toBe(s);
+    }
+    expect(stepByNumber(0)).toBeUndefined();
+    expect(stepByNumber(14)).toBeUndefined();
+    expect(stepByNumber(1.5)).toBeUndefined();
+    expect(stepByNumber(Number.NaN)).toBeUndefined();
+    expect(stepByKey("Dont-Repeat")).toBeUndefined();
+    expect(stepByKey("nope")).toBeUndefined();
+  });
+
+  it("findStep accepts numbers, #numbers and keys in any case", () => {
+    const last = stepByNumber(13);
+    expect(last?.key).toBe("dont-repeat");
+    for (const ref of ["13", "#13", "dont-repeat", "Dont-Repeat", "DONT-REPEAT", " 13 ", " #13"]) {
+      expect(findStep(ref), ref).toBe(last);
+    }
+    expect(findStep("1")?.key).toBe("honesty");
+    expect(findStep("#01")?.key).toBe("honesty");
+    expect(findStep("Give-Space")?.number).toBe(12);
+  });
+
+  it("findStep misses anything else", () => {
+    for (const ref of [
+      "0",
+      "14",
+      "#0",
+      "#14",
+      "-1",
+      "1.5",
+      "nope",
+      "",
+      "   ",
+      "#",
+      "##1",
+      "dont repeat",
+      "step 1",
+    ]) {
+      expect(findStep(ref), JSON.stringify(ref)).toBeUndefined();
+    }
+  });
+});
+
+describe("originality", () => {
+  it("shares no 6-word run with the source guide", (ctx) => {
+    ctx.skip(!HAS_SEED, `source guide not found at ${SEED_PATH}; originality not checked`);
+    const seed = new Set(ngrams(readFileSync(SEED_PATH, "utf8"), 6));
+    expect(seed.size).toBeGreaterThan(100);
+    const copied: string[] = [];
+    for (const s of STEPS) {
+      for (const text of [s.title, s.guidance, s.question, s.suggestion]) {
+        for (const gram of ngrams(text, 6)) if (seed.has(gram)) copied.push(`${s.key}: "${gram}"`);
+      }
+    }
+    expect(copied).toEqual([]);
+  });
+
+  it("the 6-word check catches a copied phrase", () => {
+    const seed = new Set(ngrams("Give them the space they need to process their emotions.", 6));
+    expect(ngrams("Please give them the space they need, always.", 6).some((g) => seed.has(g))).toBe(true);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * A test bot: the real engine over an in-memory database with the real migrations and a
+ * fake clock, driven by typed command lines as the console and Telegram send them.
+ */
+import { parseCommandText } from "../../src/commands/parse";
+import { createEngine, type EngineConfig } from "../../src/engine";
+import { silentLogger } from "../../src/log";
+import { toPlain } from "../../src/richtext";
+import { openDatabase } from "../../src/store/db";
+import type { Actor, ChatRef, Reply } from "../../src/types";
+
+/** A clock the test moves by hand. */
+export class FakeClock {
+  constructor(public ms: number) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export const GROUP: ChatRef = { platform: "console", id: "group", kind: "group", title: "group" };
+export const dm = (name: string): ChatRef => ({ platform: "console", id: `dm:${name}`, kind: "dm" });
+export const actor = (name: string): Actor => ({ platform: "console", id: name, name, username: name });
+
+/** Builds a bot; `start` is an ISO instant. */
+export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
+  const db = openDatabase(":memory:");
+  const clock = new FakeClock(Date.parse(start));
+  const engine = createEngine({
+    db,
+    clock,
+    log: silentLogger,
+    config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null, ...config },
+  });
+
+  /** Sends `text` as `name` (in the group, or their DM) and returns the replies. */
+  async function send(name: string, text: string, chat: ChatRef = GROUP): Promise<Reply[]> {
+    const parsed = parseCommandText(text);
+    if (!parsed) throw new Error(`not a command: ${text}`);
+    if (!parsed.ok) return [{ text: [{ t: "text", text: parsed.error }], visibility: "sender-only" }];
+    return engine.handle({
+      type: "command",
+      name: parsed.name,
+      args: parsed.args,
+      mentions: parsed.mentions,
+      chat,
+      from: actor(name),
+    });
+  }
+
+  /** Like {@link send}, returning the replies' text joined. */
+  async function say(name: string, text: string, chat: ChatRef = GROUP): Promise<string> {
+    return (await send(name, text, chat)).map((r) => toPlain(r.text)).join("\n---\n");
+  }
+
+  /** Presses the button labelled `label` on `reply`. */
+  async function click(name: string, reply: Reply | undefined, label: string, chat: ChatRef = GROUP) {
+    const button = reply?.buttons?.flat().find((b) => b.label.toLowerCase() === label.toLowerCase());
+    if (!button) throw new Error(`no button ${label}`);
+    return engine.handle({ type: "click", action: button.action, chat, from: actor(name) });
+  }
+
+  return { db, clock, engine, send, say, click };
+}
+
+/** Plain text of replies. */
+export const plain = (replies: Reply[]): string => replies.map((r) => toPlain(r.text)).join("\n---\n");

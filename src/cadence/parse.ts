@@ -215,7 +215,8 @@ function parseCron(text: string): CadenceResult {
   const fields = expr.split(" ");
   if (fields.length === 6 || fields.length === 7) {
     return fail(
-      `Cron here takes 5 fields (minute hour day month weekday), without seconds or years: try "${EXAMPLES.cron}".`,
+      "Cron here takes 5 fields (minute hour day month weekday), without seconds or years: " +
+        `try "${EXAMPLES.cron}".`,
     );
   }
   if (fields.length !== 5) {
@@ -317,7 +318,8 @@ function describePhase(p: GraduatedPhase): string {
 
 /**
  * A short description for people: `"every day at 20:00"`, `"Mondays and Thursdays at 18:30"`,
- * `"once on Tue 1 Dec 2026 at 18:00"`, `"graduated (now daily) at 20:00"`, `"cron 0 20 * * 1-5"`.
+ * `"once on Tue 1 Dec 2026 at 18:00"`, `"graduated (now daily) at 20:00"`,
+ * `'cron schedule "0 20 * * 1-5"'`.
  *
  * `phase` only matters for graduated cadences (default 0, the first phase; past the last phase
  * reads as the last). Times are the commitment's local times; the zone is for the caller to add.
@@ -338,11 +340,14 @@ export function describeCadence(c: Cadence, phase?: number): string {
     case "graduated":
       return `graduated (now ${describePhase(graduatedPhase(phase))}) at ${formatTime(c.at)}`;
     case "cron":
-      return `cron ${c.expr}`;
+      return `cron schedule "${c.expr}"`;
   }
 }
 
-/** For tests and help text: the phases in the order a graduated cadence walks through them. */
+/**
+ * The whole graduated ladder for help text, e.g. "daily ×7, then every 3 days ×4, then weekly ×8,
+ * then monthly from then on", written from {@link GRADUATED_PHASES} so the two cannot drift apart.
+ */
 export function describeGraduatedLadder(): string {
   return GRADUATED_PHASES.map(
     (p) => `${describePhase(p)}${Number.isFinite(p.checkIns) ? ` ×${p.checkIns}` : " from then on"}`,

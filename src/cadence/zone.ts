@@ -312,7 +312,8 @@ export function localToInstant(date: string, at: LocalTime, zone: string): numbe
 export function formatLocal(ms: number, zone: string): string {
   const w = wallFields(ms, zone);
   const date = ymd(w.year, w.month, w.day);
-  return `${WEEKDAY_SHORT[weekdayOf(date)]} ${w.day} ${MONTH_SHORT[w.month - 1]} ${w.year}, ${pad2(w.hour)}:${pad2(w.minute)}`;
+  const day = `${WEEKDAY_SHORT[weekdayOf(date)]} ${w.day} ${MONTH_SHORT[w.month - 1]} ${w.year}`;
+  return `${day}, ${pad2(w.hour)}:${pad2(w.minute)}`;
 }
 
 /** `"18:00"`: the wall-clock time of an instant in `zone`, 24-hour. */

@@ -139,7 +139,10 @@ function fillPositional(spec: CommandSpec, text: string, raw: Map<string, string
       return "";
     }
     const word = /^\S+/.exec(rest)?.[0] ?? "";
-    if (fitsPositionally(option, word)) {
+    // A word that fits, or one no later text option could take, goes here (and is checked later,
+    // so "/step five" says "a whole number" rather than "I didn't understand").
+    const laterText = spec.options.slice(spec.options.indexOf(option) + 1).some((o) => o.type === "text");
+    if (fitsPositionally(option, word) || (!laterText && !raw.has(option.name))) {
       raw.set(option.name, word);
       rest = rest.slice(word.length).trim();
     }

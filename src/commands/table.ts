@@ -37,7 +37,10 @@ export interface OptionSpec {
   hint?: TextHint;
 }
 
-/** One command. */
+/**
+ * One command. Option order is the order positional words are matched in (`/checkin #2 kept`);
+ * Discord, which wants required options first, reorders them when it renders the table.
+ */
 export interface CommandSpec {
   name: string;
   description: string;

@@ -118,9 +118,7 @@ export function commit(ctx: CommandContext): Reply[] {
     step ? ` (step ${step.number}: ${step.title})` : "",
     `. Check-ins ${cadenceText(c)}${until ? ` until ${until}` : ""}; the first is ${when(nextDueAt, zone)}`,
     me.zone ? "." : ` (${zone}).`,
-    args.cadence
-      ? ""
-      : ["\nChange the schedule with ", code(`/edit #${c.number} cadence: daily 21:00`), "."],
+    args.cadence ? "" : ["\nChange the schedule with ", code(`/edit #${c.number} cadence: daily 21:00`), "."],
     me.zone ? "" : ["\nSet your time zone with ", code("/timezone Europe/Berlin"), "."],
     args.witness ? "\nWitness invitations are coming soon; I saved this one without a witness for now." : "",
   ];

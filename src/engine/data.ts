@@ -24,7 +24,7 @@ export function exportData(ctx: CommandContext): Reply[] {
     // Other people's commitments are theirs: only the fact of the role is yours.
     witnessing: data.witnessing.map((c) => ({ commitmentId: c.id, status: c.witnessStatus })),
   };
-  const content = JSON.stringify(document, null, 2);
+  const content = JSON.stringify(document, isoTimes, 2);
   const counts = `${data.commitments.length} commitments, ${data.checkIns.length} check-ins, ${data.events.length} history entries`;
   return [
     {
@@ -37,6 +37,12 @@ export function exportData(ctx: CommandContext): Reply[] {
       },
     },
   ];
+}
+
+/** Instants are stored as epoch milliseconds; a person reading their export wants dates. */
+const TIME_FIELDS = /(At|Until|dueAt|windowEnd|notBefore)$/;
+function isoTimes(key: string, value: unknown): unknown {
+  return typeof value === "number" && TIME_FIELDS.test(key) ? new Date(value).toISOString() : value;
 }
 
 /** `/forget`: asks first, because it cannot be undone. */

@@ -12,7 +12,8 @@ export interface QuietHours {
 
 /**
  * Finds or creates the person behind `actor`, refreshing their display name and username
- * (people rename themselves; the platform id is what stays).
+ * (people rename themselves; the platform id is what stays). Reads first: an upsert would
+ * burn an id from the AUTOINCREMENT sequence on every command.
  */
 export function ensurePerson(
   db: Db,
@@ -21,25 +22,31 @@ export function ensurePerson(
   now: number,
 ): PersonRow {
   const username = actor.username?.toLowerCase() ?? null;
-  const row = db
+  const isBot = actor.isBot ?? false;
+  const found = db
+    .select()
+    .from(people)
+    .where(and(eq(people.platform, actor.platform), eq(people.externalId, actor.id)))
+    .get();
+  if (found) {
+    if (found.name === actor.name && found.username === username && found.isBot === isBot) return found;
+    db.update(people).set({ name: actor.name, username, isBot }).where(eq(people.id, found.id)).run();
+    return { ...found, name: actor.name, username, isBot };
+  }
+  return db
     .insert(people)
     .values({
       platform: actor.platform,
       externalId: actor.id,
       name: actor.name,
       username,
-      isBot: actor.isBot ?? false,
+      isBot,
       quietStart: defaults.quiet?.start ?? null,
       quietEnd: defaults.quiet?.end ?? null,
       createdAt: now,
     })
-    .onConflictDoUpdate({
-      target: [people.platform, people.externalId],
-      set: { name: actor.name, username, isBot: actor.isBot ?? false },
-    })
     .returning()
     .get();
-  return row;
 }
 
 /** A person by internal id. */
@@ -65,21 +72,22 @@ export function updatePerson(
   db.update(people).set(patch).where(eq(people.id, id)).run();
 }
 
-/** Finds or creates a chat. */
+/** Finds or creates a chat, keeping its title current. */
 export function ensureChat(db: Db, ref: ChatRef, now: number): ChatRow {
+  const found = db
+    .select()
+    .from(chats)
+    .where(and(eq(chats.platform, ref.platform), eq(chats.externalId, ref.id)))
+    .get();
+  const title = ref.title ?? null;
+  if (found) {
+    if (found.title === title || ref.title === undefined) return found;
+    db.update(chats).set({ title }).where(eq(chats.id, found.id)).run();
+    return { ...found, title };
+  }
   return db
     .insert(chats)
-    .values({
-      platform: ref.platform,
-      externalId: ref.id,
-      kind: ref.kind,
-      title: ref.title ?? null,
-      createdAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [chats.platform, chats.externalId],
-      set: { title: ref.title ?? null },
-    })
+    .values({ platform: ref.platform, externalId: ref.id, kind: ref.kind, title, createdAt: now })
     .returning()
     .get();
 }

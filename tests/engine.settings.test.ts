@@ -1,0 +1,227 @@
+import { describe, expect, it } from "vitest";
+import { chats, checkIns, commitments, events, outbox, people } from "../src/store/schema";
+import { createBot, dm, plain } from "./support/harness";
+
+describe("/timezone", () => {
+  it("sets the zone, normalises its spelling, and re-plans future check-ins only", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Stay calm cadence: daily 20:00");
+    expect(bot.db.select().from(commitments).get()?.nextDueAt).toBe(Date.parse("2026-11-29T20:00:00Z"));
+    const text = await bot.say("alice", "/timezone europe/berlin");
+    expect(text).toBe(
+      "Your time zone is now Europe/Berlin; it's 12:00 there. I moved the check-ins of 1 commitment.",
+    );
+    const c = bot.db.select().from(commitments).get();
+    expect(c?.zone).toBe("Europe/Berlin");
+    expect(c?.nextDueAt).toBe(Date.parse("2026-11-29T19:00:00Z"));
+    expect(bot.db.select().from(people).get()?.zone).toBe("Europe/Berlin");
+    expect(
+      bot.db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => e.kind),
+    ).toEqual(["created", "zone", "zone"]);
+  });
+
+  it("refuses an unknown zone with an example", async () => {
+    const bot = createBot();
+    expect(await bot.say("alice", "/timezone Mars/Olympus")).toBe(
+      'I don\'t know the time zone "Mars/Olympus". Use an IANA name like Europe/Berlin or America/New_York.',
+    );
+    expect(await bot.say("alice", "/timezone")).toMatch(/needs zone/);
+    expect(bot.db.select().from(people).get()?.zone ?? null).toBeNull();
+  });
+});
+
+describe("/quiet", () => {
+  it("sets and clears quiet hours", async () => {
+    const bot = createBot();
+    expect(await bot.say("alice", "/quiet 23:00-07:30")).toBe(
+      "Quiet hours: 23:00–07:30 your time. A check-in due then waits until 07:30.",
+    );
+    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: 23 * 60, quietEnd: 7 * 60 + 30 });
+    expect(await bot.say("alice", "/quiet off")).toMatch(/Quiet hours are off/);
+    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: null, quietEnd: null });
+  });
+
+  it("gives new people the default quiet hours", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/status");
+    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
+  });
+
+  it.each(["22-08", "25:00-08:00", "22:00-22:00", "22:00-08:00-09:00", "late"])("refuses %s", async (bad) => {
+    const bot = createBot();
+    expect(await bot.say("alice", `/quiet ${bad}`)).toMatch(/quiet hours|\/quiet 22:00-08:00/i);
+  });
+});
+
+describe("/plan and /step", () => {
+  it("marks started and finished steps and suggests the next", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/commit Tell her the truth step: 1");
+    await bot.say("alice", "/commit Keep it up step: 13");
+    bot.db.update(commitments).set({ state: "completed" }).where(eqNumber(1)).run();
+    const text = await bot.say("alice", "/plan");
+    expect(text).toContain("✓  1. Tell the truth (done)");
+    expect(text).toContain("○  2. Bring in a witness");
+    expect(text).toContain("◐ 13. Keep the change going (started)");
+    expect(text).toContain("Next: step 2, Bring in a witness");
+  });
+
+  it("explains one step with the owner's commitments for it", async () => {
+    const bot = createBot();
+    const empty = await bot.say("alice", "/step 5");
+    expect(empty).toContain("Step 5: Look inward");
+    expect(empty).toContain("Ask yourself: ");
+    expect(empty).toContain("nothing yet. Try: /commit");
+    await bot.say("alice", "/commit Write down what set me off step: 5");
+    expect(await bot.say("alice", "/step 5")).toContain("#1 Write down what set me off — next check-in");
+    expect(await bot.say("alice", "/step 0")).toMatch(/between 1 and 13/);
+  });
+});
+
+describe("/help", () => {
+  it("lists every command and points to a counsellor", async () => {
+    const bot = createBot();
+    const text = await bot.say("alice", "/help");
+    for (const c of ["/commit", "/status", "/forget", "/plan"]) expect(text).toContain(c);
+    expect(text).toMatch(/counsellor/);
+  });
+
+  it("explains one command, and refuses an unknown one", async () => {
+    const bot = createBot();
+    const text = await bot.say("alice", "/help commit");
+    expect(text).toContain("/commit — Make a commitment");
+    expect(text).toContain("cadence (optional)");
+    expect(text).toContain("Example: /commit");
+    expect(await bot.say("alice", "/help /pause")).toContain("/pause — ");
+    expect(await bot.say("alice", "/help fly")).toMatch(/There's no \/fly/);
+  });
+});
+
+describe("/export", () => {
+  it("returns everything about the asker as a JSON document, and nothing about others", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/timezone Europe/Berlin");
+    await bot.say("alice", "/commit Call my sister cadence: weekly sun 18:00");
+    await bot.say("bob", "/commit Bob's own secret");
+    const [reply] = await bot.send("alice", "/export");
+    expect(reply?.visibility).toBe("sender-only");
+    expect(reply?.file?.mime).toBe("application/json");
+    expect(reply?.file?.filename).toBe("amends-export-2026-11-29.json");
+    const doc = JSON.parse(reply?.file?.content ?? "{}");
+    expect(doc.person).toMatchObject({ name: "alice", zone: "Europe/Berlin" });
+    expect(doc.commitments).toHaveLength(1);
+    expect(doc.commitments[0]).toMatchObject({
+      promise: "Call my sister",
+      nextDueAt: "2026-11-29T17:00:00.000Z",
+    });
+    expect(doc.history.map((e: { kind: string }) => e.kind)).toEqual(["zone", "created"]);
+    expect(reply?.file?.content).not.toContain("Bob's own secret");
+  });
+});
+
+describe("/forget", () => {
+  it("asks first, then deletes every row about the person and says what went", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister");
+    await bot.say("alice", "/commit Stay calm", dm("alice"));
+    await bot.say("bob", "/commit Bob keeps his");
+    const aliceId = bot.db.select().from(people).all()[0]?.id ?? 0;
+    const firstId = bot.db.select().from(commitments).get()?.id ?? 0;
+    bot.db
+      .insert(checkIns)
+      .values({ commitmentId: firstId, dueAt: 1, windowEnd: 2, state: "missed", createdAt: 0 })
+      .run();
+    bot.db
+      .insert(outbox)
+      .values({
+        purpose: "prompt:x",
+        platform: "console",
+        recipient: {},
+        payload: {},
+        personId: aliceId,
+        notBefore: 0,
+        createdAt: 0,
+      })
+      .run();
+
+    const [ask] = await bot.send("alice", "/forget");
+    expect(ask?.visibility).toBe("sender-only");
+    expect(ask?.buttons?.flat().map((b) => b.label)).toEqual(["Delete everything", "Keep my data"]);
+    expect(bot.db.select().from(people).all()).toHaveLength(2);
+
+    expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/belongs to someone else/);
+    expect(plain(await bot.click("alice", ask, "Keep my data"))).toBe("Kept. Nothing was deleted.");
+    const done = plain(await bot.click("alice", ask, "Delete everything"));
+    expect(done).toBe(
+      "Done. I deleted 2 commitments, 1 check-ins, 2 history entries, 1 queued messages and your settings. " +
+        "If you come back, you start fresh.",
+    );
+    expect(
+      bot.db
+        .select()
+        .from(people)
+        .all()
+        .map((p) => p.name),
+    ).toEqual(["bob"]);
+    expect(
+      bot.db
+        .select()
+        .from(commitments)
+        .all()
+        .map((c) => c.promise),
+    ).toEqual(["Bob keeps his"]);
+    expect(bot.db.select().from(checkIns).all()).toHaveLength(0);
+    expect(bot.db.select().from(outbox).all()).toHaveLength(0);
+    expect(
+      bot.db
+        .select()
+        .from(events)
+        .all()
+        .every((e) => e.actorId !== aliceId),
+    ).toBe(true);
+    expect(
+      bot.db
+        .select()
+        .from(chats)
+        .all()
+        .map((c) => c.externalId),
+    ).toEqual(["group"]);
+  });
+
+  it("removes the person as witness of others' commitments", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/commit Call my sister");
+    await bot.say("bob", "/status");
+    const bobId = bot.db.select().from(people).all()[1]?.id ?? 0;
+    bot.db.update(commitments).set({ witnessId: bobId, witnessStatus: "active" }).run();
+    const [ask] = await bot.send("bob", "/forget");
+    expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/no longer witness 1 commitment/);
+    expect(bot.db.select().from(commitments).get()).toMatchObject({ witnessId: null, witnessStatus: null });
+    expect(
+      bot.db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => e.kind),
+    ).toContain("witness-removed");
+  });
+
+  it("lets the confirmation expire", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/commit Call my sister");
+    const [ask] = await bot.send("alice", "/forget");
+    bot.clock.advance(11 * 60_000);
+    expect(plain(await bot.click("alice", ask, "Delete everything"))).toMatch(/expired/);
+    expect(bot.db.select().from(commitments).all()).toHaveLength(1);
+  });
+});
+
+import { eq } from "drizzle-orm";
+
+function eqNumber(n: number) {
+  return eq(commitments.number, n);
+}

@@ -43,6 +43,7 @@ CREATE TABLE `commitments` (
 	`state` text NOT NULL,
 	`witness_id` integer,
 	`witness_status` text,
+	`witness_invite` text,
 	`witness_alerts` integer DEFAULT true NOT NULL,
 	`until` text,
 	`next_due_at` integer,
@@ -112,8 +113,10 @@ CREATE TABLE `people` (
 	`quiet_start` integer,
 	`quiet_end` integer,
 	`dm_chat_id` text,
+	`next_digest_at` integer,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `people_platform_external` ON `people` (`platform`,`external_id`);--> statement-breakpoint
-CREATE INDEX `people_platform_username` ON `people` (`platform`,`username`);
+CREATE INDEX `people_platform_username` ON `people` (`platform`,`username`);--> statement-breakpoint
+CREATE INDEX `people_digest` ON `people` (`next_digest_at`);

@@ -84,16 +84,22 @@ export interface Reply {
   file?: Attachment;
 }
 
-/** Where an outbox message goes. */
+/**
+ * Where an outbox message goes. A group message names the chat; a direct message names the
+ * person (their platform user id), and the courier opens or finds the DM: Telegram's private
+ * chat id is the user id, Discord creates the DM channel, the console prints `[dm NAME]`.
+ */
 export interface Recipient {
   platform: Platform;
-  /** The chat to post in (a group or a DM chat id). */
-  chatId: string;
   chatKind: "group" | "dm";
-  /** For a DM that the platform may refuse: the group to fall back to, with a mention. */
-  fallbackChatId?: string;
-  /** The person addressed, for mentions and the DM fallback. */
+  /** The group's chat id; for a DM, the DM chat id when known, else "". */
+  chatId: string;
+  /** For a DM: the person's platform user id. For a group: the person the message is for, if any. */
   personId?: string;
+  /** The person's display name, for the mention when a refused DM falls back to the group. */
+  personName?: string;
+  /** For a DM the platform may refuse: the group chat to fall back to, with a mention. */
+  fallbackChatId?: string;
 }
 
 /** An outbox message as handed to a courier. */

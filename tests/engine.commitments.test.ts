@@ -288,13 +288,6 @@ describe("who may act", () => {
     ).toMatch(/no longer does anything/);
   });
 
-  it("says the next update brings check-ins, snoozing and witnesses", async () => {
-    const bot = createBot();
-    expect(await bot.say("alice", "/checkin kept")).toMatch(/next update/);
-    expect(await bot.say("alice", "/snooze")).toMatch(/next update/);
-    expect(await bot.say("alice", "/witness #1 @bob")).toMatch(/next update/);
-  });
-
   it("slows a person who sends commands faster than a human would", async () => {
     const bot = createBot("2026-11-29T11:00:00Z", { rateLimit: { max: 3, windowMs: 10_000 } });
     for (let i = 0; i < 3; i++) expect(await bot.say("alice", "/status")).not.toMatch(/faster/);

@@ -3,12 +3,22 @@
  *
  * Every form follows the same DST rules (see {@link localToInstant}): a wall-clock time that does
  * not exist fires at the first valid instant after it (the moment the clocks jump), and a time that
- * happens twice fires once, at the first, earlier instant.
+ * happens twice fires once, at the first, earlier instant. These are croner's rules for fixed-time
+ * jobs, so cron cadences and the built-in forms never disagree.
  */
 
 import { Cron } from "croner";
 import type { Cadence, LocalTime } from "./parse";
-import { addDays, addMonths, daysBetween, isValidZone, localDate, localToInstant, weekdayOf } from "./zone";
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  isValidZone,
+  localDate,
+  localToInstant,
+  occurrenceOn,
+  weekdayOf,
+} from "./zone";
 
 const DAY_MS = 86_400_000;
 
@@ -89,8 +99,8 @@ function nextOnDayGrid(anchor: string, step: number, at: LocalTime, afterMs: num
   // Start at the first grid date on or after today; nothing fires before the anchor.
   let k = Math.max(0, Math.ceil(daysBetween(anchor, today) / step));
   for (;;) {
-    const t = localToInstant(addDays(anchor, k * step), at, zone);
-    if (t > afterMs) return t;
+    const t = occurrenceOn(addDays(anchor, k * step), at, zone);
+    if (t !== null && t > afterMs) return t;
     k += 1;
   }
 }
@@ -104,8 +114,8 @@ function nextOnMonthGrid(anchor: string, step: number, at: LocalTime, afterMs: n
   // One step back from the estimate covers a month-end clamp landing before today's date.
   let k = Math.max(0, Math.floor(months / step) - 1);
   for (;;) {
-    const t = localToInstant(addMonths(anchor, k * step), at, zone);
-    if (t > afterMs) return t;
+    const t = occurrenceOn(addMonths(anchor, k * step), at, zone);
+    if (t !== null && t > afterMs) return t;
     k += 1;
   }
 }
@@ -114,11 +124,11 @@ function nextOnMonthGrid(anchor: string, step: number, at: LocalTime, afterMs: n
 function nextOnWeekdays(days: number, at: LocalTime, afterMs: number, zone: string): number {
   let date = localDate(afterMs, zone);
   let wd = weekdayOf(date);
-  // Today may already be past; a week and a day later is always a match if the mask is not empty.
-  for (let i = 0; i < 8; i++) {
+  // Today may be past, and a DST day may have no valid time left; two weeks always hold a match.
+  for (let i = 0; i < 15; i++) {
     if ((days >> wd) & 1) {
-      const t = localToInstant(date, at, zone);
-      if (t > afterMs) return t;
+      const t = occurrenceOn(date, at, zone);
+      if (t !== null && t > afterMs) return t;
     }
     date = addDays(date, 1);
     wd = (wd + 1) % 7;
@@ -151,14 +161,17 @@ function checkTime(at: LocalTime): void {
  *   passes of a repeated hour and skip times in a gap, as croner's interval jobs do.
  * - daily, weekdays, weekly and once convert local dates with {@link localToInstant}, which agrees
  *   with croner's fixed-time rules (the tests hold them to croner's answers) at about three times
- *   croner's speed, since the engine calls this once per check-in.
+ *   croner's speed, since the engine calls this once per check-in. Like croner, the repeating forms
+ *   skip a day whose gap lasts past midnight (nothing valid is left that day, e.g. 23:30 on
+ *   America/Nuuk's spring-forward night); a `once` in such a gap fires when the gap ends.
  * - every N days fires on `ctx.anchor`, anchor + N, anchor + 2N, … and never before the anchor.
  * - graduated fires like every N days (or every month, clamped to the month's end, so an anchor
  *   of Jan 31 gives Feb 28, Mar 31, Apr 30, …) from `ctx.anchor` with the interval of `ctx.phase`.
  *   Counting check-ins and moving to the next phase is the engine's job.
  *
  * Throws a RangeError for an unknown zone, a malformed anchor (when the form needs one) or an
- * out-of-range cadence value.
+ * out-of-range cadence value, and croner's error for a cron expression that did not come from
+ * `parseCadence`'s checks.
  */
 export function nextOccurrence(c: Cadence, afterMs: number, ctx: CadenceContext): number | null {
   const zone = ctx.zone;

@@ -266,6 +266,40 @@ export function formatDate(date: string): string {
   return `${WEEKDAY_SHORT[weekdayOf(date)]} ${d} ${MONTH_SHORT[m - 1]} ${y}`;
 }
 
+/** Where a wall time lands: its instant, and whether it fell in a gap and was moved to the gap's end. */
+interface Landing {
+  ms: number;
+  moved: boolean;
+}
+
+function land(date: string, at: LocalTime, zone: string): Landing {
+  const [y, m, d] = splitDate(date);
+  const wall = Date.UTC(y, m - 1, d, at.hour, at.minute);
+  // The offsets a day either side bracket any single transition near the wanted wall time.
+  const early = offsetAt(wall - DAY_MS, zone);
+  const late = offsetAt(wall + DAY_MS, zone);
+  const first = wall - early;
+  const firstOk = offsetAt(first, zone) === early;
+  if (firstOk && early === late) return { ms: first, moved: false };
+  const second = wall - late;
+  const secondOk = offsetAt(second, zone) === late;
+  // Both valid means the time repeats (fall-back): take the earlier one.
+  if (firstOk && secondOk) return { ms: Math.min(first, second), moved: false };
+  if (firstOk) return { ms: first, moved: false };
+  if (secondOk) return { ms: second, moved: false };
+  // Neither offset explains the wall time: it falls in a gap. Find the transition instant between
+  // `second` (still on the earlier offset) and `first` by bisection at whole seconds.
+  let lo = Math.floor(Math.min(first, second) / 1000);
+  let hi = Math.ceil(Math.max(first, second) / 1000);
+  const before = offsetAt(lo * 1000, zone);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetAt(mid * 1000, zone) === before) lo = mid;
+    else hi = mid;
+  }
+  return { ms: hi * 1000, moved: true };
+}
+
 /**
  * The instant at which the wall clock in `zone` shows `at` on local `date`.
  *
@@ -278,34 +312,26 @@ export function formatDate(date: string): string {
  * - A time that happens twice (fall-back) maps to its first, earlier occurrence: 02:30 on
  *   2026-10-25 in Europe/Berlin becomes 02:30 CEST (00:30Z), never 02:30 CET.
  *
+ * When a gap runs to midnight (America/Nuuk jumps from 23:00 to 00:00), the first valid instant is
+ * on the next day; this function still returns it, while the repeating cadences skip that day as
+ * croner does (see {@link occurrenceOn}).
+ *
  * Throws a RangeError for a bad date or zone.
  */
 export function localToInstant(date: string, at: LocalTime, zone: string): number {
-  const [y, m, d] = splitDate(date);
-  const wall = Date.UTC(y, m - 1, d, at.hour, at.minute);
-  // The offsets a day either side bracket any single transition near the wanted wall time.
-  const early = offsetAt(wall - DAY_MS, zone);
-  const late = offsetAt(wall + DAY_MS, zone);
-  const first = wall - early;
-  const firstOk = offsetAt(first, zone) === early;
-  if (firstOk && early === late) return first;
-  const second = wall - late;
-  const secondOk = offsetAt(second, zone) === late;
-  // Both valid means the time repeats (fall-back): take the earlier one.
-  if (firstOk && secondOk) return Math.min(first, second);
-  if (firstOk) return first;
-  if (secondOk) return second;
-  // Neither offset explains the wall time: it falls in a gap. Find the transition instant between
-  // `second` (still on the earlier offset) and `first` by bisection at whole seconds.
-  let lo = Math.floor(Math.min(first, second) / 1000);
-  let hi = Math.ceil(Math.max(first, second) / 1000);
-  const before = offsetAt(lo * 1000, zone);
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (offsetAt(mid * 1000, zone) === before) lo = mid;
-    else hi = mid;
-  }
-  return hi * 1000;
+  return land(date, at, zone).ms;
+}
+
+/**
+ * The occurrence of a fixed local time on `date`, or null when the day has none: the time is in a
+ * DST gap that lasts until after midnight, so no valid time is left that day. Croner, which runs
+ * cron cadences, skips such a day, and the other repeating forms use this to do the same. Otherwise
+ * the same as {@link localToInstant}.
+ */
+export function occurrenceOn(date: string, at: LocalTime, zone: string): number | null {
+  const l = land(date, at, zone);
+  // Only a moved time can leave its day, so the extra lookup is paid on DST days alone.
+  return l.moved && localDate(l.ms, zone) !== date ? null : l.ms;
 }
 
 /** `"Sun 29 Nov 2026, 18:00"`: an instant as the wall clock in `zone` shows it (24-hour, en-GB order). */

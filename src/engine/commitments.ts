@@ -3,7 +3,7 @@ import { addDays, formatCadence, localDate } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { parseDuration } from "../duration";
 import { refuse } from "../errors";
-import { code } from "../richtext";
+import { code, rich } from "../richtext";
 import { findStep, type Step } from "../steps";
 import {
   countOpenCommitments,
@@ -11,16 +11,23 @@ import {
   insertCommitment,
   updateCommitment,
 } from "../store/commitments";
+import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import type { CommitmentRow } from "../store/schema";
+import { enqueue } from "../store/outbox";
+import { getPerson } from "../store/people";
+import type { CommitmentRow, PendingChange } from "../store/schema";
 import type { Reply } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { cadenceText, label, when } from "./format";
+import { dmOf } from "./recipients";
 import { toChat, toSender } from "./replies";
 import { INITIAL_CADENCE_STATE, planNext, readCadence, readUntil } from "./schedule";
+import { inviteWitness } from "./witness";
 
 const DEFAULT_CADENCE = "daily 20:00";
 const MAX_PAUSE_MS = 366 * 86_400_000;
+/** How long making a witnessed commitment easier waits. */
+export const RENEGOTIATION_DELAY_MS = 24 * 3_600_000;
 
 /** Reads and checks promise text (adapters may pass it unparsed, so the limits are checked here too). */
 function readPromise(text: string | undefined): string {
@@ -120,9 +127,10 @@ export function commit(ctx: CommandContext): Reply[] {
     me.zone ? "." : ` (${zone}).`,
     args.cadence ? "" : ["\nChange the schedule with ", code(`/edit #${c.number} cadence: daily 21:00`), "."],
     me.zone ? "" : ["\nSet your time zone with ", code("/timezone Europe/Berlin"), "."],
-    args.witness ? "\nWitness invitations are coming soon; I saved this one without a witness for now." : "",
   ];
-  return [isPrivate ? toSender(text) : toChat(text)];
+  const replies = [isPrivate ? toSender(text) : toChat(text)];
+  if (args.witness) replies.push(inviteWitness(ctx, c, "witness"));
+  return replies;
 }
 
 /** `/edit <commitment> [promise] [cadence] [until]` */
@@ -134,25 +142,37 @@ export function edit(ctx: CommandContext): Reply[] {
     refuse("nothing-to-edit", `Tell me what to change, like /edit #${c.number} cadence: daily 21:00.`);
   }
   const today = localDate(now, c.zone);
+  const change: PendingChange = {};
+  if (args.promise !== undefined) change.promise = readPromise(args.promise);
+  if (args.cadence !== undefined) change.cadence = formatCadence(readCadence(args.cadence));
+  if (args.until !== undefined) change.until = readUntil(args.until, today);
+  // Check the change can be applied before deciding when: a refusal must come now, not in 24 hours.
+  const { patch, next } = buildEdit(c, change, now);
+  const deferred = deferIfEasier(ctx, c, change);
+  if (deferred) return deferred;
+  applyEdit(db, c, change, now, me.id);
+  const nextLine = patch.nextDueAt ? ` Next check-in: ${when(patch.nextDueAt, c.zone)}.` : "";
+  return [
+    reply(c, [
+      "Updated ",
+      label({ number: c.number, promise: next.promise }),
+      `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
+    ]),
+  ];
+}
+
+/** The row changes an edit makes, refusing one that would leave no check-in. */
+function buildEdit(c: CommitmentRow, change: PendingChange, now: number) {
   const patch: Partial<CommitmentRow> = {};
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  if (args.promise !== undefined) {
-    patch.promise = readPromise(args.promise);
-    changes.promise = { from: c.promise, to: patch.promise };
-  }
-  if (args.cadence !== undefined) {
-    const cadence = readCadence(args.cadence);
-    patch.cadence = formatCadence(cadence);
+  if (change.promise !== undefined) patch.promise = change.promise;
+  if (change.cadence !== undefined) {
+    patch.cadence = change.cadence;
     // Switching form restarts the count; retiming a graduated cadence keeps its phase.
-    const keepsPhase = cadence.kind === "graduated" && c.cadence.startsWith("graduated");
-    patch.anchor = keepsPhase ? c.anchor : today;
+    const keepsPhase = change.cadence.startsWith("graduated") && c.cadence.startsWith("graduated");
+    patch.anchor = keepsPhase ? c.anchor : localDate(now, c.zone);
     patch.cadenceState = keepsPhase ? c.cadenceState : INITIAL_CADENCE_STATE;
-    changes.cadence = { from: c.cadence, to: patch.cadence };
   }
-  if (args.until !== undefined) {
-    patch.until = readUntil(args.until, today);
-    changes.until = { from: c.until, to: patch.until };
-  }
+  if (change.until !== undefined) patch.until = change.until;
   const next = { ...c, ...patch };
   if (c.state === "active") {
     patch.nextDueAt = planNext(next, now);
@@ -163,16 +183,100 @@ export function edit(ctx: CommandContext): Reply[] {
       );
     }
   }
+  return { patch, next };
+}
+
+/** Applies an edit now (by the owner, or by the tick when a renegotiation's delay has passed). */
+export function applyEdit(
+  db: Db,
+  c: CommitmentRow,
+  change: PendingChange,
+  now: number,
+  actorId: number | null,
+) {
+  const { patch } = buildEdit(c, change, now);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of ["promise", "cadence", "until"] as const) {
+    if (change[key] !== undefined) changes[key] = { from: c[key], to: change[key] };
+  }
   updateCommitment(db, c.id, { ...patch, updatedAt: now });
-  appendEvent(db, { commitmentId: c.id, actorId: me.id, kind: "edited", data: changes, at: now });
-  const nextLine = patch.nextDueAt ? ` Next check-in: ${when(patch.nextDueAt, c.zone)}.` : "";
+  appendEvent(db, { commitmentId: c.id, actorId, kind: "edited", data: changes, at: now });
+  return patch;
+}
+
+/**
+ * With a witness attached, making a commitment easier (less often, ending sooner, cancelled)
+ * waits 24 hours and the witness is told; stricter changes and rewording apply at once.
+ */
+function deferIfEasier(ctx: CommandContext, c: CommitmentRow, change: PendingChange): Reply[] | null {
+  if (c.witnessStatus !== "active" || c.witnessId === null || !isEasier(c, change, ctx.now)) return null;
+  const witness = getPerson(ctx.db, c.witnessId);
+  if (!witness) return null;
+  const at = ctx.now + RENEGOTIATION_DELAY_MS;
+  updateCommitment(ctx.db, c.id, { pendingChange: change, pendingChangeAt: at, updatedAt: ctx.now });
+  appendEvent(ctx.db, {
+    commitmentId: c.id,
+    actorId: ctx.me.id,
+    kind: "change-requested",
+    data: { ...change },
+    at: ctx.now,
+  });
+  const what = change.cancel ? "cancel" : "ease";
+  enqueue(ctx.db, {
+    purpose: `renegotiate:${c.id}:${ctx.now}`,
+    to: dmOf(witness, ctx.chat),
+    message: {
+      text: rich(
+        ctx.me.name,
+        ` asked to ${what} `,
+        label(c),
+        `${describeChange(change)}. As their witness you're told first: it takes effect ${when(at, witness.zone ?? c.zone)}.`,
+      ),
+      visibility: "chat",
+    },
+    personId: witness.id,
+    commitmentId: c.id,
+    notBefore: ctx.now,
+    now: ctx.now,
+  });
   return [
     reply(c, [
-      "Updated ",
-      label({ number: c.number, promise: next.promise }),
-      `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
+      change.cancel ? "Cancelling " : "Easing ",
+      label(c),
+      ` takes effect in 24 hours (${when(at, c.zone)}), because ${witness.name} witnesses it; they've been told.`,
     ]),
   ];
+}
+
+/** Check-ins in the next four weeks: fewer means easier. */
+function frequency(cadence: string, c: CommitmentRow, now: number): number {
+  const probe = { ...c, cadence, until: null, anchor: localDate(now, c.zone) };
+  let count = 0;
+  for (
+    let t = planNext(probe, now);
+    t !== null && t < now + 28 * 86_400_000 && count < 1000;
+    t = planNext(probe, t)
+  ) {
+    count++;
+  }
+  return count;
+}
+
+function isEasier(c: CommitmentRow, change: PendingChange, now: number): boolean {
+  if (change.cancel) return true;
+  if (change.cadence !== undefined && frequency(change.cadence, c, now) < frequency(c.cadence, c, now))
+    return true;
+  if (change.until !== undefined && change.until !== null && (c.until === null || change.until < c.until))
+    return true;
+  return false;
+}
+
+function describeChange(change: PendingChange): string {
+  const parts: string[] = [];
+  if (change.cadence !== undefined) parts.push(`to ${change.cadence}`);
+  if (change.until !== undefined)
+    parts.push(change.until === null ? "with no end date" : `ending ${change.until}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 /** `/pause <commitment> [for]` */
@@ -244,14 +348,27 @@ export function resumeCommitment(
 
 /** `/cancel <commitment>` */
 export function cancel(ctx: CommandContext): Reply[] {
-  const { db, now, me } = ctx;
   const c = ownCommitment(ctx);
   requireOpen(c, "cancel");
-  updateCommitment(db, c.id, { state: "cancelled", nextDueAt: null, pausedUntil: null, updatedAt: now });
-  appendEvent(db, { commitmentId: c.id, actorId: me.id, kind: "cancelled", at: now });
+  const deferred = deferIfEasier(ctx, c, { cancel: true });
+  if (deferred) return deferred;
+  cancelCommitment(ctx.db, c, ctx.now, ctx.me.id);
   return [
     reply(c, ["Cancelled ", label(c), ". Its history stays; /history #", String(c.number), " shows it."]),
   ];
+}
+
+/** Cancels a commitment now. */
+export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId: number | null): void {
+  updateCommitment(db, c.id, {
+    state: "cancelled",
+    nextDueAt: null,
+    pausedUntil: null,
+    pendingChange: null,
+    pendingChangeAt: null,
+    updatedAt: now,
+  });
+  appendEvent(db, { commitmentId: c.id, actorId, kind: "cancelled", at: now });
 }
 
 /** Group commitments are answered in the chat; private ones only to their owner. */

@@ -5,10 +5,10 @@
 import { decodeAction } from "../actions";
 import { UserError } from "../errors";
 import { rich } from "../richtext";
-import { listPauseEnded } from "../store/commitments";
 import { ensureChat, ensurePerson, updatePerson } from "../store/people";
-import type { Engine, Inbound, Reply, TickReport } from "../types";
-import { cancel, commit, edit, pause, resume, resumeCommitment } from "./commitments";
+import type { Engine, Inbound, Reply } from "../types";
+import { answerClick, checkin, snooze, snoozeClick } from "./answers";
+import { cancel, commit, edit, pause, resume } from "./commitments";
 import type { ClickContext, ClickHandler, CommandContext, CommandHandler, EngineDeps } from "./context";
 import { confirmForget, exportData, forget, keepData } from "./data";
 import { help } from "./help";
@@ -17,29 +17,23 @@ import { RateLimiter } from "./rate-limit";
 import { toSender } from "./replies";
 import { quiet, timezone } from "./settings";
 import { history, status } from "./status";
+import { runTick } from "./tick";
+import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
 export type { EngineConfig, EngineDeps } from "./context";
 
-const comingSoon =
-  (what: string): CommandHandler =>
-  () => [
-    toSender(
-      `${what} arrive with the next update of Amends. Your commitments are saved and planned meanwhile.`,
-    ),
-  ];
-
 const COMMAND_HANDLERS: Record<string, CommandHandler> = {
   commit,
-  checkin: comingSoon("Check-ins"),
+  checkin,
   status,
   history,
   edit,
   pause,
   resume,
   cancel,
-  snooze: comingSoon("Snoozing check-ins will"),
-  witness: comingSoon("Witnesses"),
-  unwitness: comingSoon("Witnesses"),
+  snooze,
+  witness,
+  unwitness,
   plan,
   step,
   timezone,
@@ -50,12 +44,15 @@ const COMMAND_HANDLERS: Record<string, CommandHandler> = {
 };
 
 const CLICK_HANDLERS: Record<string, ClickHandler> = {
+  ans: answerClick,
+  snz: snoozeClick,
+  wacc: acceptInvite,
+  wdec: declineInvite,
+  vfy: verdictClick,
+  wsd: stepDown,
   forget: confirmForget,
   keep: keepData,
 };
-
-/** How many timed pauses one tick resumes at most; the rest wait for the next tick. */
-const TICK_BATCH = 500;
 
 const APOLOGY =
   "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.";
@@ -118,25 +115,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async tick(at) {
-      const now = at.getTime();
-      const report: TickReport = {
-        resumed: 0,
-        opened: 0,
-        reminded: 0,
-        missed: 0,
-        skipped: 0,
-        completed: 0,
-        queued: 0,
-      };
-      for (;;) {
-        const batch = listPauseEnded(db, now, TICK_BATCH);
-        for (const c of batch) {
-          db.transaction((tx) => resumeCommitment(tx, c, now, null));
-          report.resumed++;
-        }
-        if (batch.length < TICK_BATCH) break;
-      }
-      return report;
+      return runTick(db, at.getTime(), log, deps.config.defaultZone);
     },
   };
 }

@@ -3,7 +3,7 @@ import { formatLocal } from "../cadence";
 import { bold, code, lines, rich } from "../richtext";
 import { listCheckIns, listCommitments } from "../store/commitments";
 import { listCommitmentEvents } from "../store/events";
-import type { CheckInRow, EventRow } from "../store/schema";
+import type { CheckInRow, CommitmentRow, EventRow } from "../store/schema";
 import type { Reply, RichText } from "../types";
 import { ownCommitment } from "./commitments";
 import { type CommandContext, zoneOf } from "./context";
@@ -30,6 +30,7 @@ export function status(ctx: CommandContext): Reply[] {
       label(c),
       `\n   ${cadenceText(c)} · `,
       stateLine(c),
+      lastLine(ctx, c),
       ` · streak ${c.streak}`,
       c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : "",
       c.trust !== null ? ` · trust ${Math.round(c.trust)}/100` : "",
@@ -46,6 +47,14 @@ export function status(ctx: CommandContext): Reply[] {
       ),
     ),
   ];
+}
+
+/** " · last: kept ✓ (Sun 29 Nov)": how the newest finished check-in went. */
+function lastLine(ctx: CommandContext, c: CommitmentRow): string {
+  const last = listCheckIns(ctx.db, c.id, 5).find((ci) => ci.state === "answered" || ci.state === "missed");
+  if (!last) return "";
+  const what = last.state === "missed" ? "missed" : (ANSWER_MARK[last.answer ?? ""] ?? "answered");
+  return ` · last ${what} (${formatLocal(last.dueAt, c.zone).replace(/ \d{4},.*$/, "")})`;
 }
 
 const ANSWER_MARK: Record<string, string> = { kept: "kept ✓", partly: "partly", missed: "missed" };

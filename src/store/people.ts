@@ -67,7 +67,7 @@ export function findPersonByUsername(db: Db, platform: Platform, username: strin
 export function updatePerson(
   db: Db,
   id: number,
-  patch: Partial<Pick<PersonRow, "zone" | "quietStart" | "quietEnd" | "dmChatId">>,
+  patch: Partial<Pick<PersonRow, "zone" | "quietStart" | "quietEnd" | "dmChatId" | "nextDigestAt">>,
 ): void {
   db.update(people).set(patch).where(eq(people.id, id)).run();
 }

@@ -24,11 +24,14 @@ export const people = sqliteTable(
     quietEnd: integer("quiet_end"),
     /** The person's direct chat with the bot, once known (Telegram: once they started the bot). */
     dmChatId: text("dm_chat_id"),
+    /** When this witness's next weekly digest is due; null while they witness nothing. */
+    nextDigestAt: integer("next_digest_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
     uniqueIndex("people_platform_external").on(t.platform, t.externalId),
     index("people_platform_username").on(t.platform, t.username),
+    index("people_digest").on(t.nextDigestAt),
   ],
 );
 
@@ -91,6 +94,11 @@ export const commitments = sqliteTable(
     state: text("state", { enum: ["active", "paused", "completed", "cancelled"] }).notNull(),
     witnessId: integer("witness_id").references(() => people.id, { onDelete: "set null" }),
     witnessStatus: text("witness_status", { enum: ["invited", "active"] }),
+    /**
+     * Who was invited, while the invitation is open: `id:<platform user id>` when the platform
+     * resolved the person, else `@<lower-case username>` (Telegram cannot look usernames up).
+     */
+    witnessInvite: text("witness_invite"),
     witnessAlerts: integer("witness_alerts", { mode: "boolean" }).notNull().default(true),
     /** Last local date with check-ins; null = open-ended. */
     until: text("until"),

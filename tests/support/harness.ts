@@ -7,7 +7,8 @@ import { createEngine, type EngineConfig } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
 import { openDatabase } from "../../src/store/db";
-import type { Actor, ChatRef, Reply } from "../../src/types";
+import { claimReady, markSent } from "../../src/store/outbox";
+import type { Actor, ChatRef, Recipient, Reply } from "../../src/types";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
@@ -62,7 +63,49 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     return engine.handle({ type: "click", action: button.action, chat, from: actor(name) });
   }
 
-  return { db, clock, engine, send, say, click };
+  /** Every outbox message ready by now, marked sent, oldest first (a minimal dispatcher). */
+  function deliver(): { purpose: string; to: Recipient; message: Reply; text: string }[] {
+    const now = clock.ms;
+    const out: { purpose: string; to: Recipient; message: Reply; text: string }[] = [];
+    for (;;) {
+      const batch = claimReady(db, { owner: "test", now, leaseMs: 60_000, limit: 500 });
+      if (batch.length === 0) return out;
+      for (const m of batch) {
+        markSent(db, m.id, "test", now);
+        out.push({ purpose: m.purpose, to: m.to, message: m.message, text: toPlain(m.message.text) });
+      }
+    }
+  }
+
+  const delivered: { at: number; purpose: string; to: Recipient; message: Reply; text: string }[] = [];
+
+  /**
+   * Moves the clock on minute by minute, ticking and delivering each minute as the console
+   * does, and returns what was delivered on the way.
+   */
+  async function advance(ms: number) {
+    const start = delivered.length;
+    const end = clock.ms + ms;
+    let t = Math.floor(clock.ms / 60_000) * 60_000 + 60_000;
+    for (; t <= end; t += 60_000) {
+      clock.ms = t;
+      await engine.tick(clock.now());
+      for (const d of deliver()) delivered.push({ at: t, ...d });
+    }
+    clock.ms = end;
+    return delivered.slice(start);
+  }
+
+  /** The newest delivered message with a button labelled `label`. */
+  function lastWith(label: string): Reply | undefined {
+    for (let i = delivered.length - 1; i >= 0; i--) {
+      const m = delivered[i]?.message;
+      if (m?.buttons?.flat().some((b) => b.label.toLowerCase() === label.toLowerCase())) return m;
+    }
+    return undefined;
+  }
+
+  return { db, clock, engine, send, say, click, deliver, advance, delivered, lastWith };
 }
 
 /** Plain text of replies. */

@@ -1,0 +1,173 @@
+/** Answering check-ins: /checkin, the Kept/Partly/Missed buttons, /snooze and Snooze 1h. */
+import { formatLocal, formatLocalTime } from "../cadence";
+import { LIMITS } from "../commands/table";
+import { refuse } from "../errors";
+import { bold, italic, rich } from "../richtext";
+import { STEP_13_QUESTION } from "../steps";
+import {
+  commitmentWithParties,
+  getCheckIn,
+  openCheckIn,
+  openCheckInsOf,
+  updateCheckIn,
+} from "../store/checkins";
+import type { CheckInRow } from "../store/schema";
+import type { Reply } from "../types";
+import { ownCommitment } from "./commitments";
+import type { ClickContext, CommandContext } from "./context";
+import { type Due, recordAnswer } from "./lifecycle";
+import { afterQuiet, quietOf } from "./quiet";
+import { toChat, toSender } from "./replies";
+
+type Answer = "kept" | "partly" | "missed";
+const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
+
+/** `/checkin [#n] kept|partly|missed [note]` */
+export function checkin(ctx: CommandContext): Reply[] {
+  const answer = ctx.args.answer as Answer | undefined;
+  if (!answer || !["kept", "partly", "missed"].includes(answer)) {
+    refuse("bad-answer", "Answer with kept, partly or missed, like /checkin #1 kept.");
+  }
+  const note = readNote(ctx.args.note);
+  const { ci, parties } = findOpen(ctx);
+  return answerWith(ctx.db, parties, ci, answer, note, ctx.now);
+}
+
+/** The open check-in the command means: of `#n`, or the caller's only open one. */
+function findOpen(ctx: CommandContext): { ci: CheckInRow; parties: Due } {
+  if (ctx.args.commitment !== undefined) {
+    const c = ownCommitment(ctx);
+    const ci = openCheckIn(ctx.db, c.id);
+    if (!ci) {
+      const next = c.nextDueAt ? ` The next is ${formatLocal(c.nextDueAt, c.zone)}.` : "";
+      refuse("no-open-checkin", `#${c.number} has no open check-in right now.${next}`);
+    }
+    const parties = commitmentWithParties(ctx.db, c.id);
+    if (!parties) refuse("no-open-checkin", `#${c.number} has no open check-in right now.`);
+    return { ci, parties };
+  }
+  const open = openCheckInsOf(ctx.db, ctx.me.id);
+  if (open.length === 0)
+    refuse("no-open-checkin", "You have no open check-in right now. /status shows when the next is.");
+  const numbers = [...new Set(open.map((o) => `#${o.commitment.number}`))];
+  if (numbers.length > 1) {
+    refuse(
+      "which",
+      `You have open check-ins for ${numbers.join(" and ")}; say which, like /checkin ${numbers[0]} kept.`,
+    );
+  }
+  const first = open[0];
+  const parties = first && commitmentWithParties(ctx.db, first.commitment.id);
+  if (!first || !parties) refuse("no-open-checkin", "You have no open check-in right now.");
+  return { ci: first.checkIn, parties };
+}
+
+function readNote(text: string | undefined): string | null {
+  const note = text?.trim();
+  if (!note) return null;
+  const length = [...note].length;
+  if (length > LIMITS.note)
+    refuse("long-note", `That note is ${length} characters; please keep it to ${LIMITS.note}.`);
+  return note;
+}
+
+/** Records the answer and builds the reply: only a kept answer on a group commitment shows in the group. */
+function answerWith(
+  db: CommandContext["db"],
+  parties: Due,
+  ci: CheckInRow,
+  answer: Answer,
+  note: string | null,
+  now: number,
+) {
+  if (!recordAnswer(db, parties, ci, answer, note, now)) {
+    refuse("closed", "That check-in is already answered or closed.");
+  }
+  const c = parties.commitment;
+  const label = rich(bold(`#${c.number}`), " ", italic(c.promise));
+  const witnessLine =
+    c.witnessStatus === "active" && answer !== "missed" ? " Your witness will be asked to confirm." : "";
+  if (answer === "kept") {
+    const text = rich(
+      "✓ ",
+      parties.owner.name,
+      " checked in on ",
+      label,
+      `. Streak ${c.streak}.${witnessLine}`,
+    );
+    return [c.visibility === "group" ? toChat(text) : toSender(text)];
+  }
+  if (answer === "partly") {
+    return [
+      toSender(
+        rich(
+          "Noted as partly kept for ",
+          label,
+          `. Part of it counts. What would help with the rest?${witnessLine}`,
+        ),
+      ),
+    ];
+  }
+  return [toSender(rich("Missed this one, and you said so honestly. ", STEP_13_QUESTION))];
+}
+
+/** The Kept / Partly / Missed buttons: only the owner's click counts. */
+export function answerClick(ctx: ClickContext): Reply[] {
+  const [id, code] = ctx.args;
+  const answer = FROM_CODE[code ?? ""];
+  const ci = getCheckIn(ctx.db, Number(id));
+  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  if (!ci || !parties || !answer) refuse("gone", "That check-in no longer exists.");
+  if (parties.owner.id !== ctx.me.id) {
+    refuse("not-owner", `Only ${parties.owner.name} can answer this check-in.`);
+  }
+  if (ci.state !== "pending")
+    refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
+  return answerWith(ctx.db, parties, ci, answer, null, ctx.now);
+}
+
+/** Pushes an open check-in's reminder back by `minutes` (within its window and out of quiet hours). */
+function snoozeCheckIn(
+  ctx: { db: CommandContext["db"]; now: number },
+  ci: CheckInRow,
+  parties: Due,
+  minutes: number,
+) {
+  const c = parties.commitment;
+  const at = afterQuiet(ctx.now + minutes * 60_000, c.zone, quietOf(parties.owner));
+  if (at >= ci.windowEnd) {
+    updateCheckIn(ctx.db, ci.id, "pending", { remindAt: null });
+    return [
+      toSender(
+        `That would be after this check-in closes (${formatLocalTime(ci.windowEnd, c.zone)}), so no more reminders for it. You can still answer until then.`,
+      ),
+    ];
+  }
+  updateCheckIn(ctx.db, ci.id, "pending", { remindAt: at });
+  return [
+    toSender(rich("I'll remind you about ", bold(`#${c.number}`), ` at ${formatLocalTime(at, c.zone)}.`)),
+  ];
+}
+
+/** `/snooze [minutes]`: the newest open check-in's reminder. */
+export function snooze(ctx: CommandContext): Reply[] {
+  const minutes = ctx.args.minutes === undefined ? 60 : Number(ctx.args.minutes);
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 720) {
+    refuse("bad-minutes", "Snooze for 5 to 720 minutes, like /snooze 60.");
+  }
+  const open = openCheckInsOf(ctx.db, ctx.me.id)[0];
+  const parties = open && commitmentWithParties(ctx.db, open.commitment.id);
+  if (!open || !parties) refuse("no-open-checkin", "You have no open check-in to snooze.");
+  return snoozeCheckIn(ctx, open.checkIn, parties, minutes);
+}
+
+/** The Snooze 1h button. */
+export function snoozeClick(ctx: ClickContext): Reply[] {
+  const ci = getCheckIn(ctx.db, Number(ctx.args[0]));
+  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  if (!ci || !parties) refuse("gone", "That check-in no longer exists.");
+  if (parties.owner.id !== ctx.me.id)
+    refuse("not-owner", `Only ${parties.owner.name} can snooze this check-in.`);
+  if (ci.state !== "pending") refuse("closed", "That check-in is no longer open.");
+  return snoozeCheckIn(ctx, ci, parties, 60);
+}

@@ -1,0 +1,148 @@
+/**
+ * The scheduler tick: finds due work through indexed queries on due times (nothing is held in
+ * memory per commitment) and records it, with its outbox messages, in short transactions.
+ * Work is claimed in batches of {@link TICK_BATCH} rows, so each synchronous database call stays
+ * well under 10 ms and commands keep flowing between batches during a burst.
+ */
+import { UserError } from "../errors";
+import type { Logger } from "../log";
+import { bold, italic, rich } from "../richtext";
+import { commitmentWithParties, tickQueries } from "../store/checkins";
+import { updateCommitment } from "../store/commitments";
+import type { Db } from "../store/db";
+import { appendEvent } from "../store/events";
+import { enqueue } from "../store/outbox";
+import type { CommitmentRow } from "../store/schema";
+import type { TickReport } from "../types";
+import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
+import { sendDigest } from "./digest";
+import { closeWindow, openDue, remind } from "./lifecycle";
+import { afterQuiet, quietOf } from "./quiet";
+import { promptRecipient } from "./recipients";
+
+/** Rows claimed per statement and per transaction. */
+export const TICK_BATCH = 100;
+
+/** Lets queued commands run between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs one tick at `now`. Idempotent: running it twice, or in two processes, does each thing once. */
+export async function runTick(db: Db, now: number, log: Logger, defaultZone: string): Promise<TickReport> {
+  const report: TickReport = {
+    resumed: 0,
+    opened: 0,
+    reminded: 0,
+    missed: 0,
+    skipped: 0,
+    completed: 0,
+    queued: 0,
+  };
+  const q = tickQueries(db);
+
+  /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */
+  async function drain<T>(fetch: () => T[], unit: (row: T) => void, what: string): Promise<void> {
+    for (;;) {
+      const rows = fetch();
+      if (rows.length === 0) return;
+      let failures = 0;
+      db.transaction((tx) => {
+        for (const row of rows) {
+          try {
+            tx.transaction(() => unit(row));
+          } catch (err) {
+            failures++;
+            log.error({ err: err instanceof Error ? err.message : String(err), what }, "tick unit failed");
+          }
+        }
+      });
+      // A full batch that failed entirely would come back unchanged: leave it for the next tick.
+      if (rows.length < TICK_BATCH || failures === rows.length) return;
+      await yieldToEventLoop();
+    }
+  }
+
+  await drain(
+    () => q.endedPauses(now, TICK_BATCH),
+    (c) => {
+      resumeCommitment(db, c, now, null);
+      report.resumed++;
+    },
+    "resume",
+  );
+  await drain(
+    () => q.dueChanges(now, TICK_BATCH),
+    (c) => {
+      applyPendingChange(db, c, now);
+      report.queued++;
+    },
+    "renegotiation",
+  );
+  await drain(
+    () => q.dueCommitments(now, TICK_BATCH),
+    (due) => {
+      const r = openDue(db, due, now);
+      report.opened += r.opened;
+      report.skipped += r.skipped;
+      if (r.completed) report.completed++;
+    },
+    "open",
+  );
+  await drain(
+    () => q.dueReminders(now, TICK_BATCH),
+    (ci) => {
+      if (remind(db, ci, now)) report.reminded++;
+    },
+    "remind",
+  );
+  await drain(
+    () => q.closingWindows(now, TICK_BATCH),
+    (ci) => {
+      const closed = closeWindow(db, ci, now);
+      if (closed) report.missed++;
+      if (closed?.completed) report.completed++;
+    },
+    "close",
+  );
+  await drain(
+    () => q.dueDigests(now, TICK_BATCH),
+    (person) => {
+      if (sendDigest(db, person, now, defaultZone)) report.queued++;
+    },
+    "digest",
+  );
+  return report;
+}
+
+/** Applies a renegotiated change whose 24-hour delay has passed, and tells the owner. */
+function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
+  const change = c.pendingChange;
+  const at = c.pendingChangeAt;
+  updateCommitment(db, c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: now });
+  if (!change || (c.state !== "active" && c.state !== "paused")) return;
+  const fresh = { ...c, pendingChange: null, pendingChangeAt: null };
+  let outcome: string;
+  try {
+    if (change.cancel) {
+      cancelCommitment(db, fresh, now, null);
+      outcome = "is now cancelled, as you asked a day ago";
+    } else {
+      applyEdit(db, fresh, change, now, null);
+      outcome = "now has the easier terms you asked for a day ago";
+    }
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    appendEvent(db, { commitmentId: c.id, kind: "change-dropped", data: { reason: err.message }, at: now });
+    outcome = `kept its terms: the change you asked for no longer fits (${err.message})`;
+  }
+  const parties = commitmentWithParties(db, c.id);
+  if (!parties) return;
+  enqueue(db, {
+    purpose: `applied:${c.id}:${at}`,
+    to: promptRecipient({ ...c, visibility: "private" }, parties.owner, parties.chat),
+    message: { text: rich(bold(`#${c.number}`), " ", italic(c.promise), ` ${outcome}.`), visibility: "chat" },
+    personId: parties.owner.id,
+    commitmentId: c.id,
+    notBefore: afterQuiet(now, c.zone, quietOf(parties.owner)),
+    now,
+  });
+}

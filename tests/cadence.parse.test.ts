@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Cadence,
+  type CadenceResult,
+  describeCadence,
+  describeGraduatedLadder,
+  formatCadence,
+  parseCadence,
+} from "../src/cadence";
+
+function ok(text: string): Cadence {
+  const r = parseCadence(text);
+  if (!r.ok) throw new Error(`expected "${text}" to parse, got: ${r.error}`);
+  return r.cadence;
+}
+
+function refused(text: string): string {
+  const r: CadenceResult = parseCadence(text);
+  if (r.ok) throw new Error(`expected "${text}" to be refused, got ${JSON.stringify(r.cadence)}`);
+  // Every refusal is one short line that people can act on.
+  expect(r.error).not.toMatch(/\n/);
+  expect(r.error.length).toBeLessThanOrEqual(200);
+  return r.error;
+}
+
+const at = (hour: number, minute: number) => ({ hour, minute });
+
+describe("parseCadence: the forms", () => {
+  it("reads daily, with and without a time", () => {
+    expect(ok("daily 20:00")).toEqual({ kind: "daily", at: at(20, 0) });
+    expect(ok("daily 7:05")).toEqual({ kind: "daily", at: at(7, 5) });
+    expect(ok("daily")).toEqual({ kind: "daily", at: at(20, 0) });
+    expect(ok("daily at 06:30")).toEqual({ kind: "daily", at: at(6, 30) });
+    expect(ok("daily 0:00")).toEqual({ kind: "daily", at: at(0, 0) });
+    expect(ok("daily 23:59")).toEqual({ kind: "daily", at: at(23, 59) });
+  });
+
+  it("reads weekdays", () => {
+    expect(ok("weekdays 09:00")).toEqual({ kind: "weekdays", at: at(9, 0) });
+    expect(ok("weekdays")).toEqual({ kind: "weekdays", at: at(20, 0) });
+  });
+
+  it("reads weekly with short and full day names, sorted and without duplicates", () => {
+    expect(ok("weekly mon,thu 18:30")).toEqual({ kind: "weekly", days: [1, 4], at: at(18, 30) });
+    expect(ok("weekly sun 18:00")).toEqual({ kind: "weekly", days: [0], at: at(18, 0) });
+    expect(ok("weekly sunday 18:00")).toEqual({ kind: "weekly", days: [0], at: at(18, 0) });
+    expect(ok("weekly thu, mon 18:30")).toEqual({ kind: "weekly", days: [1, 4], at: at(18, 30) });
+    expect(ok("weekly fri,friday,FRI,sat")).toEqual({ kind: "weekly", days: [5, 6], at: at(20, 0) });
+    expect(ok("weekly tuesday, wednesday, saturday at 7:00")).toEqual({
+      kind: "weekly",
+      days: [2, 3, 6],
+      at: at(7, 0),
+    });
+  });
+
+  it("reads every N days, singular or plural", () => {
+    expect(ok("every 3 days 20:00")).toEqual({ kind: "every", days: 3, at: at(20, 0) });
+    expect(ok("every 1 day")).toEqual({ kind: "every", days: 1, at: at(20, 0) });
+    expect(ok("every 365 days 6:00")).toEqual({ kind: "every", days: 365, at: at(6, 0) });
+  });
+
+  it("reads once with a real calendar date", () => {
+    expect(ok("once 2026-12-01 18:00")).toEqual({ kind: "once", date: "2026-12-01", at: at(18, 0) });
+    expect(ok("once 2028-02-29")).toEqual({ kind: "once", date: "2028-02-29", at: at(20, 0) });
+  });
+
+  it("reads graduated", () => {
+    expect(ok("graduated 20:00")).toEqual({ kind: "graduated", at: at(20, 0) });
+    expect(ok("graduated 7:45")).toEqual({ kind: "graduated", at: at(7, 45) });
+  });
+
+  it("reads 5-field cron, canonicalised to upper case and single spaces", () => {
+    expect(ok("cron 0 20 * * 1-5")).toEqual({ kind: "cron", expr: "0 20 * * 1-5" });
+    expect(ok("cron   30  2 * *   mon-fri")).toEqual({ kind: "cron", expr: "30 2 * * MON-FRI" });
+    expect(ok("cron 0 12 L * *")).toEqual({ kind: "cron", expr: "0 12 L * *" });
+    expect(ok("cron @daily")).toEqual({ kind: "cron", expr: "0 0 * * *" });
+  });
+
+  it("is case-insensitive and forgiving about spaces", () => {
+    expect(ok("DAILY 20:00")).toEqual(ok("daily 20:00"));
+    expect(ok("  Weekly  MON, Thu   18:30 ")).toEqual(ok("weekly mon,thu 18:30"));
+    expect(ok("Every 3 DAYS At 20:00")).toEqual(ok("every 3 days 20:00"));
+    expect(ok("ONCE 2026-12-01 18:00")).toEqual(ok("once 2026-12-01 18:00"));
+    expect(ok("GRADUATED")).toEqual(ok("graduated 20:00"));
+    expect(ok("CRON 0 20 * * mon-fri")).toEqual(ok("cron 0 20 * * MON-FRI"));
+  });
+});
+
+describe("formatCadence round-trips", () => {
+  const samples = [
+    "daily 20:00",
+    "daily 7:05",
+    "weekdays 09:00",
+    "weekly mon,thu 18:30",
+    "weekly sun 18:00",
+    "weekly sunday,saturday,wed",
+    "every 3 days 20:00",
+    "every 1 day",
+    "once 2026-12-01 18:00",
+    "graduated 20:00",
+    "cron 0 20 * * 1-5",
+    "cron 15 1-3 * * sun",
+  ];
+  for (const text of samples) {
+    it(`"${text}"`, () => {
+      const c = ok(text);
+      expect(ok(formatCadence(c))).toEqual(c);
+    });
+  }
+
+  it("writes the canonical text", () => {
+    expect(formatCadence(ok("Weekly Thursday, Mon 18:30"))).toBe("weekly mon,thu 18:30");
+    expect(formatCadence(ok("daily 7:05"))).toBe("daily 07:05");
+    expect(formatCadence(ok("every 1 day"))).toBe("every 1 day 20:00");
+    expect(formatCadence(ok("every 2 day 9:00"))).toBe("every 2 days 09:00");
+    expect(formatCadence(ok("once 2026-12-01"))).toBe("once 2026-12-01 20:00");
+    expect(formatCadence(ok("cron 0 20 * * 1-5"))).toBe("cron 0 20 * * 1-5");
+  });
+});
+
+describe("describeCadence", () => {
+  it("describes each form for people", () => {
+    expect(describeCadence(ok("daily 20:00"))).toBe("every day at 20:00");
+    expect(describeCadence(ok("weekdays 9:00"))).toBe("weekdays (Monday to Friday) at 09:00");
+    expect(describeCadence(ok("weekly mon,thu 18:30"))).toBe("Mondays and Thursdays at 18:30");
+    expect(describeCadence(ok("weekly sun 18:00"))).toBe("Sundays at 18:00");
+    expect(describeCadence(ok("weekly mon,wed,fri 7:00"))).toBe("Mondays, Wednesdays and Fridays at 07:00");
+    expect(describeCadence(ok("weekly sun,mon,tue,wed,thu,fri,sat 8:00"))).toBe("every day at 08:00");
+    expect(describeCadence(ok("every 3 days 20:00"))).toBe("every 3 days at 20:00");
+    expect(describeCadence(ok("every 1 day 20:00"))).toBe("every day at 20:00");
+    expect(describeCadence(ok("once 2026-12-01 18:00"))).toBe("once on Tue 1 Dec 2026 at 18:00");
+    expect(describeCadence(ok("cron 0 20 * * 1-5"))).toBe('cron schedule "0 20 * * 1-5"');
+  });
+
+  it("names the current graduated phase", () => {
+    const g = ok("graduated 20:00");
+    expect(describeCadence(g)).toBe("graduated (now daily) at 20:00");
+    expect(describeCadence(g, 0)).toBe("graduated (now daily) at 20:00");
+    expect(describeCadence(g, 1)).toBe("graduated (now every 3 days) at 20:00");
+    expect(describeCadence(g, 2)).toBe("graduated (now weekly) at 20:00");
+    expect(describeCadence(g, 3)).toBe("graduated (now monthly) at 20:00");
+    expect(describeCadence(g, 9)).toBe("graduated (now monthly) at 20:00");
+    expect(describeGraduatedLadder()).toBe(
+      "daily ×7, then every 3 days ×4, then weekly ×8, then monthly from then on",
+    );
+  });
+});
+
+describe("parseCadence: refusals explain themselves", () => {
+  it("lists the forms for an unknown form", () => {
+    const e = refused("fortnightly 20:00");
+    expect(e).toContain('"fortnightly 20:00"');
+    for (const form of ["daily", "weekdays", "weekly mon,thu", "every 3 days", "once", "graduated", "cron"]) {
+      expect(e).toContain(form);
+    }
+    expect(refused("")).toContain("daily 20:00");
+    expect(refused("   ")).toContain("daily 20:00");
+  });
+
+  it("keeps messages short when echoing long input", () => {
+    const e = refused(`${"blah ".repeat(100)}`);
+    expect(e).toContain("…");
+  });
+
+  it("refuses times that are not 24-hour H:MM", () => {
+    expect(refused("daily 25:00")).toMatch(/"25:00".*0 to 23.*"daily 20:00"/);
+    expect(refused("daily 24:00")).toContain("0 to 23");
+    expect(refused("daily 20:60")).toContain("00 to 59");
+    expect(refused("daily 7pm")).toBe('Please use the 24-hour clock: "7pm" is 19:00, so try "daily 19:00".');
+    expect(refused("weekly tue 7:30 PM")).toContain('"weekly tue 19:30"');
+    expect(refused("daily 12am")).toContain("00:00");
+    expect(refused("daily 2000")).toMatch(/couldn't read "2000" as a time.*H:MM/);
+    expect(refused("daily 8")).toContain("H:MM");
+    expect(refused("daily 8:5")).toContain("H:MM");
+    expect(refused("daily 20:00 please")).toContain("20:00 please");
+    expect(refused("daily at")).toContain("What time?");
+    expect(refused("every 3 days noon")).toContain('"every 3 days 20:00"');
+  });
+
+  it("refuses unknown weekdays", () => {
+    const e = refused("weekly funday 18:00");
+    expect(e).toBe('I couldn\'t read "funday" as a day of the week. Try "weekly mon,thu 18:30".');
+    expect(refused("weekly mon,thu,xyz")).toContain('"xyz"');
+    expect(refused("weekly 18:00")).toContain("Which days?");
+    expect(refused("weekly")).toContain("Which days?");
+  });
+
+  it("refuses every 0 days and other impossible counts", () => {
+    expect(refused("every 0 days")).toMatch(/"every 0 days".*1 to 365.*"every 3 days 20:00"/);
+    expect(refused("every 366 days")).toContain("1 to 365");
+    expect(refused("every three days")).toContain('"every 3 days 20:00"');
+    expect(refused("every 2 weeks")).toContain('"every 2 days 20:00"');
+    expect(refused("every day")).toContain('"daily 20:00"');
+  });
+
+  it("refuses impossible and badly written dates", () => {
+    expect(refused("once 2026-02-30 10:00")).toMatch(/no date 2026-02-30.*"once 2026-12-01 18:00"/);
+    expect(refused("once 2027-02-29")).toContain("no date 2027-02-29");
+    expect(refused("once 2026-13-01")).toContain("no date");
+    expect(refused("once 1/12/2026 18:00")).toMatch(/"1\/12\/2026".*YYYY-MM-DD/);
+    expect(refused("once")).toContain("which date");
+  });
+
+  it("refuses cron with seconds or a year, and garbage", () => {
+    expect(refused("cron 0 0 20 * * *")).toMatch(/5 fields.*without seconds.*"cron 0 20 \* \* 1-5"/);
+    expect(refused("cron 0 0 20 * * * 2027")).toContain("without seconds");
+    expect(refused("cron banana")).toMatch(/5 fields.*"cron 0 20 \* \* 1-5"/);
+    expect(refused("cron 61 20 * * *")).toMatch(/"61 20 \* \* \*" as a cron expression.*minute/);
+    expect(refused("cron a b c d e")).toContain("as a cron expression");
+    expect(refused("cron 0 0 31 2 *")).toContain("never fires");
+    expect(refused("cron @reboot")).toContain("@reboot");
+    expect(refused("cron")).toContain("Which cron expression?");
+  });
+});

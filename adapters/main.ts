@@ -6,7 +6,9 @@
 import { ConfigError, loadConfig, quietFromConfig } from "../src/config";
 import { createEngine } from "../src/engine";
 import { openDatabase } from "../src/store/db";
-import { createVirtualClock, resolveStart, runConsole } from "./console";
+import { createDispatcher } from "../src/dispatch/dispatcher";
+import { pauseForGone } from "../src/engine/gone";
+import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
 import { createLogger } from "./logger";
 
 async function main(): Promise<number> {
@@ -57,14 +59,29 @@ async function main(): Promise<number> {
         rateLimit: null,
       },
     });
+    const screen = new ConsoleScreen(process.stdout);
+    const dispatcher = createDispatcher({
+      db,
+      clock,
+      log,
+      couriers: [createConsoleCourier(screen)],
+      onGone: (msg) => pauseForGone(db, msg.to, clock.now().getTime()),
+    });
     await runConsole({
       engine,
       clock,
+      screen,
       input: process.stdin,
       output: process.stdout,
       interactive: process.stdin.isTTY === true,
+      // Each virtual minute runs the scheduler, then delivers what it queued.
       onMinute: async (now) => {
         await engine.tick(now);
+        await dispatcher.drain();
+      },
+      // Messages a command queued for someone else (a witness's request) show at once.
+      afterHandle: async () => {
+        await dispatcher.drain();
       },
       log: { error: (err: unknown) => log.error({ err: String(err) }, "console error") },
     });

@@ -6,7 +6,7 @@ import { listWitnessed } from "../store/commitments";
 import type { Db } from "../store/db";
 import { enqueue } from "../store/outbox";
 import { getChat, getPerson, updatePerson } from "../store/people";
-import type { PersonRow } from "../store/schema";
+import type { CheckInRow, PersonRow } from "../store/schema";
 import type { RichText } from "../types";
 import { stepDownButton } from "./messages";
 import { dmOf } from "./recipients";
@@ -49,14 +49,19 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
   for (const c of active) {
     const owner = getPerson(db, c.ownerId);
     if (buttons.length < 5) buttons.push([stepDownButton(c, owner?.name ?? "someone")]);
-    const week = checkInsBetween(db, c.id, now - WEEK_MS, now);
+    // The week's outcomes: check-ins answered, or closed unanswered, in the last seven days.
+    const resolvedAt = (x: CheckInRow) => x.answeredAt ?? (x.state === "missed" ? x.windowEnd : null);
+    const week = checkInsBetween(db, c.id, now - 3 * WEEK_MS, now).filter((x) => {
+      const at = resolvedAt(x);
+      return at !== null && at > now - WEEK_MS && at <= now;
+    });
     const count = (pred: (x: (typeof week)[number]) => boolean) => week.filter(pred).length;
     const kept = count((x) => x.answer === "kept");
     const partly = count((x) => x.answer === "partly");
     const missed = count((x) => x.state === "missed" || x.answer === "missed");
     const confirmed = count((x) => x.verdict === "confirmed");
     const summary =
-      week.filter((x) => x.state !== "skipped").length === 0
+      week.length === 0
         ? "no check-ins this week"
         : `${kept} kept, ${partly} partly, ${missed} missed; you confirmed ${confirmed}`;
     rows.push(

@@ -4,10 +4,10 @@
  * it starts the console chat.
  */
 import { ConfigError, loadConfig, quietFromConfig } from "../src/config";
-import { createEngine } from "../src/engine";
-import { openDatabase } from "../src/store/db";
 import { createDispatcher } from "../src/dispatch/dispatcher";
+import { createEngine } from "../src/engine";
 import { pauseForGone } from "../src/engine/gone";
+import { openDatabase } from "../src/store/db";
 import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
 import { createLogger } from "./logger";
 

@@ -18,7 +18,8 @@ export function createConsoleCourier(screen: ConsoleScreen): Courier {
     async deliver(outbound: OutboundMessage): Promise<DeliveryResult> {
       const { to, message } = outbound;
       // A DM is addressed to a person; the console's DM chat for them always exists.
-      const chat = to.chatKind === "dm" && to.personId ? dmChat(to.personId) : chatFor(to.chatId, to.chatKind);
+      const chat =
+        to.chatKind === "dm" && to.personId ? dmChat(to.personId) : chatFor(to.chatId, to.chatKind);
       const onlyFor = chat.kind === "group" && message.visibility === "sender-only" ? to.personId : undefined;
       screen.show(onlyFor === undefined ? { chat, reply: message } : { chat, onlyFor, reply: message });
       return "sent";

@@ -57,7 +57,12 @@ export function pauseForGone(db: Db, to: Recipient, now: number): number {
       .where(inArray(commitments.id, ids))
       .run();
     for (const id of ids) {
-      appendEvent(tx, { commitmentId: id, kind: "paused", data: { reason: "chat-gone", until: null }, at: now });
+      appendEvent(tx, {
+        commitmentId: id,
+        kind: "paused",
+        data: { reason: "chat-gone", until: null },
+        at: now,
+      });
     }
     return ids.length;
   });

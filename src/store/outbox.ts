@@ -75,7 +75,8 @@ export function claimReady(
   opts: { owner: string; now: number; leaseMs: number; limit: number; platform?: string },
 ): QueuedMessage[] {
   // Most calls find nothing ready: a raw one-row probe answers that in under a microsecond.
-  if (readyProbe(db).get(opts.now, opts.now, opts.platform ?? null, opts.platform ?? null) === undefined) return [];
+  if (readyProbe(db).get(opts.now, opts.now, opts.platform ?? null, opts.platform ?? null) === undefined)
+    return [];
   const platform = opts.platform ? sql`AND platform = ${opts.platform}` : sql``;
   const rows = db.all<RawRow>(sql`
     UPDATE outbox SET lease_owner = ${opts.owner}, lease_until = ${opts.now + opts.leaseMs}

@@ -78,6 +78,9 @@ describe("parseCommandText", () => {
       ok: true,
       args: { promise: "Stay calm", private: "true" },
     });
+    expect(parseCommandText("/commit Journal private cadence: daily 21:00")).toMatchObject({
+      args: { promise: "Journal", cadence: "daily 21:00", private: "true" },
+    });
     expect(parseCommandText("/commit Stay calm cadence: daily 21:00 private")).toMatchObject({
       args: { promise: "Stay calm", cadence: "daily 21:00", private: "true" },
     });

@@ -63,7 +63,7 @@ export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
   const raw = new Map<string, string>();
   const flags = spec.options.filter((o) => o.type === "flag");
   const takeFlags = (part: string): string => {
-    let out = part;
+    let out = part.trimEnd();
     for (;;) {
       const m = /(^|\s)([A-Za-z_]+)$/.exec(out);
       const flag = m && flags.find((f) => f.name === m[2]?.toLowerCase());

@@ -10,8 +10,9 @@ import { chats, commitments, people } from "../store/schema";
 import type { Recipient } from "../types";
 
 /**
- * Pauses what can no longer be delivered: every open commitment made in a gone group, or the
- * private commitments of a person whose direct chat refused the bot for good.
+ * Pauses what can no longer be delivered: the group commitments of a gone group (private ones
+ * made there still reach their owner's DM), or the private commitments of a person whose direct
+ * chat refused the bot for good.
  * @returns how many commitments were paused.
  */
 export function pauseForGone(db: Db, to: Recipient, now: number): number {
@@ -28,7 +29,13 @@ export function pauseForGone(db: Db, to: Recipient, now: number): number {
       ids = tx
         .select({ id: commitments.id })
         .from(commitments)
-        .where(and(eq(commitments.chatId, chat.id), eq(commitments.state, "active")))
+        .where(
+          and(
+            eq(commitments.chatId, chat.id),
+            eq(commitments.visibility, "group"),
+            eq(commitments.state, "active"),
+          ),
+        )
         .all()
         .map((r) => r.id);
     } else if (to.personId) {

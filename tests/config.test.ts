@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, quietFromConfig } from "../src/config";
+
+describe("configuration", () => {
+  it("has a default for everything", () => {
+    expect(loadConfig({})).toEqual({
+      DATABASE_PATH: "./data/amends.sqlite",
+      DEFAULT_TIMEZONE: "UTC",
+      DEFAULT_QUIET_HOURS: "22:00-08:00",
+      TICK_INTERVAL_SECONDS: 5,
+      RATE_LIMIT_COMMANDS: 8,
+      RATE_LIMIT_WINDOW_SECONDS: 10,
+      LOG_LEVEL: "info",
+      AMENDS_START: undefined,
+      TELEGRAM_BOT_TOKEN: undefined,
+      DISCORD_TOKEN: undefined,
+    });
+  });
+
+  it("reads every variable", () => {
+    const c = loadConfig({
+      DATABASE_PATH: "/tmp/a.sqlite",
+      DEFAULT_TIMEZONE: "Europe/Berlin",
+      DEFAULT_QUIET_HOURS: "off",
+      TICK_INTERVAL_SECONDS: "10",
+      LOG_LEVEL: "debug",
+      AMENDS_START: "2026-11-29T11:00:00Z",
+      TELEGRAM_BOT_TOKEN: " 1:abc ",
+      DISCORD_TOKEN: "",
+    });
+    expect(c).toMatchObject({
+      DEFAULT_TIMEZONE: "Europe/Berlin",
+      TICK_INTERVAL_SECONDS: 10,
+      TELEGRAM_BOT_TOKEN: "1:abc",
+    });
+    expect(c.DISCORD_TOKEN).toBeUndefined();
+  });
+
+  it("refuses each wrong value, naming the variable and never echoing the value", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DEFAULT_TIMEZONE: "Nowhere/Land",
+        DEFAULT_QUIET_HOURS: "late",
+        TICK_INTERVAL_SECONDS: "fast",
+        LOG_LEVEL: "loud",
+        AMENDS_START: "yesterday",
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of [
+      "DEFAULT_TIMEZONE",
+      "DEFAULT_QUIET_HOURS",
+      "TICK_INTERVAL_SECONDS",
+      "LOG_LEVEL",
+      "AMENDS_START",
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain("Nowhere/Land");
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
+  it("turns quiet hours into minutes", () => {
+    expect(quietFromConfig("22:00-08:00")).toEqual({ start: 1320, end: 480 });
+    expect(quietFromConfig("off")).toBeNull();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * End to end: the real composition root (`npm start`'s entry) with a script piped in, as a
+ * newcomer would run it, on a fresh database file.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "amends-e2e-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(script: string, db: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "adapters/main.ts"], {
+    input: readFileSync(join("tests/scripts", script), "utf8"),
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_PATH: join(dir, db),
+      AMENDS_START: "2026-11-29T11:00:00Z",
+      ...env,
+    },
+    timeout: 30_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe("npm start with a piped script", () => {
+  it("manages commitments end to end (the core issue's script)", () => {
+    const { code, out, err } = run("issue-2-manage.txt", "manage.sqlite");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toContain("[group → alice only] bot: Your time zone is now Europe/Berlin; it's 12:00 there.");
+    expect(out).toContain(
+      "[group] bot: Committed #1 Call my sister every Sunday (step 13: Keep the change going).",
+    );
+    expect(out).toContain("[group] bot: Committed #2 Stay calm when we talk.");
+    expect(out).toContain("next check-in Sun 29 Nov 2026, 18:00");
+    expect(out).toContain(
+      "[group → bob only] bot: You have no commitment #1. Only the person who made a commitment can change it",
+    );
+    expect(out).toContain("◐ 13. Keep the change going (started)");
+    expect(out).toContain("[group] bot: Paused #2 Stay calm when we talk until Wed 2 Dec 2026, 12:00.");
+    expect(out).toMatch(/\[file amends-export-2026-11-29\.json, \d+ bytes\]/);
+    expect(out).toContain('"format": "amends-export/1"');
+  });
+
+  it("runs the follow-up loop in order (the follow-up issue's script)", () => {
+    const { code, out, err } = run("issue-3-follow-up.txt", "follow.sqlite");
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const order = [
+      "[group] bot: @bob, alice asks you to witness #1",
+      "[group] bot: bob is now the witness",
+      "[group] bot: @alice, time to check in on #1 Call my sister every Sunday. How did it go?",
+      "  [Kept] [Partly] [Missed] [Snooze 1h]",
+      "(console) now 2026-11-29T17:30:00.000Z",
+      "[group] bot: @alice, a gentle reminder: #1 Call my sister every Sunday is still open until Mon 30 Nov 2026, 18:00.",
+      "(console) now 2026-11-30T07:30:00.000Z",
+      "[group] bot: ✓ alice checked in on #1 Call my sister every Sunday. Streak 1.",
+      "[dm bob] bot: alice says they kept #1 Call my sister every Sunday",
+      "  [Confirm] [Dispute] [Not sure]",
+      "[dm alice] bot: bob confirmed your check-in on #1 Call my sister every Sunday. Verified streak: 1.",
+      "streak 1, verified 1 · trust 100/100",
+      "Streak so far: 1.",
+      "still open until Mon 7 Dec 2026, 18:00.",
+      "last missed (Sun 6 Dec) · streak 0 · trust 62/100",
+    ];
+    let at = 0;
+    for (const line of order) {
+      const found = out.indexOf(line, at);
+      expect(found, `"${line}" after position ${at}`).toBeGreaterThanOrEqual(0);
+      at = found + line.length;
+    }
+    expect(out).not.toMatch(/\[group\][^\n]*missed/i);
+    expect(out).not.toContain("has missed the last two");
+  });
+
+  it("continues where the last run stopped", () => {
+    run("issue-2-manage.txt", "again.sqlite");
+    const { out } = run("issue-2-manage.txt", "again.sqlite");
+    expect(out).toContain("Committed #3 Call my sister every Sunday");
+  });
+
+  it("refuses a wrong configuration with a message naming the variable", () => {
+    const { code, err } = run("issue-2-manage.txt", "bad.sqlite", {
+      DEFAULT_TIMEZONE: "Mars/Base",
+      TICK_INTERVAL_SECONDS: "0",
+    });
+    expect(code).toBe(2);
+    expect(err).toContain("DEFAULT_TIMEZONE must be an IANA time zone");
+    expect(err).toContain("TICK_INTERVAL_SECONDS");
+  });
+
+  it("never prints a token, even when the start fails", () => {
+    const { err, out } = run("issue-2-manage.txt", "token.sqlite", {
+      TELEGRAM_BOT_TOKEN: "123456:SECRET-token-value",
+    });
+    expect(err + out).not.toContain("SECRET-token-value");
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { isValidZone } from "./cadence";
+import type { PlatformLimits } from "./dispatch/rate-limiter";
 
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
@@ -41,6 +42,11 @@ const schema = z.object({
     .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), {
       message: "must be an ISO instant such as 2026-11-29T11:00:00Z",
     }),
+  TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+  TELEGRAM_GROUP_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  TELEGRAM_DM_MAX_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
+  DISCORD_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
+  DISCORD_CHANNEL_MAX_PER_5S: z.coerce.number().int().min(1).max(100).default(5),
   TELEGRAM_BOT_TOKEN: optionalSecret,
   DISCORD_TOKEN: optionalSecret,
 });
@@ -73,4 +79,20 @@ export function quietFromConfig(value: string): { start: number; end: number } |
     return Number(h) * 60 + Number(m);
   });
   return start === end ? null : { start, end };
+}
+
+/** The dispatcher's rate limits from the configuration (the console has none). */
+export function limitsFromConfig(c: Config): { telegram: PlatformLimits; discord: PlatformLimits } {
+  return {
+    telegram: {
+      perSecond: c.TELEGRAM_MAX_PER_SECOND,
+      group: { count: c.TELEGRAM_GROUP_MAX_PER_MINUTE, perMs: 60_000 },
+      dm: { count: c.TELEGRAM_DM_MAX_PER_SECOND, perMs: 1_000 },
+    },
+    discord: {
+      perSecond: c.DISCORD_MAX_PER_SECOND,
+      group: { count: c.DISCORD_CHANNEL_MAX_PER_5S, perMs: 5_000 },
+      dm: { count: c.DISCORD_CHANNEL_MAX_PER_5S, perMs: 5_000 },
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, quietFromConfig } from "../src/config";
+import { ConfigError, limitsFromConfig, loadConfig, quietFromConfig } from "../src/config";
+import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 
 describe("configuration", () => {
   it("has a default for everything", () => {
@@ -12,6 +13,11 @@ describe("configuration", () => {
       RATE_LIMIT_WINDOW_SECONDS: 10,
       LOG_LEVEL: "info",
       AMENDS_START: undefined,
+      TELEGRAM_MAX_PER_SECOND: 30,
+      TELEGRAM_GROUP_MAX_PER_MINUTE: 20,
+      TELEGRAM_DM_MAX_PER_SECOND: 1,
+      DISCORD_MAX_PER_SECOND: 50,
+      DISCORD_CHANNEL_MAX_PER_5S: 5,
       TELEGRAM_BOT_TOKEN: undefined,
       DISCORD_TOKEN: undefined,
     });
@@ -62,6 +68,14 @@ describe("configuration", () => {
     }
     expect(message).not.toContain("Nowhere/Land");
     expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
+  it("gives the dispatcher the platforms' default rate limits", () => {
+    expect(limitsFromConfig(loadConfig({}))).toEqual(DEFAULT_LIMITS);
+    expect(limitsFromConfig(loadConfig({ TELEGRAM_GROUP_MAX_PER_MINUTE: "10" })).telegram.group).toEqual({
+      count: 10,
+      perMs: 60_000,
+    });
   });
 
   it("turns quiet hours into minutes", () => {

@@ -93,25 +93,29 @@ export function openDue(db: Db, due: Due, now: number): OpenResult {
   }
 
   const quiet = quietOf(owner);
-  // Halfway through what is left of the window (all of it, unless catching up late).
-  const from = Math.max(latest, now);
-  const halfway = afterQuiet(from + Math.floor((latestEnd - from) / 2), c.zone, quiet);
+  const promptAt = afterQuiet(Math.max(latest, now), c.zone, quiet);
+  // Quiet hours that outlast the whole window would deliver a prompt for a closed check-in:
+  // record it skipped instead (it does not count against anyone).
+  const state = promptAt < latestEnd ? "pending" : "skipped";
+  // The reminder goes halfway through what is left of the window once the prompt is out.
+  const halfway = afterQuiet(promptAt + Math.floor((latestEnd - promptAt) / 2), c.zone, quiet);
   const ci = insertCheckIn(db, {
     commitmentId: c.id,
     dueAt: latest,
     windowEnd: latestEnd,
-    remindAt: halfway < latestEnd ? halfway : null,
-    state: "pending",
+    remindAt: state === "pending" && halfway < latestEnd ? halfway : null,
+    state,
     createdAt: now,
   });
   if (!ci) return { opened: 0, skipped, lost: false, completed: false };
+  if (state === "skipped") return { opened: 0, skipped: skipped + 1, lost: false, completed: false };
   enqueue(db, {
     purpose: `prompt:${ci.id}`,
     to: promptRecipient(c, owner, chat),
     message: promptMessage(c, owner, ci),
     personId: owner.id,
     commitmentId: c.id,
-    notBefore: afterQuiet(Math.max(latest, now), c.zone, quiet),
+    notBefore: promptAt,
     now,
   });
   return { opened: 1, skipped, lost: false, completed: false };

@@ -80,6 +80,12 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE INDEX `events_commitment` ON `events` (`commitment_id`,`at`);--> statement-breakpoint
 CREATE INDEX `events_person` ON `events` (`person_id`);--> statement-breakpoint
+CREATE TABLE `meta` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`purpose` text NOT NULL,

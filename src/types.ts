@@ -46,7 +46,14 @@ export type CommandArgs = Record<string, string | undefined>;
 /** Something a person did that the engine must answer. */
 export type Inbound =
   | { type: "command"; name: string; args: CommandArgs; chat: ChatRef; from: Actor; mentions?: PersonRef[] }
-  | { type: "click"; action: string; chat: ChatRef; from: Actor };
+  | {
+      type: "click";
+      action: string;
+      chat: ChatRef;
+      from: Actor;
+      /** Text typed in answer to the button (Discord's "Add a note" form, Telegram's reply). */
+      text?: string;
+    };
 
 /** One run of text. Adapters render and escape each span for their platform. */
 export type Span =
@@ -82,6 +89,18 @@ export interface Reply {
   /** `sender-only` is ephemeral on Discord, a DM or a short reply on Telegram. */
   visibility: "chat" | "sender-only";
   file?: Attachment;
+  /**
+   * For a click that did what the button offered: the outcome to show on the clicked message,
+   * whose buttons are now spent (Telegram edits the message, Discord updates the interaction's
+   * message, the console prints it). Absent for refusals, which leave the buttons as they were.
+   */
+  settles?: RichText;
+}
+
+/** One autocomplete suggestion: what the person sees and the value the option takes. */
+export interface Suggestion {
+  name: string;
+  value: string;
 }
 
 /**
@@ -153,4 +172,9 @@ export interface Engine {
   handle(input: Inbound): Promise<Reply[]>;
   /** Finds due work and writes it to the outbox. Idempotent. */
   tick(now: Date): Promise<TickReport>;
+  /**
+   * Autocomplete for an option being typed (Discord): the caller's own commitments by `#n` and
+   * promise, IANA zones, or common cadences. At most 25 suggestions; never throws.
+   */
+  suggest(option: "commitment" | "zone" | "cadence", query: string, from: Actor): Promise<Suggestion[]>;
 }

@@ -39,6 +39,7 @@ function fakeEngine(respond: (input: Inbound) => Reply[] | Promise<Reply[]> = ()
       return respond(input);
     },
     tick: async () => EMPTY_REPORT,
+    suggest: async () => [],
   };
   return { engine, calls };
 }

@@ -12,11 +12,13 @@ import { cancel, commit, edit, pause, resume } from "./commitments";
 import type { ClickContext, ClickHandler, CommandContext, CommandHandler, EngineDeps } from "./context";
 import { confirmForget, exportData, forget, keepData } from "./data";
 import { help } from "./help";
+import { noteClick } from "./notes";
 import { plan, step } from "./plan";
 import { RateLimiter } from "./rate-limit";
 import { toSender } from "./replies";
 import { quiet, timezone } from "./settings";
 import { history, status } from "./status";
+import { suggest } from "./suggest";
 import { runTick } from "./tick";
 import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
@@ -49,6 +51,7 @@ const CLICK_HANDLERS: Record<string, ClickHandler> = {
   wacc: acceptInvite,
   wdec: declineInvite,
   vfy: verdictClick,
+  note: noteClick,
   wsd: stepDown,
   forget: confirmForget,
   keep: keepData,
@@ -111,6 +114,15 @@ export function createEngine(deps: EngineDeps): Engine {
         const what = input.type === "command" ? `/${input.name}` : "click";
         log.error({ err: errorSummary(err), what, platform: input.from.platform }, "engine.handle failed");
         return [{ text: rich(APOLOGY), visibility: "sender-only" }];
+      }
+    },
+
+    async suggest(option, query, from) {
+      try {
+        return suggest(db, option, query, from);
+      } catch (err) {
+        log.error({ err: errorSummary(err), option }, "engine.suggest failed");
+        return [];
       }
     },
 

@@ -7,6 +7,7 @@ import { appendEvent } from "../store/events";
 import { type QuietHours, updatePerson } from "../store/people";
 import type { Reply } from "../types";
 import type { CommandContext } from "./context";
+import { nextDigestAt } from "./digest";
 import { toSender } from "./replies";
 import { planNext } from "./schedule";
 
@@ -21,7 +22,11 @@ export function timezone(ctx: CommandContext): Reply[] {
       `I don't know the time zone "${typed}". Use an IANA name like Europe/Berlin or America/New_York.`,
     );
   }
-  updatePerson(db, me.id, { zone });
+  // A witness's planned digest moves to the same Sunday evening in the new zone (or the next
+  // Sunday, if that one has already passed there): two days before it is still that week anywhere.
+  const digestAt =
+    me.nextDigestAt === null ? null : nextDigestAt(Math.max(now, me.nextDigestAt - 2 * 86_400_000), zone);
+  updatePerson(db, me.id, { zone, nextDigestAt: digestAt });
   appendEvent(db, {
     personId: me.id,
     actorId: me.id,

@@ -49,6 +49,15 @@ export function ensurePerson(
     .get();
 }
 
+/** A person by their platform identity. */
+export function findPerson(db: Db, platform: Platform, externalId: string): PersonRow | undefined {
+  return db
+    .select()
+    .from(people)
+    .where(and(eq(people.platform, platform), eq(people.externalId, externalId)))
+    .get();
+}
+
 /** A person by internal id. */
 export function getPerson(db: Db, id: number): PersonRow | undefined {
   return db.select().from(people).where(eq(people.id, id)).get();

@@ -203,3 +203,10 @@ export type CommitmentRow = typeof commitments.$inferSelect;
 export type CheckInRow = typeof checkIns.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+
+/** Small facts the process keeps between runs, such as the hash of the registered command table. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

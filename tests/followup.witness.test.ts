@@ -1,0 +1,585 @@
+/**
+ * The witness: the invitation and who may accept it, verdicts on kept and partly answers, the
+ * two-misses alert, /unwitness, stepping down from the Sunday digest, and the digest itself.
+ */
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { checkIns, commitments, people } from "../src/store/schema";
+import type { Reply } from "../src/types";
+import { actor, createBot, dm, GROUP, plain } from "./support/harness";
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const at = (iso: string) => Date.parse(iso);
+const iso = (ms: number) => new Date(ms).toISOString();
+const kind = (purpose: string) => purpose.split(":")[0];
+
+type Bot = ReturnType<typeof createBot>;
+
+/** Moves the clock to `ms`, runs one tick and delivers, recording what went out. */
+async function jumpTo(bot: Bot, ms: number) {
+  bot.clock.ms = ms;
+  await bot.engine.tick(bot.clock.now());
+  const out = bot.deliver().map((d) => ({ at: ms, ...d }));
+  bot.delivered.push(...out);
+  return out;
+}
+
+function commitment(bot: Bot, id = 1) {
+  const c = bot.db.select().from(commitments).where(eq(commitments.id, id)).get();
+  if (!c) throw new Error(`no commitment ${id}`);
+  return c;
+}
+
+function person(bot: Bot, name: string) {
+  return bot.db.select().from(people).where(eq(people.externalId, name)).get();
+}
+
+function checkInsOf(bot: Bot, commitmentId = 1) {
+  return bot.db.select().from(checkIns).where(eq(checkIns.commitmentId, commitmentId)).all();
+}
+
+/** Sunday 29 Nov 2026, 11:00 UTC: alice's #1, daily at 12:00 UTC, witnessed by bob. */
+async function witnessed(options = "") {
+  const bot = createBot("2026-11-29T11:00:00Z");
+  await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+  const [invite] = await bot.send("alice", `/witness #1 @bob${options}`);
+  const accepted = await bot.click("bob", invite, "Accept");
+  expect(plain(accepted)).toContain("bob is now the witness");
+  return bot;
+}
+
+describe("the invitation", () => {
+  it("is posted in the group, sends nothing to the person, and binds only the named person's click", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    await bot.say("carol", "/status"); // carol is known to the bot, bob not yet
+    const r = await bot.send("alice", "/witness #1 @bob");
+    expect(r).toHaveLength(1);
+    const invite = r[0];
+    expect(invite?.visibility).toBe("chat");
+    expect(plain(r)).toBe(
+      "@bob, alice asks you to witness #1 Call my sister. You'd confirm their check-ins and hear from me " +
+        "if they miss two in a row, and get a short digest on Sundays. Only you can accept.",
+    );
+    expect(invite?.buttons?.flat().map((b) => b.label)).toEqual(["Accept", "Decline"]);
+    expect(bot.deliver()).toEqual([]);
+    expect(commitment(bot)).toMatchObject({
+      witnessStatus: "invited",
+      witnessId: null,
+      witnessInvite: "@bob",
+    });
+
+    for (const who of ["carol", "alice"]) {
+      for (const label of ["Accept", "Decline"]) {
+        const refused = await bot.click(who, invite, label);
+        expect(refused[0]?.visibility).toBe("sender-only");
+        expect(plain(refused)).toBe("This invitation is for @bob, not you.");
+      }
+    }
+    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+
+    const accepted = await bot.click("bob", invite, "Accept");
+    expect(accepted[0]?.visibility).toBe("chat");
+    expect(plain(accepted)).toBe(
+      "bob is now the witness for @alice's #1 Call my sister. Thank you for standing by them.",
+    );
+    const bob = person(bot, "bob");
+    expect(commitment(bot)).toMatchObject({
+      witnessStatus: "active",
+      witnessId: bob?.id,
+      witnessInvite: null,
+    });
+    // The first digest: the first Sunday at least three days on, 19:00 in bob's zone (UTC here).
+    expect(bob?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
+    expect(plain(await bot.click("bob", invite, "Decline"))).toBe("That invitation is no longer open.");
+    expect(commitment(bot).witnessStatus).toBe("active");
+  });
+
+  it("matches the invited @username case-insensitively", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const [invite] = await bot.send("alice", "/witness #1 @Bob");
+    const r = await bot.engine.handle({
+      type: "click",
+      action: invite?.buttons?.[0]?.[0]?.action ?? "",
+      chat: GROUP,
+      from: { ...actor("bob-id"), name: "Bob", username: "BOB" },
+    });
+    expect(plain(r)).toContain("Bob is now the witness");
+  });
+
+  it("can be declined, only by the named person, and then no longer accepted", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const [invite] = await bot.send("alice", "/witness #1 @bob");
+    expect(plain(await bot.click("carol", invite, "Decline"))).toBe("This invitation is for @bob, not you.");
+    const declined = await bot.click("bob", invite, "Decline");
+    expect(declined[0]?.visibility).toBe("chat");
+    expect(plain(declined)).toBe(
+      "bob won't witness #1 Call my sister. That's all right; alice can ask someone else.",
+    );
+    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null, witnessInvite: null });
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
+    expect(bot.deliver()).toEqual([]);
+  });
+
+  it("refuses the owner as their own witness, by name or by a later-changed username", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    for (const line of ["/witness #1 @alice", "/witness #1 @ALICE"]) {
+      const r = await bot.send("alice", line);
+      expect(r[0]?.visibility).toBe("sender-only");
+      expect(plain(r)).toBe("You can't witness your own commitment. Ask someone you trust.");
+    }
+    expect(commitment(bot).witnessStatus).toBeNull();
+
+    // alice invites @ally, then takes that username herself and clicks Accept.
+    const [invite] = await bot.send("alice", "/witness #1 @ally");
+    const r = await bot.engine.handle({
+      type: "click",
+      action: invite?.buttons?.[0]?.[0]?.action ?? "",
+      chat: GROUP,
+      from: { ...actor("alice"), username: "ally" },
+    });
+    expect(r[0]?.visibility).toBe("sender-only");
+    expect(plain(r)).toBe("You can't witness your own commitment.");
+    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+  });
+
+  it("refuses a bot as witness", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    // The engine ignores everything a bot sends (handle returns nothing and records nothing), so
+    // a bot is only ever known from the platform; put one in the database as an adapter would.
+    const ignored = await bot.engine.handle({
+      type: "command",
+      name: "status",
+      args: {},
+      chat: GROUP,
+      from: { ...actor("helperbot"), isBot: true },
+    });
+    expect(ignored).toEqual([]);
+    expect(person(bot, "helperbot")).toBeUndefined();
+    bot.db
+      .insert(people)
+      .values({
+        platform: "console",
+        externalId: "helperbot",
+        name: "Helper",
+        username: "helperbot",
+        isBot: true,
+        createdAt: bot.clock.ms,
+      })
+      .run();
+    const r = await bot.send("alice", "/witness #1 @helperbot");
+    expect(r[0]?.visibility).toBe("sender-only");
+    expect(plain(r)).toBe("A bot can't be a witness. Ask a person you trust.");
+    expect(commitment(bot).witnessStatus).toBeNull();
+
+    // A bot the bot doesn't know yet: its click on the invitation is ignored entirely.
+    const [invite] = await bot.send("alice", "/witness #1 @otherbot");
+    const click = await bot.engine.handle({
+      type: "click",
+      action: invite?.buttons?.[0]?.[0]?.action ?? "",
+      chat: GROUP,
+      from: { ...actor("otherbot"), isBot: true },
+    });
+    expect(click).toEqual([]);
+    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+  });
+
+  it("must come from a group chat", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const r = await bot.send("alice", "/witness #1 @bob", dm("alice"));
+    expect(r[0]?.visibility).toBe("sender-only");
+    expect(plain(r)).toBe("Invite your witness from a group chat you share, so they can accept there.");
+    expect(commitment(bot).witnessStatus).toBeNull();
+  });
+
+  it("refuses a second /witness while one is active; a new invitation replaces an open one", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const [first] = await bot.send("alice", "/witness #1 @bob");
+    const [second] = await bot.send("alice", "/witness #1 @carol");
+    expect(plain(await bot.click("bob", first, "Accept"))).toBe("This invitation is for @carol, not you.");
+    await bot.click("carol", second, "Accept");
+    const again = await bot.send("alice", "/witness #1 @bob");
+    expect(again[0]?.visibility).toBe("sender-only");
+    expect(plain(again)).toBe("#1 already has a witness (carol). /unwitness #1 first.");
+    expect(commitment(bot)).toMatchObject({ witnessStatus: "active", witnessId: person(bot, "carol")?.id });
+  });
+
+  it("refuses someone else's commitment", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    expect(await bot.say("bob", "/witness #1 @carol")).toMatch(/You have no commitment #1/);
+    expect(commitment(bot).witnessStatus).toBeNull();
+  });
+
+  it("is posted by /commit … witness: @bob", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    const r = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
+    expect(r).toHaveLength(2);
+    expect(plain([r[0] as Reply])).toContain("Committed #1 Call my sister");
+    expect(r[1]?.visibility).toBe("chat");
+    expect(plain([r[1] as Reply])).toContain("@bob, alice asks you to witness #1 Call my sister.");
+    expect(plain(await bot.click("bob", r[1], "Accept"))).toContain("bob is now the witness");
+    expect(commitment(bot).witnessStatus).toBe("active");
+  });
+});
+
+describe("verdicts", () => {
+  it("asks the witness about kept and partly answers, not about misses", async () => {
+    const bot = await witnessed();
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    const kept = await bot.send("alice", "/checkin kept Called her after work");
+    expect(plain(kept)).toBe(
+      "✓ alice checked in on #1 Call my sister. Streak 1. Your witness will be asked to confirm.",
+    );
+    const [ci] = checkInsOf(bot);
+    const request = bot.deliver();
+    expect(request.map((d) => [d.purpose, d.to])).toEqual([
+      [
+        `verify:${ci?.id}`,
+        {
+          platform: "console",
+          chatKind: "dm",
+          chatId: "",
+          personId: "bob",
+          personName: "bob",
+          fallbackChatId: "group",
+        },
+      ],
+    ]);
+    expect(request[0]?.text).toBe(
+      "alice says they kept #1 Call my sister (Sun 29 Nov 2026, 12:00). Their note: Called her after work. " +
+        "Does that match what you've seen?",
+    );
+    expect(request[0]?.message.buttons?.flat().map((b) => b.label)).toEqual([
+      "Confirm",
+      "Dispute",
+      "Not sure",
+    ]);
+
+    await jumpTo(bot, at("2026-11-30T12:00:00Z"));
+    const partly = await bot.say("alice", "/checkin partly");
+    expect(partly).toContain("Your witness will be asked to confirm.");
+    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
+      [
+        "verify",
+        "bob",
+        "alice says they partly kept #1 Call my sister (Mon 30 Nov 2026, 12:00). Does that match what you've seen?",
+      ],
+    ]);
+
+    await jumpTo(bot, at("2026-12-01T12:00:00Z"));
+    const missed = await bot.say("alice", "/checkin missed");
+    expect(missed).not.toContain("witness");
+    expect(bot.deliver()).toEqual([]);
+    // An unanswered window closing asks nothing either.
+    await jumpTo(bot, at("2026-12-02T12:00:00Z"));
+    const closed = await jumpTo(bot, at("2026-12-03T12:00:00Z"));
+    // (The alert is for the two misses in a row, 1 and 2 Dec.)
+    expect(closed.map((d) => kind(d.purpose))).toEqual(["prompt", "remind", "alert"]);
+    expect(checkInsOf(bot).map((c) => c.state)).toEqual([
+      "answered",
+      "answered",
+      "answered",
+      "missed",
+      "pending",
+    ]);
+  });
+
+  it("counts only the witness's click, once; a confirmation builds the verified streak and tells the owner", async () => {
+    const bot = await witnessed();
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    const [request] = bot.deliver();
+    for (const who of ["alice", "carol"]) {
+      const r = await bot.click(who, request?.message, "Confirm");
+      expect(r[0]?.visibility).toBe("sender-only");
+      expect(plain(r)).toBe("Only the witness of this commitment can answer that.");
+    }
+    expect(checkInsOf(bot)[0]?.verdict).toBeNull();
+    expect(bot.deliver()).toEqual([]);
+
+    const confirmed = await bot.click("bob", request?.message, "Confirm");
+    expect(confirmed[0]?.visibility).toBe("sender-only");
+    expect(plain(confirmed)).toBe("Confirmed. alice will be told. Thank you.");
+    expect(checkInsOf(bot)[0]).toMatchObject({ verdict: "confirmed", verdictAt: at("2026-11-29T12:00:00Z") });
+    const told = bot.deliver();
+    expect(
+      told.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.to.fallbackChatId, d.text]),
+    ).toEqual([
+      [
+        "verdict",
+        "dm",
+        "alice",
+        "group",
+        "bob confirmed your check-in on #1 Call my sister. Verified streak: 1.",
+      ],
+    ]);
+
+    const second = await bot.click("bob", request?.message, "Dispute");
+    expect(second[0]?.visibility).toBe("sender-only");
+    expect(plain(second)).toBe("You already answered: confirmed.");
+    expect(checkInsOf(bot)[0]?.verdict).toBe("confirmed");
+    expect(bot.deliver()).toEqual([]);
+    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, trust: 100 });
+    expect(await bot.say("alice", "/status")).toContain("streak 1, verified 1 · trust 100/100");
+
+    await jumpTo(bot, at("2026-11-30T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    await bot.click("bob", bot.deliver()[0]?.message, "Confirm");
+    expect(bot.deliver()[0]?.text).toContain("Verified streak: 2.");
+    expect(commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 2 });
+  });
+
+  it("counts a disputed answer as missed for the streak and trust; not sure changes nothing", async () => {
+    const bot = await witnessed();
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    await bot.click("bob", bot.deliver()[0]?.message, "Confirm");
+    bot.deliver();
+
+    await jumpTo(bot, at("2026-11-30T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    expect(commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 1 });
+    const disputed = await bot.click("bob", bot.deliver()[0]?.message, "Dispute");
+    expect(plain(disputed)).toBe("Noted as disputed. alice will be told. Thank you.");
+    expect(bot.deliver().map((d) => [d.to.personId, d.text])).toEqual([
+      [
+        "alice",
+        "bob disputed your check-in on #1 Call my sister. It may be worth talking it through with them.",
+      ],
+    ]);
+    // newest first: disputed = missed (weight 1), confirmed kept (weight 2 · 0.8) → 1.6 / 2.6
+    expect(commitment(bot)).toMatchObject({ streak: 0, verifiedStreak: 0, trust: 61.5 });
+    expect(await bot.say("alice", "/history #1")).toContain(
+      "Mon 30 Nov 2026, 12:00: kept ✓ (disputed by your witness)",
+    );
+
+    await jumpTo(bot, at("2026-12-01T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    const unsure = await bot.click("bob", bot.deliver()[0]?.message, "Not sure");
+    expect(plain(unsure)).toBe("Noted as not sure. alice will be told. Thank you.");
+    expect(bot.deliver().map((d) => d.text)).toEqual([
+      "bob wasn't sure about your check-in on #1 Call my sister. Nothing changes; it stays as you answered.",
+    ]);
+    // kept (unsure, weight 1), missed, confirmed kept (2 · 0.64) → 2.28 / 3.08
+    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 0, trust: 74 });
+  });
+});
+
+describe("the two-misses alert", () => {
+  it("goes to the witness exactly once after the second miss in a row", async () => {
+    const bot = await witnessed();
+    await bot.say("bob", "/quiet off");
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    // First miss: answered honestly.
+    await bot.click("alice", bot.lastWith("Missed"), "Missed");
+    expect(bot.deliver()).toEqual([]);
+    // The second, the next day, goes unanswered; its window closes at the third prompt.
+    await bot.advance(DAY);
+    expect(bot.delivered.some((d) => kind(d.purpose) === "alert")).toBe(false);
+    const second = await bot.advance(DAY);
+    const alerts = second.filter((d) => kind(d.purpose) === "alert");
+    expect(alerts.map((d) => [iso(d.at), d.to.chatKind, d.to.personId, d.text])).toEqual([
+      [
+        "2026-12-01T12:00:00.000Z",
+        "dm",
+        "bob",
+        "alice has missed the last two check-ins on #1 Call my sister. A kind word may help more than a reminder.",
+      ],
+    ]);
+    // A third miss sends no second alert.
+    await bot.advance(DAY);
+    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["answered", "missed", "missed", "pending"]);
+    expect(bot.delivered.filter((d) => kind(d.purpose) === "alert")).toHaveLength(1);
+  });
+
+  it("is held by the witness's quiet hours", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 23:30");
+    await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+    await bot.say("alice", "/quiet off");
+    await bot.advance(2 * DAY + 22 * H);
+    const alerts = bot.delivered.filter((d) => kind(d.purpose) === "alert");
+    // The second window closes at 23:30 on 1 Dec, inside bob's 22:00–08:00.
+    expect(alerts.map((d) => iso(d.at))).toEqual(["2026-12-02T08:00:00.000Z"]);
+  });
+
+  it("is not sent with alerts: off, nor after one miss", async () => {
+    const off = await witnessed(" alerts: off");
+    expect(off.delivered).toEqual([]);
+    await off.advance(3 * DAY + H);
+    expect(checkInsOf(off).map((c) => c.state)).toEqual(["missed", "missed", "missed", "pending"]);
+    expect(off.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
+
+    const once = await witnessed();
+    await once.advance(DAY + H);
+    expect(checkInsOf(once).map((c) => c.state)).toEqual(["missed", "pending"]);
+    expect(once.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
+    await once.say("alice", "/checkin kept");
+    once.deliver();
+    await once.advance(2 * DAY);
+    // missed, kept, missed: never two in a row.
+    expect(checkInsOf(once).map((c) => c.state)).toEqual(["missed", "answered", "missed", "pending"]);
+    expect(once.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
+  });
+});
+
+describe("ending the witness", () => {
+  it("/unwitness tells the witness, stops verdict requests and ignores their old buttons", async () => {
+    const bot = await witnessed();
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    const [request] = bot.deliver();
+
+    const r = await bot.send("alice", "/unwitness #1");
+    expect(r[0]?.visibility).toBe("sender-only");
+    expect(plain(r)).toBe("bob no longer witnesses #1 Call my sister.");
+    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
+      [
+        "unwitnessed",
+        "dm",
+        "bob",
+        "alice no longer needs a witness for #1 Call my sister. Thank you for your support.",
+      ],
+    ]);
+    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
+    expect(plain(await bot.click("bob", request?.message, "Confirm"))).toBe(
+      "Only the witness of this commitment can answer that.",
+    );
+
+    await jumpTo(bot, at("2026-11-30T12:00:00Z"));
+    expect(await bot.say("alice", "/checkin kept")).not.toContain("witness");
+    expect(bot.deliver()).toEqual([]);
+    expect(await bot.say("alice", "/unwitness #1")).toBe("#1 has no witness.");
+    expect(await bot.say("bob", "/unwitness #1")).toMatch(/You have no commitment #1/);
+  });
+
+  it("/unwitness withdraws an open invitation without messaging anyone", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const [invite] = await bot.send("alice", "/witness #1 @bob");
+    expect(await bot.say("alice", "/unwitness #1")).toBe(
+      "The invitation is withdrawn for #1 Call my sister.",
+    );
+    expect(bot.deliver()).toEqual([]);
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
+  });
+});
+
+describe("the weekly digest", () => {
+  it("arrives Sunday 19:00 in the witness's zone, summarises the week, and offers Step down", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("bob", "/timezone America/New_York");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+    // Sunday 6 Dec, 19:00 in New York (EST, UTC−5).
+    expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-07T00:00:00Z"));
+
+    const confirm = async () => {
+      const request = bot.deliver().find((d) => kind(d.purpose) === "verify");
+      await bot.click("bob", request?.message, "Confirm");
+      bot.deliver();
+    };
+    const day = (n: number) => at("2026-11-29T12:00:00Z") + n * DAY;
+    // Sun 29 Nov (before the digest's week): kept.
+    await jumpTo(bot, day(0));
+    await bot.say("alice", "/checkin kept");
+    await confirm();
+    const plan: (string | null)[] = ["kept+", "kept+", "partly", "missed", null, "kept"];
+    for (const [i, answer] of plan.entries()) {
+      await jumpTo(bot, day(i + 1));
+      if (answer === null) continue;
+      await bot.say("alice", `/checkin ${answer.replace("+", "")}`);
+      if (answer.endsWith("+")) await confirm();
+    }
+    bot.deliver();
+    // Sun 6 Dec 12:00: the seventh check-in of the week opens and is still open at the digest.
+    const sunday = await jumpTo(bot, day(7));
+    // The alert for the misses of 3 and 4 Dec waited for 08:00 in New York (quiet hours).
+    expect(sunday.map((d) => [kind(d.purpose), d.to.personId])).toEqual([
+      ["alert", "bob"],
+      ["prompt", undefined],
+    ]);
+
+    const evening = await bot.advance(12 * H + 5 * 60_000);
+    const digests = evening.filter((d) => kind(d.purpose) === "digest");
+    expect(digests.map((d) => [iso(d.at), d.to.chatKind, d.to.personId])).toEqual([
+      ["2026-12-07T00:00:00.000Z", "dm", "bob"],
+    ]);
+    expect(digests[0]?.text).toBe(
+      "Your week as a witness\nalice #1 Call my sister: 3 kept, 1 partly, 2 missed; you confirmed 2.\n" +
+        "Thank you for being there.",
+    );
+    expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
+
+    // Only the witness can step down; the owner is told.
+    const digest = digests[0]?.message;
+    const label = "Step down from alice #1";
+    expect(digest?.buttons?.flat().map((b) => b.label)).toEqual([label]);
+    for (const who of ["carol", "alice"]) {
+      const r = await bot.click(who, digest, label);
+      expect(r[0]?.visibility).toBe("sender-only");
+      expect(plain(r)).toBe("You aren't the witness of that commitment.");
+    }
+    const down = await bot.click("bob", digest, label, dm("bob"));
+    expect(down[0]?.visibility).toBe("sender-only");
+    expect(plain(down)).toBe(
+      "You've stepped down as witness of alice's #1 Call my sister. Thank you for your help.",
+    );
+    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
+      [
+        "stepped-down",
+        "dm",
+        "alice",
+        "bob stepped down as witness of #1 Call my sister. You can invite someone else with /witness.",
+      ],
+    ]);
+    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
+    expect(plain(await bot.click("bob", digest, label))).toBe("You aren't the witness of that commitment.");
+
+    // Nothing left to witness: no digest next Sunday, and none planned.
+    const next = await jumpTo(bot, at("2026-12-14T00:00:00Z"));
+    expect(next.filter((d) => kind(d.purpose) === "digest")).toEqual([]);
+    expect(person(bot, "bob")?.nextDigestAt).toBeNull();
+  });
+
+  it("follows the witness's zone when they set it after accepting", async () => {
+    const digestsIn = async (zone: string, when = "2026-11-29T11:30:00Z") => {
+      const bot = createBot("2026-11-29T11:00:00Z");
+      await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+      await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+      expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
+      bot.clock.ms = at(when);
+      await bot.say("bob", `/timezone ${zone}`);
+      const weeks = await bot.advance(at("2026-12-14T12:00:00Z") - bot.clock.ms);
+      return weeks.filter((d) => kind(d.purpose) === "digest").map((d) => iso(d.at));
+    };
+    // Sunday 19:00 in Tokyo (UTC+9) and in Los Angeles (UTC−8), from the first digest on.
+    expect(await digestsIn("Asia/Tokyo")).toEqual(["2026-12-06T10:00:00.000Z", "2026-12-13T10:00:00.000Z"]);
+    expect(await digestsIn("America/Los_Angeles")).toEqual([
+      "2026-12-07T03:00:00.000Z",
+      "2026-12-14T03:00:00.000Z",
+    ]);
+    // Moving east on Sunday afternoon (UTC), when it is already past 19:00 in Tokyo: next Sunday.
+    expect(await digestsIn("Asia/Tokyo", "2026-12-06T12:00:00Z")).toEqual(["2026-12-13T10:00:00.000Z"]);
+  });
+
+  it("says so when the week had no check-ins", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Call my sister cadence: weekly mon 12:00");
+    await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+    await bot.say("alice", "/pause #1");
+    const [digest] = await jumpTo(bot, at("2026-12-06T19:00:00Z"));
+    expect(digest?.text).toBe(
+      "Your week as a witness\nalice #1 Call my sister: no check-ins this week.\nThank you for being there.",
+    );
+  });
+});

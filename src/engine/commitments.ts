@@ -5,6 +5,7 @@ import { parseDuration } from "../duration";
 import { refuse } from "../errors";
 import { code, rich } from "../richtext";
 import { findStep, type Step } from "../steps";
+import { skipOpenCheckIns } from "../store/checkins";
 import {
   countOpenCommitments,
   findCommitment,
@@ -129,7 +130,16 @@ export function commit(ctx: CommandContext): Reply[] {
     me.zone ? "" : ["\nSet your time zone with ", code("/timezone Europe/Berlin"), "."],
   ];
   const replies = [isPrivate ? toSender(text) : toChat(text)];
-  if (args.witness) replies.push(inviteWitness(ctx, c, "witness"));
+  if (args.witness && ctx.chat.kind === "group") replies.push(inviteWitness(ctx, c, "witness"));
+  else if (args.witness) {
+    replies.push(
+      toSender([
+        "To add a witness, invite them from a group you share: ",
+        code(`/witness #${c.number} @${args.witness}`),
+        ".",
+      ]),
+    );
+  }
   return replies;
 }
 
@@ -368,6 +378,8 @@ export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId:
     pendingChangeAt: null,
     updatedAt: now,
   });
+  // An open check-in of a cancelled commitment is not a miss: nothing counts, nobody is alerted.
+  skipOpenCheckIns(db, c.id);
   appendEvent(db, { commitmentId: c.id, actorId, kind: "cancelled", at: now });
 }
 

@@ -5,7 +5,7 @@ import { checkInsBetween } from "../store/checkins";
 import { listWitnessed } from "../store/commitments";
 import type { Db } from "../store/db";
 import { enqueue } from "../store/outbox";
-import { getChat, getPerson, updatePerson } from "../store/people";
+import { getPerson, updatePerson } from "../store/people";
 import type { CheckInRow, PersonRow } from "../store/schema";
 import type { RichText } from "../types";
 import { stepDownButton } from "./messages";
@@ -68,11 +68,10 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
       rich(owner?.name ?? "someone", " ", bold(`#${c.number}`), " ", italic(c.promise), `: ${summary}.`),
     );
   }
-  const first = active[0];
-  const chat = first ? getChat(db, first.chatId) : undefined;
   const queued = enqueue(db, {
     purpose: `digest:${witness.id}:${localDate(now, zone)}`,
-    to: dmOf(witness, chat),
+    // No group fallback: the digest counts misses, and a miss is never announced in the group.
+    to: dmOf(witness),
     message: {
       text: lines(rich(bold("Your week as a witness")), ...rows, "Thank you for being there."),
       visibility: "chat",

@@ -237,7 +237,8 @@ function afterOutcome(
     if (witness) {
       enqueue(db, {
         purpose: `alert:${ci.id}`,
-        to: dmOf(witness, parties.chat),
+        // No group fallback: an alert names a miss, and a miss is never announced in the group.
+        to: dmOf(witness),
         message: missAlert(c, parties.owner),
         personId: witness.id,
         commitmentId: c.id,

@@ -131,18 +131,38 @@ function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
     }
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    appendEvent(db, { commitmentId: c.id, kind: "change-dropped", data: { reason: err.message }, at: now });
-    outcome = `kept its terms: the change you asked for no longer fits (${err.message})`;
+    if (err.identifier === "nothing-planned" && change.until !== undefined) {
+      // The earlier end date asked for has passed meanwhile: end it now, as asked.
+      completeNow(db, fresh, now);
+      outcome = "has ended, as you asked a day ago";
+    } else {
+      appendEvent(db, { commitmentId: c.id, kind: "change-dropped", data: { reason: err.message }, at: now });
+      outcome = `kept its terms: the change you asked for no longer fits. ${err.message}`;
+    }
   }
   const parties = commitmentWithParties(db, c.id);
   if (!parties) return;
   enqueue(db, {
     purpose: `applied:${c.id}:${at}`,
     to: promptRecipient({ ...c, visibility: "private" }, parties.owner, parties.chat),
-    message: { text: rich(bold(`#${c.number}`), " ", italic(c.promise), ` ${outcome}.`), visibility: "chat" },
+    message: {
+      text: rich(
+        bold(`#${c.number}`),
+        " ",
+        italic(c.promise),
+        ` ${outcome}${/[.!?]$/.test(outcome) ? "" : "."}`,
+      ),
+      visibility: "chat",
+    },
     personId: parties.owner.id,
     commitmentId: c.id,
     notBefore: afterQuiet(now, c.zone, quietOf(parties.owner)),
     now,
   });
+}
+
+/** Ends a commitment whose last day has passed; its open check-in (if any) still closes as usual. */
+function completeNow(db: Db, c: CommitmentRow, now: number): void {
+  updateCommitment(db, c.id, { state: "completed", nextDueAt: null, pausedUntil: null, updatedAt: now });
+  appendEvent(db, { commitmentId: c.id, kind: "completed", data: { reason: "renegotiated" }, at: now });
 }

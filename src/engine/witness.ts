@@ -110,7 +110,6 @@ function openInvitation(ctx: ClickContext) {
       "not-invited",
       `This invitation is for ${c.witnessInvite?.replace(/^id:.*/, "someone else")}, not you.`,
     );
-  if (ctx.input.from.isBot) refuse("bot", "A bot can't be a witness.");
   if (parties.owner.id === ctx.me.id) refuse("self", "You can't witness your own commitment.");
   return parties;
 }

@@ -167,3 +167,12 @@ export function commitmentWithParties(db: Db, commitmentId: number) {
     .where(eq(commitments.id, commitmentId))
     .get();
 }
+
+/** Marks a commitment's open check-ins skipped (it was cancelled): they count for nothing. */
+export function skipOpenCheckIns(db: Db, commitmentId: number): number {
+  return db
+    .update(checkIns)
+    .set({ state: "skipped", remindAt: null })
+    .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
+    .run().changes;
+}

@@ -576,7 +576,7 @@ describe("console courier", () => {
         "",
       ].join("\n"),
     );
-    expect(screen.findButton("snooze 1H", "bob")).toEqual({
+    expect(screen.findButton("snooze 1H", "bob")).toMatchObject({
       button: { label: "Snooze 1h", action: "ci:1:snooze" },
       chat: { platform: "console", id: "dm:bob", kind: "dm" },
     });

@@ -20,7 +20,7 @@ export type Directive =
    */
   | { kind: "say"; speaker: string | null; place: Place | null; text: string }
   /** A person presses the button labelled `label`; `speaker` is null for the default speaker. */
-  | { kind: "click"; speaker: string | null; label: string }
+  | { kind: "click"; speaker: string | null; label: string; text?: string }
   /** Move the virtual clock on by `ms` milliseconds (a whole number of minutes). */
   | { kind: "advance"; ms: number }
   /** Print the virtual time. */
@@ -96,9 +96,12 @@ export function parseLine(line: string): Directive {
   const click = CLICK.exec(trimmed);
   if (click) {
     const [, speaker, rawLabel = ""] = click;
-    const label = unbracket(rawLabel.trim());
+    // `alice clicks Add a note: text` answers a button that asks for words (a form on Discord).
+    const [labelPart = "", ...typed] = rawLabel.split(":");
+    const label = unbracket(labelPart.trim());
     if (label === "") return { kind: "invalid", reason: 'say which button, e.g. "alice clicks Kept"' };
-    return { kind: "click", speaker: speaker ?? null, label };
+    const text = typed.join(":").trim();
+    return text ? { kind: "click", speaker: speaker ?? null, label, text } : { kind: "click", speaker: speaker ?? null, label };
   }
 
   return { kind: "say", speaker: null, place: null, text: trimmed };

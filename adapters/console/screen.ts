@@ -27,6 +27,8 @@ export interface ShownMessage {
 export interface FoundButton {
   button: Button;
   chat: ChatRef;
+  /** Makes that message's buttons unclickable (they were spent, as a platform would edit them away). */
+  spend: () => void;
 }
 
 interface Clickable {
@@ -97,7 +99,12 @@ export class ConsoleScreen {
       if (!message) continue;
       if (personId !== null && message.viewers !== null && message.viewers !== personId) continue;
       const button = message.buttons.find((b) => b.label.trim().toLowerCase() === wanted);
-      if (button) return { button, chat: message.chat };
+      if (button) {
+        const spend = () => {
+          this.#clickable = this.#clickable.filter((m) => m !== message);
+        };
+        return { button, chat: message.chat, spend };
+      }
     }
     return undefined;
   }

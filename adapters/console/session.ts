@@ -40,6 +40,7 @@ export const HELP_TEXT = [
   "  alice: /commit Call my sister weekly sun 18:00   alice posts in the group",
   "  alice@dm: /status                                 alice writes to the bot directly",
   "  bob clicks Accept                                 bob presses a button he can see",
+  "  alice clicks Add a note: called after dinner      a button that asks for words, with them",
   "  alice: hello                                      chatter; the bot ignores it",
   "Console commands:",
   "  :advance 2h          move the virtual clock on (45m, 2h, 3d, 1w, 6h30m); due check-ins fire",
@@ -106,7 +107,7 @@ export class ConsoleSession {
         await this.#say(directive.speaker, directive.place, directive.text);
         return true;
       case "click":
-        await this.#click(directive.speaker, directive.label);
+        await this.#click(directive.speaker, directive.label, directive.text);
         return true;
     }
   }
@@ -162,7 +163,7 @@ export class ConsoleSession {
     await this.#handle({ type: "command", name: command, args, mentions, chat, from });
   }
 
-  async #click(name: string | null, label: string): Promise<void> {
+  async #click(name: string | null, label: string, text?: string): Promise<void> {
     const who = this.#who(name, null);
     if (!who) return;
     const { screen } = this.#opts;
@@ -178,13 +179,19 @@ export class ConsoleSession {
       );
       return;
     }
-    await this.#handle({ type: "click", action: found.button.action, chat: found.chat, from });
+    await this.#handle(
+      { type: "click", action: found.button.action, chat: found.chat, from, ...(text ? { text } : {}) },
+      found.spend,
+    );
   }
 
-  async #handle(input: Inbound): Promise<void> {
+  async #handle(input: Inbound, onSettled?: () => void): Promise<void> {
     const { engine, clock, afterHandle } = this.#opts;
     try {
-      this.#showReplies(await engine.handle(input), input.chat, input.from);
+      const replies = await engine.handle(input);
+      // A click that did what its button offered spends the buttons of that message.
+      if (onSettled && replies.some((r) => r.settles)) onSettled();
+      this.#showReplies(replies, input.chat, input.from);
     } catch (err) {
       this.#error(err, "console: engine.handle threw");
     }

@@ -1,4 +1,6 @@
 /** Answering check-ins: /checkin, the Kept/Partly/Missed buttons, /snooze and Snooze 1h. */
+
+import { encodeAction } from "../actions";
 import { formatLocal, formatLocalTime } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { refuse } from "../errors";
@@ -85,6 +87,10 @@ function answerWith(
   }
   const c = parties.commitment;
   const label = rich(bold(`#${c.number}`), " ", italic(c.promise));
+  // Discord opens a form, Telegram asks for a reply, the console takes `clicks Add a note: …`.
+  const noteButton = [
+    [{ label: "Add a note", action: encodeAction("note", ci.id), style: "secondary" as const }],
+  ];
   const witnessLine =
     c.witnessStatus === "active" && answer !== "missed" ? " Your witness will be asked to confirm." : "";
   if (answer === "kept") {
@@ -95,7 +101,7 @@ function answerWith(
       label,
       `. Streak ${c.streak}.${witnessLine}`,
     );
-    return [c.visibility === "group" ? toChat(text) : toSender(text)];
+    return [c.visibility === "group" ? toChat(text, noteButton) : toSender(text, noteButton)];
   }
   if (answer === "partly") {
     return [
@@ -105,10 +111,11 @@ function answerWith(
           label,
           `. Part of it counts. What would help with the rest?${witnessLine}`,
         ),
+        noteButton,
       ),
     ];
   }
-  return [toSender(rich("Missed this one, and you said so honestly. ", STEP_13_QUESTION))];
+  return [toSender(rich("Missed this one, and you said so honestly. ", STEP_13_QUESTION), noteButton)];
 }
 
 /** The Kept / Partly / Missed buttons: only the owner's click counts. */
@@ -123,8 +130,12 @@ export function answerClick(ctx: ClickContext): Reply[] {
   }
   if (ci.state !== "pending")
     refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
-  return answerWith(ctx.db, parties, ci, answer, null, ctx.now);
+  const replies = answerWith(ctx.db, parties, ci, answer, null, ctx.now);
+  const [first, ...rest] = replies;
+  return first ? [{ ...first, settles: rich(SETTLED[answer]) }, ...rest] : replies;
 }
+
+const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };
 
 /** Pushes an open check-in's reminder back by `minutes` (within its window and out of quiet hours). */
 function snoozeCheckIn(

@@ -75,15 +75,21 @@ export function confirmForget(ctx: ClickContext): Reply[] {
   const r = deletePersonalData(ctx.db, ctx.me.id, ctx.now);
   const witness = r.witnessRoles > 0 ? `, and you no longer witness ${r.witnessRoles} commitment(s)` : "";
   return [
-    toSender(
+    settle(
+      "Deleted",
       `Done. I deleted ${r.commitments} commitments, ${r.checkIns} check-ins, ${r.events} history entries, ` +
         `${r.messages} queued messages and your settings${witness}. If you come back, you start fresh.`,
     ),
   ];
 }
 
+/** A private reply to a click that did what its button offered, spending the buttons. */
+function settle(outcome: string, text: string): Reply {
+  return { ...toSender(text), settles: [{ t: "text", text: outcome }] };
+}
+
 /** The "Keep my data" button. */
 export function keepData(ctx: ClickContext): Reply[] {
   if (Number(ctx.args[0]) !== ctx.me.id) refuse("not-yours", "That button belongs to someone else.");
-  return [toSender("Kept. Nothing was deleted.")];
+  return [settle("Kept", "Kept. Nothing was deleted.")];
 }

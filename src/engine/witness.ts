@@ -114,6 +114,11 @@ function openInvitation(ctx: ClickContext) {
   return parties;
 }
 
+/** A chat reply to a click that also marks the clicked message's buttons as spent. */
+function settled(outcome: string, text: Part): Reply {
+  return { ...toChat(text), settles: rich(outcome) };
+}
+
 /** The Accept button. */
 export function acceptInvite(ctx: ClickContext): Reply[] {
   const { commitment: c, owner } = openInvitation(ctx);
@@ -126,7 +131,7 @@ export function acceptInvite(ctx: ClickContext): Reply[] {
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-accepted", at: ctx.now });
   planDigest(ctx.db, ctx.me, ctx.now, ctx.deps.config.defaultZone);
   return [
-    toChat([
+    settled(`Accepted by ${ctx.me.name}`, [
       ctx.me.name,
       " is now the witness for ",
       who(owner),
@@ -143,7 +148,7 @@ export function declineInvite(ctx: ClickContext): Reply[] {
   updateCommitment(ctx.db, c.id, { witnessStatus: null, witnessInvite: null, updatedAt: ctx.now });
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-declined", at: ctx.now });
   return [
-    toChat([
+    settled(`Declined by ${ctx.me.name}`, [
       ctx.me.name,
       " won't witness ",
       label(c),
@@ -194,13 +199,16 @@ export function stepDown(ctx: ClickContext): Reply[] {
     chat.kind === "group" ? chat : undefined,
   );
   return [
-    toSender([
-      "You've stepped down as witness of ",
-      owner.name,
-      "'s ",
-      label(c),
-      ". Thank you for your help.",
-    ]),
+    {
+      ...toSender([
+        "You've stepped down as witness of ",
+        owner.name,
+        "'s ",
+        label(c),
+        ". Thank you for your help.",
+      ]),
+      settles: rich("Stepped down"),
+    },
   ];
 }
 
@@ -271,5 +279,6 @@ export function verdictClick(ctx: ClickContext): Reply[] {
   const thanks = { confirmed: "Confirmed.", disputed: "Noted as disputed.", unsure: "Noted as not sure." }[
     verdict
   ];
-  return [toSender(`${thanks} ${owner.name} will be told. Thank you.`)];
+  const outcome = { confirmed: "✓ Confirmed", disputed: "Disputed", unsure: "Not sure" }[verdict];
+  return [{ ...toSender(`${thanks} ${owner.name} will be told. Thank you.`), settles: rich(outcome) }];
 }

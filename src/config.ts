@@ -14,6 +14,20 @@ const optionalSecret = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v.replace(/\/+$/, "")))
+  .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: "must be an http(s) URL" })
+  .optional();
+
+const optionalSnowflake = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "must be a Discord id (digits)" })
+  .optional();
+
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default("./data/amends.sqlite"),
   DEFAULT_TIMEZONE: z
@@ -48,7 +62,16 @@ const schema = z.object({
   DISCORD_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
   DISCORD_CHANNEL_MAX_PER_5S: z.coerce.number().int().min(1).max(100).default(5),
   TELEGRAM_BOT_TOKEN: optionalSecret,
+  TELEGRAM_API_ROOT: optionalUrl,
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
+    message: "may only hold letters, digits, _ and - (1-256 characters)",
+  }),
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   DISCORD_TOKEN: optionalSecret,
+  DISCORD_APPLICATION_ID: optionalSnowflake,
+  DISCORD_GUILD_ID: optionalSnowflake,
+  DISCORD_API_BASE: optionalUrl,
 });
 
 /** The validated configuration. */

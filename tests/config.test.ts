@@ -19,7 +19,14 @@ describe("configuration", () => {
       DISCORD_MAX_PER_SECOND: 50,
       DISCORD_CHANNEL_MAX_PER_5S: 5,
       TELEGRAM_BOT_TOKEN: undefined,
+      TELEGRAM_API_ROOT: undefined,
+      TELEGRAM_WEBHOOK_URL: undefined,
+      TELEGRAM_WEBHOOK_SECRET: undefined,
+      TELEGRAM_WEBHOOK_PORT: 8443,
       DISCORD_TOKEN: undefined,
+      DISCORD_APPLICATION_ID: undefined,
+      DISCORD_GUILD_ID: undefined,
+      DISCORD_API_BASE: undefined,
     });
   });
 
@@ -51,6 +58,8 @@ describe("configuration", () => {
         TICK_INTERVAL_SECONDS: "fast",
         LOG_LEVEL: "loud",
         AMENDS_START: "yesterday",
+        TELEGRAM_API_ROOT: "ftp://x",
+        DISCORD_GUILD_ID: "general",
       });
     } catch (err) {
       error = err;
@@ -67,7 +76,13 @@ describe("configuration", () => {
       expect(message).toContain(name);
     }
     expect(message).not.toContain("Nowhere/Land");
-    expect((error as ConfigError).problems).toHaveLength(5);
+    expect((error as ConfigError).problems).toHaveLength(7);
+  });
+
+  it("strips a trailing slash from API roots", () => {
+    expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe(
+      "http://127.0.0.1:8081",
+    );
   });
 
   it("gives the dispatcher the platforms' default rate limits", () => {

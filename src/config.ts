@@ -74,6 +74,17 @@ const schema = z.object({
   DISCORD_API_BASE: optionalUrl,
 });
 
+/** Variables that only make sense together. */
+const checked = schema.superRefine((c, ctx) => {
+  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_WEBHOOK_SECRET"],
+      message: "is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so requests can be trusted)",
+    });
+  }
+});
+
 /** The validated configuration. */
 export type Config = z.infer<typeof schema>;
 
@@ -87,7 +98,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from an environment (usually `process.env`). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = schema.safeParse(env);
+  const result = checked.safeParse(env);
   if (result.success) return result.data;
   // Report the variable and the rule, never the value: it may be a secret.
   const problems = result.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`);

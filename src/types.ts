@@ -38,6 +38,8 @@ export interface PersonRef {
   id?: string;
   username?: string;
   name?: string;
+  /** True when the platform says the person is a bot (bots cannot be witnesses). */
+  isBot?: boolean;
 }
 
 /** Typed arguments of a command, keyed by option name. */
@@ -135,7 +137,9 @@ export type DeliveryResult =
   | { retryAfterMs: number }
   | "gone"
   /** The platform refused a direct message: the dispatcher falls back to the group. */
-  | "dm-refused";
+  | "dm-refused"
+  /** The platform refused this message for good (too long, malformed): drop it, touch nothing else. */
+  | "rejected";
 
 /** Implemented by each adapter: delivers one outbox message to its platform. */
 export interface Courier {

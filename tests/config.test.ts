@@ -79,6 +79,17 @@ describe("configuration", () => {
     expect((error as ConfigError).problems).toHaveLength(7);
   });
 
+  it("asks for the webhook secret with the webhook URL", () => {
+    expect(() => loadConfig({ TELEGRAM_WEBHOOK_URL: "https://bot.example/tg" })).toThrow(
+      /TELEGRAM_WEBHOOK_SECRET is required/,
+    );
+    expect(
+      loadConfig({ TELEGRAM_WEBHOOK_URL: "https://bot.example/tg", TELEGRAM_WEBHOOK_SECRET: "s3cret_x" }),
+    ).toMatchObject({
+      TELEGRAM_WEBHOOK_SECRET: "s3cret_x",
+    });
+  });
+
   it("strips a trailing slash from API roots", () => {
     expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe(
       "http://127.0.0.1:8081",

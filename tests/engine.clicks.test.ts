@@ -69,3 +69,26 @@ describe("autocomplete", () => {
     expect(cadences.map((c) => c.value)).toEqual(["weekly", "weekly sun 18:00", "weekly mon,thu 18:30"]);
   });
 });
+
+describe("settles in the group", () => {
+  it("shows only 'Answered' for a partly or missed answer on a group prompt", async () => {
+    const bot = await prompted();
+    const missed = await bot.click("alice", bot.lastWith("Missed"), "Missed");
+    expect(toPlain(missed[0]?.settles ?? [])).toBe("Answered");
+    expect(missed[0]?.visibility).toBe("sender-only");
+  });
+
+  it("refuses a bot named as witness by the platform", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/commit Call my sister");
+    const r = await bot.engine.handle({
+      type: "command",
+      name: "witness",
+      args: { commitment: "1", person: "helperbot" },
+      mentions: [{ id: "999", username: "helperbot", isBot: true }],
+      chat: GROUP,
+      from: actor("alice"),
+    });
+    expect(plain(r)).toBe("A bot can't be a witness. Ask a person you trust.");
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { pauseForGone } from "../src/engine/gone";
 import { silentLogger } from "../src/log";
-import { chats, commitments, events } from "../src/store/schema";
+import { chats, checkIns, commitments, events } from "../src/store/schema";
 import type { Courier } from "../src/types";
 import { createBot } from "./support/harness";
 
@@ -50,6 +50,14 @@ describe("a chat that is gone", () => {
         .all()
         .some((e) => e.kind === "paused" && e.data?.reason === "chat-gone"),
     ).toBe(true);
+    // The open check-in of the paused commitment is skipped, so no reminder goes to the gone chat.
+    expect(
+      bot.db
+        .select()
+        .from(checkIns)
+        .all()
+        .map((c) => c.state),
+    ).toEqual(["skipped", "pending"]);
     bot.clock.advance(3_600_000);
     await dispatcher.drain();
     expect(calls).toBe(2);

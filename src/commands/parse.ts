@@ -165,8 +165,8 @@ function fitsPositionally(option: OptionSpec, word: string): boolean {
   }
 }
 
-/** Validates and normalises one value. */
-function checkValue(option: OptionSpec, value: string): { value: string } | { error: string } {
+/** Validates and normalises one value (also for answers typed in a guided exchange). */
+export function checkValue(option: OptionSpec, value: string): { value: string } | { error: string } {
   const v = stripQuotes(value.trim());
   switch (option.type) {
     case "text": {

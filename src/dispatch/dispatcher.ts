@@ -144,7 +144,7 @@ function describeError(error: unknown): string {
 }
 
 function isDeliveryResult(value: unknown): value is DeliveryResult {
-  if (value === "sent" || value === "gone" || value === "dm-refused") return true;
+  if (value === "sent" || value === "gone" || value === "dm-refused" || value === "rejected") return true;
   return typeof value === "object" && value !== null && "retryAfterMs" in value;
 }
 
@@ -281,6 +281,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       retryLater(q, row, platform, now, delay, `rate limited: retry after ${delay} ms`, report);
     } else if (result === "dm-refused") {
       refused(row, platform, now, report);
+    } else if (result === "rejected") {
+      // Retrying a message the platform will never accept would only loop; the chat is fine.
+      if (markFailed(db, row.id, owner, now, "rejected by the platform")) report.failed++;
+      else lost(row, platform, "rejected", report);
+      log.warn({ platform, kind, id: row.id }, "message rejected by the platform; dropped");
     } else if (!markFailed(db, row.id, owner, now, "chat gone")) {
       lost(row, platform, "gone", report);
     } else {

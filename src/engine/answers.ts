@@ -132,7 +132,9 @@ export function answerClick(ctx: ClickContext): Reply[] {
     refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
   const replies = answerWith(ctx.db, parties, ci, answer, null, ctx.now);
   const [first, ...rest] = replies;
-  return first ? [{ ...first, settles: rich(SETTLED[answer]) }, ...rest] : replies;
+  // The clicked prompt may sit in the group: only a kept answer is shown there as such.
+  const shown = parties.commitment.visibility === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
+  return first ? [{ ...first, settles: rich(shown) }, ...rest] : replies;
 }
 
 const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };

@@ -4,6 +4,7 @@
  * and the history says why. Nothing is retried forever.
  */
 import { and, eq, inArray } from "drizzle-orm";
+import { skipOpenCheckIns } from "../store/checkins";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import { chats, commitments, people } from "../store/schema";
@@ -64,6 +65,8 @@ export function pauseForGone(db: Db, to: Recipient, now: number): number {
       .where(inArray(commitments.id, ids))
       .run();
     for (const id of ids) {
+      // The open check-in would still send its reminder to nowhere: it counts for nothing now.
+      skipOpenCheckIns(tx, id);
       appendEvent(tx, {
         commitmentId: id,
         kind: "paused",

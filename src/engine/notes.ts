@@ -29,5 +29,7 @@ export function noteClick(ctx: ClickContext): Reply[] {
     at: ctx.now,
   });
   const c = parties.commitment;
-  return [toSender(rich("Noted on ", bold(`#${c.number}`), ": ", italic(note)))];
+  return [
+    { ...toSender(rich("Noted on ", bold(`#${c.number}`), ": ", italic(note))), settles: rich("Note added") },
+  ];
 }

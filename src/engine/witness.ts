@@ -55,7 +55,7 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   const targetUsername = (ref.username ?? known?.username ?? "").toLowerCase();
   const isMe = targetId === me.externalId || (targetUsername !== "" && targetUsername === me.username);
   if (isMe) refuse("self", "You can't witness your own commitment. Ask someone you trust.");
-  if (known?.isBot) refuse("bot", "A bot can't be a witness. Ask a person you trust.");
+  if (known?.isBot || ref.isBot) refuse("bot", "A bot can't be a witness. Ask a person you trust.");
   const invite = targetId ? `id:${targetId}` : `@${targetUsername}`;
   const alerts = args.alerts !== "off";
   updateCommitment(db, c.id, {

@@ -12,6 +12,7 @@ import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import { enqueue } from "../store/outbox";
+import { clientOf } from "../store/raw";
 import type { CommitmentRow } from "../store/schema";
 import type { TickReport } from "../types";
 import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
@@ -40,15 +41,21 @@ export async function runTick(db: Db, now: number, log: Logger, defaultZone: str
   const q = tickQueries(db);
 
   /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */
+  // better-sqlite3's own transaction functions: nested calls become cached savepoints, where
+  // drizzle's build and prepare their SQL on every call.
+  const client = clientOf(db);
+  const batch = client.transaction((run: () => void) => run());
+  const unitTx = client.transaction((run: () => void) => run());
+
   async function drain<T>(fetch: () => T[], unit: (row: T) => void, what: string): Promise<void> {
     for (;;) {
       const rows = fetch();
       if (rows.length === 0) return;
       let failures = 0;
-      db.transaction((tx) => {
+      batch(() => {
         for (const row of rows) {
           try {
-            tx.transaction(() => unit(row));
+            unitTx(() => unit(row));
           } catch (err) {
             failures++;
             log.error({ err: err instanceof Error ? err.message : String(err), what }, "tick unit failed");

@@ -71,12 +71,42 @@ const prepared = perConnection((client) => {
 /** The scheduler's prepared scans for a connection. */
 export const tickQueries = prepared;
 
-/** A check-in to record. */
-export type NewCheckIn = Omit<typeof checkIns.$inferInsert, "id">;
+/** A check-in the scheduler records. */
+export interface NewCheckIn {
+  commitmentId: number;
+  dueAt: number;
+  windowEnd: number;
+  remindAt?: number | null;
+  state: CheckInRow["state"];
+  createdAt: number;
+}
 
-/** Inserts a check-in unless one exists for the same (commitment, due time); returns it if inserted. */
-export function insertCheckIn(db: Db, values: NewCheckIn): CheckInRow | undefined {
-  return db.insert(checkIns).values(values).onConflictDoNothing().returning().get();
+const writes = perConnection((client) => ({
+  insertCheckIn: client.prepare(
+    `INSERT INTO check_ins (commitment_id, due_at, window_end, remind_at, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (commitment_id, due_at) DO NOTHING
+     RETURNING ${selectList(checkIns, "check_ins", "k")}`,
+  ),
+  advanceDue: client.prepare(
+    `UPDATE commitments SET next_due_at = ?, updated_at = ?
+     WHERE id = ? AND state = 'active' AND next_due_at = ?`,
+  ),
+}));
+
+/**
+ * Inserts a check-in unless one exists for the same (commitment, due time); returns it if
+ * inserted. Hand-prepared, like {@link advanceDue}: these run once per check-in in a burst.
+ */
+export function insertCheckIn(db: Db, v: NewCheckIn): CheckInRow | undefined {
+  const row = writes(db).insertCheckIn.get(
+    v.commitmentId,
+    v.dueAt,
+    v.windowEnd,
+    v.remindAt ?? null,
+    v.state,
+    v.createdAt,
+  );
+  return row === undefined ? undefined : mapCheckIn(row as Record<string, unknown>);
 }
 
 /**
@@ -84,15 +114,7 @@ export function insertCheckIn(db: Db, values: NewCheckIn): CheckInRow | undefine
  * false means another tick got there first.
  */
 export function advanceDue(db: Db, id: number, expected: number, next: number | null, now: number): boolean {
-  return (
-    db
-      .update(commitments)
-      .set({ nextDueAt: next, updatedAt: now })
-      .where(
-        and(eq(commitments.id, id), eq(commitments.state, "active"), eq(commitments.nextDueAt, expected)),
-      )
-      .run().changes > 0
-  );
+  return writes(db).advanceDue.run(next, now, id, expected).changes > 0;
 }
 
 /** A check-in by id. */

@@ -35,22 +35,28 @@ export interface QueuedMessage {
   commitmentId: number | null;
 }
 
-/** Queues a message; returns false when a message with the same purpose already exists. */
+const insert = perConnection((client) =>
+  client.prepare(
+    `INSERT INTO outbox (purpose, platform, recipient, payload, person_id, commitment_id, not_before, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (purpose) DO NOTHING`,
+  ),
+);
+
+/**
+ * Queues a message; returns false when a message with the same purpose already exists.
+ * Hand-prepared: a burst of due check-ins queues thousands of prompts at once.
+ */
 export function enqueue(db: Db, m: NewMessage): boolean {
-  const result = db
-    .insert(outbox)
-    .values({
-      purpose: m.purpose,
-      platform: m.to.platform,
-      recipient: m.to,
-      payload: m.message,
-      personId: m.personId ?? null,
-      commitmentId: m.commitmentId ?? null,
-      notBefore: m.notBefore,
-      createdAt: m.now,
-    })
-    .onConflictDoNothing({ target: outbox.purpose })
-    .run();
+  const result = insert(db).run(
+    m.purpose,
+    m.to.platform,
+    JSON.stringify(m.to),
+    JSON.stringify(m.message),
+    m.personId ?? null,
+    m.commitmentId ?? null,
+    m.notBefore,
+    m.now,
+  );
   return result.changes > 0;
 }
 

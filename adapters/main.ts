@@ -1,15 +1,12 @@
 /**
  * The composition root: reads the configuration, opens the database (applying migrations),
- * builds the engine and starts the adapters the environment asks for. With no platform token
- * it starts the console chat.
+ * and runs Telegram and/or Discord when their tokens are set, else the console chat.
  */
-import { ConfigError, loadConfig, quietFromConfig } from "../src/config";
-import { createDispatcher } from "../src/dispatch/dispatcher";
-import { createEngine } from "../src/engine";
-import { pauseForGone } from "../src/engine/gone";
+import { ConfigError, loadConfig } from "../src/config";
 import { openDatabase } from "../src/store/db";
-import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
 import { createLogger } from "./logger";
+import { runConsoleMode } from "./run-console";
+import { runPlatforms } from "./run-platforms";
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -22,70 +19,13 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-
-  const platforms = [config.TELEGRAM_BOT_TOKEN && "Telegram", config.DISCORD_TOKEN && "Discord"].filter(
-    Boolean,
-  );
+  const onPlatforms = Boolean(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
   // The console is for a person at a terminal: info logs there would drown the chat.
-  const level = platforms.length === 0 && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
+  const level = !onPlatforms && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
   const log = createLogger(level);
-
-  if (platforms.length > 0) {
-    log.error(
-      { platforms },
-      "The Telegram and Discord adapters are not part of this version yet; unset the token(s) to use the console",
-    );
-    return 1;
-  }
-
   const db = openDatabase(config.DATABASE_PATH);
   try {
-    let start: number;
-    try {
-      start = resolveStart(process.argv.slice(2), process.env, Date.now());
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      return 2;
-    }
-    const clock = createVirtualClock(start);
-    const engine = createEngine({
-      db,
-      clock,
-      log,
-      config: {
-        defaultZone: config.DEFAULT_TIMEZONE,
-        defaultQuiet: quietFromConfig(config.DEFAULT_QUIET_HOURS),
-        // The console's clock stands still between scripted lines, so a rate limit would misfire.
-        rateLimit: null,
-      },
-    });
-    const screen = new ConsoleScreen(process.stdout);
-    const dispatcher = createDispatcher({
-      db,
-      clock,
-      log,
-      couriers: [createConsoleCourier(screen)],
-      onGone: (msg) => pauseForGone(db, msg.to, clock.now().getTime()),
-    });
-    await runConsole({
-      engine,
-      clock,
-      screen,
-      input: process.stdin,
-      output: process.stdout,
-      interactive: process.stdin.isTTY === true,
-      // Each virtual minute runs the scheduler, then delivers what it queued.
-      onMinute: async (now) => {
-        await engine.tick(now);
-        await dispatcher.drain();
-      },
-      // Messages a command queued for someone else (a witness's request) show at once.
-      afterHandle: async () => {
-        await dispatcher.drain();
-      },
-      log: { error: (err: unknown) => log.error({ err: String(err) }, "console error") },
-    });
-    return 0;
+    return onPlatforms ? await runPlatforms(config, db, log) : await runConsoleMode(config, db, log);
   } finally {
     db.$client.close();
   }

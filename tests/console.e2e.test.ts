@@ -94,9 +94,13 @@ describe("npm start with a piped script", () => {
   });
 
   it("never prints a token, even when the start fails", () => {
-    const { err, out } = run("issue-2-manage.txt", "token.sqlite", {
+    // Nothing listens on port 1: getMe fails at once, and the start fails with exit code 1.
+    const { code, err, out } = run("issue-2-manage.txt", "token.sqlite", {
       TELEGRAM_BOT_TOKEN: "123456:SECRET-token-value",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:1",
     });
+    expect(code).toBe(1);
+    expect(err).toContain("could not start");
     expect(err + out).not.toContain("SECRET-token-value");
   });
 });

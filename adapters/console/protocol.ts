@@ -101,7 +101,9 @@ export function parseLine(line: string): Directive {
     const label = unbracket(labelPart.trim());
     if (label === "") return { kind: "invalid", reason: 'say which button, e.g. "alice clicks Kept"' };
     const text = typed.join(":").trim();
-    return text ? { kind: "click", speaker: speaker ?? null, label, text } : { kind: "click", speaker: speaker ?? null, label };
+    return text
+      ? { kind: "click", speaker: speaker ?? null, label, text }
+      : { kind: "click", speaker: speaker ?? null, label };
   }
 
   return { kind: "say", speaker: null, place: null, text: trimmed };

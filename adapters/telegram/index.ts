@@ -80,7 +80,9 @@ export async function startTelegram(opts: TelegramOptions): Promise<TelegramAdap
   const courier = createTelegramCourier(new Api(opts.token, { ...client, timeoutSeconds: 30 }), log);
 
   try {
-    await bot.init();
+    // One getMe, not bot.init(): init retries network errors forever, so an unreachable API
+    // root would hang the start silently instead of failing with a reason.
+    bot.botInfo = await bot.api.getMe();
   } catch (error) {
     throw new Error(
       `Telegram getMe failed (${describeFailure(error)}); check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT`,

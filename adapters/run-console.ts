@@ -1,0 +1,49 @@
+/** Runs the console chat: a virtual clock, the console courier, and the scheduler per virtual minute. */
+import type { Config } from "../src/config";
+import { createDispatcher } from "../src/dispatch/dispatcher";
+import { createEngine } from "../src/engine";
+import { pauseForGone } from "../src/engine/gone";
+import type { Logger } from "../src/log";
+import type { OpenDb } from "../src/store/db";
+import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
+import { engineConfig } from "./engine-config";
+
+/** Runs until the input ends; returns the process exit code. */
+export async function runConsoleMode(config: Config, db: OpenDb, log: Logger): Promise<number> {
+  let start: number;
+  try {
+    start = resolveStart(process.argv.slice(2), process.env, Date.now());
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const clock = createVirtualClock(start);
+  const engine = createEngine({ db, clock, log, config: engineConfig(config, { rateLimit: false }) });
+  const screen = new ConsoleScreen(process.stdout);
+  const dispatcher = createDispatcher({
+    db,
+    clock,
+    log,
+    couriers: [createConsoleCourier(screen)],
+    onGone: (msg) => pauseForGone(db, msg.to, clock.now().getTime()),
+  });
+  await runConsole({
+    engine,
+    clock,
+    screen,
+    input: process.stdin,
+    output: process.stdout,
+    interactive: process.stdin.isTTY === true,
+    // Each virtual minute runs the scheduler, then delivers what it queued.
+    onMinute: async (now) => {
+      await engine.tick(now);
+      await dispatcher.drain();
+    },
+    // Messages a command queued for someone else (a witness's request) show at once.
+    afterHandle: async () => {
+      await dispatcher.drain();
+    },
+    log: { error: (err: unknown) => log.error({ err: String(err) }, "console error") },
+  });
+  return 0;
+}

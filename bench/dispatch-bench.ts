@@ -1,0 +1,134 @@
+/**
+ * Dispatcher throughput: how fast the real dispatcher drains the outbox into a courier that
+ * accepts every message at once, first with no rate limit (the cost of leasing, handing over and
+ * marking each row: the ceiling the platforms' limits sit under), then at the configured Telegram
+ * limit (30 messages a second), where it must reach at least 99 % of that rate without ever
+ * putting more than 30 messages into any one-second window, the count that would draw 429s.
+ */
+import type Database from "better-sqlite3";
+import { createDispatcher } from "../src/dispatch/dispatcher";
+import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
+import { silentLogger } from "../src/log";
+import type { OpenDb } from "../src/store/db";
+import type { Courier, Recipient, Reply } from "../src/types";
+
+/** Unlimited throughput. */
+export interface UnlimitedResult {
+  sent: number;
+  ms: number;
+  perSecond: number;
+  /** Rows still unsent afterwards (should be 0). */
+  left: number;
+}
+
+/** Throughput against the platform limit. */
+export interface RatedResult {
+  sent: number;
+  configuredPerSecond: number;
+  /** (sent − one second's allowance) / (last − first delivery): the steady rate let through. */
+  achievedPerSecond: number;
+  /** Deliveries beyond the limit in some sliding one-second window: each would be a 429. */
+  wouldBe429: number;
+  /** The shortest time any 31 consecutive deliveries took (1,000 ms or more means no window held 31). */
+  tightestSpanMs: number;
+  ms: number;
+}
+
+/**
+ * Drains everything ready in the outbox (the bursts' prompts) with no rate limit. The clock runs
+ * in real time from `at`, an instant after every burst's due minute.
+ */
+export async function measureUnlimited(db: OpenDb, at: number): Promise<UnlimitedResult> {
+  const started = performance.now();
+  const clock = { now: () => new Date(at + (performance.now() - started)) };
+  let delivered = 0;
+  const courier: Courier = {
+    platform: "telegram",
+    deliver: async () => {
+      delivered++;
+      return "sent";
+    },
+  };
+  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier], limits: {} });
+  const t = performance.now();
+  const report = await dispatcher.drain();
+  const ms = performance.now() - t;
+  if (report.sent !== delivered)
+    throw new Error(`courier saw ${delivered}, dispatcher marked ${report.sent}`);
+  return { sent: report.sent, ms, perSecond: report.sent / (ms / 1000), left: unsent(db.$client) };
+}
+
+const unsent = (client: Database.Database): number =>
+  client
+    .prepare("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+    .pluck()
+    .get() as number;
+
+/**
+ * Queues `n` messages to `n` distinct Telegram groups and drains them at DEFAULT_LIMITS with the
+ * real clock, stamping each delivery with performance.now().
+ */
+export async function measureRated(db: OpenDb, n: number, tag: string): Promise<RatedResult> {
+  const client = db.$client;
+  const limit = DEFAULT_LIMITS.telegram.perSecond;
+  const payload: Reply = { text: [{ t: "text", text: "Benchmark message" }], visibility: "chat" };
+  const insert = client.prepare(
+    `INSERT INTO outbox (purpose, platform, recipient, payload, not_before, created_at)
+     VALUES (?, 'telegram', ?, ?, 0, ?)`,
+  );
+  client.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const to: Recipient = { platform: "telegram", chatKind: "group", chatId: `-200${tag}${i}` };
+      insert.run(`bench-rate:${tag}:${i}`, JSON.stringify(to), JSON.stringify(payload), Date.now());
+    }
+  })();
+
+  const stamps: number[] = [];
+  const courier: Courier = {
+    platform: "telegram",
+    deliver: async () => {
+      stamps.push(performance.now());
+      return "sent";
+    },
+  };
+  const dispatcher = createDispatcher({
+    db,
+    clock: { now: () => new Date() },
+    log: silentLogger,
+    couriers: [courier],
+    limits: DEFAULT_LIMITS,
+  });
+  const t = performance.now();
+  const report = await dispatcher.drain();
+  const ms = performance.now() - t;
+  stamps.sort((a, b) => a - b);
+  const span = (stamps[stamps.length - 1] ?? 0) - (stamps[0] ?? 0);
+  return {
+    sent: report.sent,
+    configuredPerSecond: limit,
+    achievedPerSecond: span > 0 ? (stamps.length - limit) / (span / 1000) : Number.NaN,
+    wouldBe429: overLimit(stamps, limit, 1_000),
+    tightestSpanMs: tightestSpan(stamps, limit + 1),
+    ms,
+  };
+}
+
+/** Deliveries that found `limit` others already in the sliding window (t − windowMs, t]. */
+function overLimit(sorted: number[], limit: number, windowMs: number): number {
+  let over = 0;
+  let lo = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const t = sorted[i] ?? 0;
+    while ((sorted[lo] ?? 0) <= t - windowMs) lo++;
+    if (i - lo + 1 > limit) over++;
+  }
+  return over;
+}
+
+/** The shortest time between the first and last of any `k` consecutive sorted stamps. */
+function tightestSpan(sorted: number[], k: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = k - 1; i < sorted.length; i++)
+    best = Math.min(best, (sorted[i] ?? 0) - (sorted[i - k + 1] ?? 0));
+  return best;
+}

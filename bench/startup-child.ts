@@ -1,0 +1,67 @@
+/**
+ * The process whose start-up the benchmark measures (spawned by `startup.ts`): it opens an
+ * existing database (applying migrations, which finds nothing to do), builds the engine and the
+ * dispatcher as the composition root does, runs one idle tick, and reports on stdout, as one JSON
+ * line, the wall time from process start to that point and the resident set size. Both must not
+ * grow with the number of commitments (nothing is loaded or scheduled per commitment).
+ *
+ * Usage: `node --import tsx bench/startup-child.ts <db path> <tick instant ms>`
+ */
+import { createDispatcher } from "../src/dispatch/dispatcher";
+import { createEngine } from "../src/engine";
+import { silentLogger } from "../src/log";
+import { openDatabase } from "../src/store/db";
+import type { Courier } from "../src/types";
+
+/** What the child reports. */
+export interface StartupSample {
+  /** performance.now() at ready: milliseconds since this process started. */
+  readyMs: number;
+  /** Of which: opening the database and applying migrations. */
+  openMs: number;
+  /** Of which: the one idle tick. */
+  tickMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  opened: number;
+}
+
+async function main(): Promise<void> {
+  const [path, at] = process.argv.slice(2);
+  if (!path || !at) throw new Error("usage: startup-child.ts <db path> <tick instant ms>");
+  const tickAt = Number(at);
+  const clock = { now: () => new Date(tickAt) };
+
+  const t0 = performance.now();
+  const db = openDatabase(path);
+  const openMs = performance.now() - t0;
+  const engine = createEngine({
+    db,
+    clock,
+    log: silentLogger,
+    config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
+  });
+  const courier: Courier = { platform: "telegram", deliver: async () => "sent" };
+  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier] });
+  const t1 = performance.now();
+  const report = await engine.tick(clock.now());
+  const tickMs = performance.now() - t1;
+  const readyMs = performance.now();
+  const mem = process.memoryUsage();
+  const sample: StartupSample = {
+    readyMs,
+    openMs,
+    tickMs,
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    opened: report.opened,
+  };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+  await dispatcher.stop();
+  db.$client.close();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

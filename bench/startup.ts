@@ -1,0 +1,80 @@
+/**
+ * Start-up time and memory: spawns `startup-child.ts` in a fresh Node process (tsx 4 on Node 20
+ * is loaded with `node --import tsx`, as `npm start`'s tsx CLI does internally) against an
+ * existing database, and reads back its wall time from process start to ready and its RSS.
+ * One warm-up spawn fills the OS page cache and tsx's transform cache; the median and the minimum
+ * of the next runs are reported. Other processes on a 2-core machine can only add time, so the
+ * minimum is what the flatness check compares across sizes.
+ */
+import { spawn } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StartupSample } from "./startup-child";
+import { median } from "./stats";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "..");
+const CHILD = join(HERE, "startup-child.ts");
+
+/** Start-up figures for one database. */
+export interface StartupResult {
+  /** Median child-reported milliseconds from process start to ready. */
+  readyMs: number;
+  /** The fastest of the runs. */
+  readyMinMs: number;
+  /** Median milliseconds the parent saw from spawn() to the child's report. */
+  spawnToReadyMs: number;
+  openMs: number;
+  tickMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  runs: number;
+}
+
+function runChild(path: string, tickAt: number): Promise<StartupSample & { spawnToReadyMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, String(tickAt)], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    let seenAt = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (seenAt === 0) seenAt = performance.now();
+      out += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line.startsWith("{")) {
+        reject(new Error(`start-up child failed (exit ${code}): ${err.trim() || out.trim()}`));
+        return;
+      }
+      resolvePromise({ ...(JSON.parse(line) as StartupSample), spawnToReadyMs: seenAt - started });
+    });
+  });
+}
+
+/** Spawns one warm-up child, then `runs` measured ones, and returns the medians. */
+export async function measureStartup(path: string, tickAt: number, runs = 5): Promise<StartupResult> {
+  const warm = await runChild(path, tickAt);
+  if (warm.opened !== 0) throw new Error("the start-up tick found due work; the seed is wrong");
+  const samples: (StartupSample & { spawnToReadyMs: number })[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await runChild(path, tickAt));
+  const pick = (f: (s: StartupSample & { spawnToReadyMs: number }) => number) => median(samples.map(f));
+  return {
+    readyMs: pick((s) => s.readyMs),
+    readyMinMs: Math.min(...samples.map((s) => s.readyMs)),
+    spawnToReadyMs: pick((s) => s.spawnToReadyMs),
+    openMs: pick((s) => s.openMs),
+    tickMs: pick((s) => s.tickMs),
+    rssBytes: pick((s) => s.rssBytes),
+    heapUsedBytes: pick((s) => s.heapUsedBytes),
+    runs,
+  };
+}

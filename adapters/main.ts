@@ -23,7 +23,8 @@ async function main(): Promise<number> {
   // The console is for a person at a terminal: info logs there would drown the chat.
   const level = !onPlatforms && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
   const log = createLogger(level);
-  const db = openDatabase(config.DATABASE_PATH);
+  // A running bot checkpoints on a worker thread (run-platforms.ts); the console keeps it simple.
+  const db = openDatabase(config.DATABASE_PATH, { autoCheckpoint: !onPlatforms });
   try {
     return onPlatforms ? await runPlatforms(config, db, log) : await runConsoleMode(config, db, log);
   } finally {

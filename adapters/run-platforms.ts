@@ -8,6 +8,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import { pauseForGone } from "../src/engine/gone";
 import type { Logger } from "../src/log";
+import { startCheckpointer } from "../src/store/checkpoint";
 import type { OpenDb } from "../src/store/db";
 import type { Clock, Courier, Engine } from "../src/types";
 import { startDiscord } from "./discord";
@@ -56,6 +57,9 @@ export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Pro
     },
   });
   poke = () => dispatcher.poke();
+  const checkpointer = startCheckpointer(config.DATABASE_PATH, 2_000, (message) =>
+    log.warn({ message }, "background checkpoint failed"),
+  );
   const scheduler = startScheduler({
     engine,
     dispatcher,
@@ -74,6 +78,7 @@ export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Pro
   // couriers need their live clients until then, so the adapters stop last.
   await scheduler.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
+  await checkpointer.stop();
   return 0;
 }
 

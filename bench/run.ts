@@ -10,6 +10,7 @@
 import { rmSync } from "node:fs";
 import { cpus, loadavg, arch as osArch, platform as osPlatform, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { startCheckpointer } from "../src/store/checkpoint";
 import { openDatabase } from "../src/store/db";
 import { measureRated, measureUnlimited, type RatedResult, type UnlimitedResult } from "./dispatch-bench";
 import {
@@ -70,7 +71,9 @@ async function measureSize(n: number, quick: boolean): Promise<SizeResult> {
     step("start-up (1 warm-up + 5 child processes)");
     const startup = await measureStartup(path, t0);
 
-    const db = openDatabase(path);
+    // As deployed (adapters/run-platforms.ts): checkpoints on a worker thread, not inside commits.
+    const db = openDatabase(path, { autoCheckpoint: false });
+    const checkpointer = startCheckpointer(path);
     try {
       const clock = new FixedClock(t0);
       const engine = buildEngine(db, clock);
@@ -92,6 +95,7 @@ async function measureSize(n: number, quick: boolean): Promise<SizeResult> {
       const scheduler = await measureScheduler(db, seeded);
       return { seeded, startup, idle, handle, burst, dbCalls, unlimited, rated, scheduler };
     } finally {
+      await checkpointer.stop();
       db.$client.close();
     }
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, RateLimiter } from "../src/dispatch/rate-limiter";
+import { DEFAULT_LIMITS, RateLimiter, WINDOW_MARGIN_MS as M } from "../src/dispatch/rate-limiter";
 
 const T0 = 1_000_000;
 
@@ -7,9 +7,9 @@ describe("RateLimiter", () => {
   it("lets a group have 20 sends in any minute, then names the wait", () => {
     const limiter = new RateLimiter({ telegram: DEFAULT_LIMITS.telegram });
     for (let i = 0; i < 20; i++) expect(limiter.reserve("telegram", "g1", "group", T0 + i)).toBe(0);
-    expect(limiter.reserve("telegram", "g1", "group", T0 + 20)).toBe(60_000 - 20);
-    expect(limiter.reserve("telegram", "g1", "group", T0 + 59_999)).toBe(1);
-    expect(limiter.reserve("telegram", "g1", "group", T0 + 60_000)).toBe(0);
+    expect(limiter.reserve("telegram", "g1", "group", T0 + 20)).toBe(60_000 + M - 20);
+    expect(limiter.reserve("telegram", "g1", "group", T0 + 59_999 + M)).toBe(1);
+    expect(limiter.reserve("telegram", "g1", "group", T0 + 60_000 + M)).toBe(0);
     // Another group is not held by the first one's window.
     expect(limiter.reserve("telegram", "g2", "group", T0 + 20)).toBe(0);
   });
@@ -17,15 +17,15 @@ describe("RateLimiter", () => {
   it("counts nothing when it answers with a wait", () => {
     const limiter = new RateLimiter({ telegram: DEFAULT_LIMITS.telegram });
     expect(limiter.reserve("telegram", "u1", "dm", T0)).toBe(0);
-    for (let i = 0; i < 100; i++) expect(limiter.reserve("telegram", "u1", "dm", T0 + 500)).toBe(500);
-    expect(limiter.reserve("telegram", "u1", "dm", T0 + 1_000)).toBe(0);
-    expect(limiter.reserve("telegram", "u1", "dm", T0 + 1_000)).toBe(1_000);
+    for (let i = 0; i < 100; i++) expect(limiter.reserve("telegram", "u1", "dm", T0 + 500)).toBe(500 + M);
+    expect(limiter.reserve("telegram", "u1", "dm", T0 + 1_000 + M)).toBe(0);
+    expect(limiter.reserve("telegram", "u1", "dm", T0 + 1_000 + M)).toBe(1_000 + M);
   });
 
   it("holds the whole platform to its per-second limit across chats", () => {
     const limiter = new RateLimiter({ telegram: DEFAULT_LIMITS.telegram });
     for (let i = 0; i < 30; i++) expect(limiter.reserve("telegram", `u${i}`, "dm", T0)).toBe(0);
-    expect(limiter.reserve("telegram", "u99", "dm", T0 + 400)).toBe(600);
+    expect(limiter.reserve("telegram", "u99", "dm", T0 + 400)).toBe(600 + M);
     // Discord has its own budget.
     const both = new RateLimiter(DEFAULT_LIMITS);
     for (let i = 0; i < 30; i++) both.reserve("telegram", `u${i}`, "dm", T0);
@@ -35,8 +35,8 @@ describe("RateLimiter", () => {
   it("applies Discord's 5 per 5 s per channel", () => {
     const limiter = new RateLimiter(DEFAULT_LIMITS);
     for (let i = 0; i < 5; i++) expect(limiter.reserve("discord", "c1", "group", T0 + i * 100)).toBe(0);
-    expect(limiter.reserve("discord", "c1", "group", T0 + 1_000)).toBe(4_000);
-    expect(limiter.reserve("discord", "c1", "group", T0 + 5_000)).toBe(0);
+    expect(limiter.reserve("discord", "c1", "group", T0 + 1_000)).toBe(4_000 + M);
+    expect(limiter.reserve("discord", "c1", "group", T0 + 5_000 + M)).toBe(0);
   });
 
   it("pauses a platform, or one chat, after a 429", () => {

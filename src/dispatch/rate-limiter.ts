@@ -39,18 +39,29 @@ const SWEEP_EVERY_MS = 60_000;
  * `count` sends into any window of `perMs` (a refill bucket allows a full burst plus the refill),
  * which is how the platforms count and what keeps a burst free of 429s.
  */
+/** Safety margin added to every window (0.5 % of a one-second window). */
+export const WINDOW_MARGIN_MS = 5;
+
 class Window {
   private readonly times: number[] = [];
   /** Index of the oldest send once the ring is full. */
   private head = 0;
+  /**
+   * The window plus a small margin: times are whole milliseconds read a moment before the
+   * hand-over, and the platform counts on its own clock, so a window kept to the exact
+   * millisecond lets the odd 31st message into a platform's second.
+   */
+  private readonly spanMs: number;
 
-  constructor(private readonly limit: ChatLimit) {}
+  constructor(private readonly limit: ChatLimit) {
+    this.spanMs = limit.perMs + WINDOW_MARGIN_MS;
+  }
 
   /** Milliseconds until one more send fits; 0 when it fits now. */
   wait(now: number): number {
     if (this.times.length < this.limit.count) return 0;
     const oldest = this.times[this.head] ?? Number.NEGATIVE_INFINITY;
-    return Math.max(0, oldest + this.limit.perMs - now);
+    return Math.max(0, oldest + this.spanMs - now);
   }
 
   take(now: number): void {
@@ -67,7 +78,7 @@ class Window {
     const n = this.times.length;
     if (n === 0) return true;
     const newest = this.times[n < this.limit.count ? n - 1 : (this.head + n - 1) % n] ?? 0;
-    return newest + this.limit.perMs <= now;
+    return newest + this.spanMs <= now;
   }
 }
 

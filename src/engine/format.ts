@@ -1,8 +1,9 @@
 /** Shared wording: how commitments, cadences and times are shown. */
-import { describeCadence, formatLocal, parseCadence } from "../cadence";
+import { describeCadence, formatLocal } from "../cadence";
 import { bold, italic, type Part, rich } from "../richtext";
 import type { CommitmentRow } from "../store/schema";
 import type { RichText } from "../types";
+import { storedCadence } from "./schedule";
 
 /** `#2 “Call my sister”`. */
 export function label(c: Pick<CommitmentRow, "number" | "promise">): RichText {
@@ -11,8 +12,7 @@ export function label(c: Pick<CommitmentRow, "number" | "promise">): RichText {
 
 /** Human cadence, e.g. "Sundays at 18:00". */
 export function cadenceText(c: Pick<CommitmentRow, "cadence" | "cadenceState">): string {
-  const parsed = parseCadence(c.cadence);
-  return parsed.ok ? describeCadence(parsed.cadence, c.cadenceState.phase) : c.cadence;
+  return describeCadence(storedCadence(c.cadence), c.cadenceState.phase);
 }
 
 /** "Sun 29 Nov 2026, 18:00" in the commitment's zone. */

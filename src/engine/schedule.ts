@@ -16,10 +16,18 @@ export function readCadence(text: string): Cadence {
   return parsed.cadence;
 }
 
+/** Parsed stored cadences: a burst plans thousands of commitments sharing a few cadence texts. */
+const parsedCadences = new Map<string, Cadence>();
+const MAX_PARSED = 1_000;
+
 /** Parses a stored (canonical) cadence; a failure here is a bug, not a user error. */
-function storedCadence(text: string): Cadence {
+export function storedCadence(text: string): Cadence {
+  const cached = parsedCadences.get(text);
+  if (cached) return cached;
   const parsed = parseCadence(text);
   if (!parsed.ok) throw new Error(`stored cadence "${text}" does not parse: ${parsed.error}`);
+  if (parsedCadences.size >= MAX_PARSED) parsedCadences.clear();
+  parsedCadences.set(text, parsed.cadence);
   return parsed.cadence;
 }
 

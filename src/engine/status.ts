@@ -1,9 +1,10 @@
 /** /status and /history: where my commitments stand. */
 import { formatLocal } from "../cadence";
 import { bold, code, lines, rich } from "../richtext";
+import { latestOutcomes } from "../store/checkins";
 import { listCheckIns, listCommitments } from "../store/commitments";
 import { listCommitmentEvents } from "../store/events";
-import type { CheckInRow, CommitmentRow, EventRow } from "../store/schema";
+import type { CheckInRow, EventRow } from "../store/schema";
 import type { Reply, RichText } from "../types";
 import { ownCommitment } from "./commitments";
 import { type CommandContext, zoneOf } from "./context";
@@ -25,12 +26,13 @@ export function status(ctx: CommandContext): Reply[] {
       ]),
     ];
   }
+  const outcomes = latestOutcomes(ctx.db, ctx.me.id);
   const rows: RichText[] = open.map((c) =>
     rich(
       label(c),
       `\n   ${cadenceText(c)} · `,
       stateLine(c),
-      lastLine(ctx, c),
+      lastLine(outcomes.get(c.id), c.zone),
       ` · streak ${c.streak}`,
       c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : "",
       c.trust !== null ? ` · trust ${Math.round(c.trust)}/100` : "",
@@ -49,12 +51,11 @@ export function status(ctx: CommandContext): Reply[] {
   ];
 }
 
-/** " · last: kept ✓ (Sun 29 Nov)": how the newest finished check-in went. */
-function lastLine(ctx: CommandContext, c: CommitmentRow): string {
-  const last = listCheckIns(ctx.db, c.id, 5).find((ci) => ci.state === "answered" || ci.state === "missed");
+/** " · last kept ✓ (Sun 29 Nov)": how the newest finished check-in went. */
+function lastLine(last: Pick<CheckInRow, "state" | "answer" | "dueAt"> | undefined, zone: string): string {
   if (!last) return "";
   const what = last.state === "missed" ? "missed" : (ANSWER_MARK[last.answer ?? ""] ?? "answered");
-  return ` · last ${what} (${formatLocal(last.dueAt, c.zone).replace(/ \d{4},.*$/, "")})`;
+  return ` · last ${what} (${formatLocal(last.dueAt, zone).replace(/ \d{4},.*$/, "")})`;
 }
 
 const ANSWER_MARK: Record<string, string> = { kept: "kept ✓", partly: "partly", missed: "missed" };

@@ -198,3 +198,28 @@ export function skipOpenCheckIns(db: Db, commitmentId: number): number {
     .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
     .run().changes;
 }
+
+const latest = perConnection((client) =>
+  client.prepare(
+    `SELECT c.id AS id, k.state AS state, k.answer AS answer, k.due_at AS dueAt
+     FROM commitments c JOIN check_ins k ON k.id = (
+       SELECT k2.id FROM check_ins k2
+       WHERE k2.commitment_id = c.id AND k2.state IN ('answered', 'missed')
+       ORDER BY k2.due_at DESC LIMIT 1)
+     WHERE c.owner_id = ? AND c.state IN ('active', 'paused')`,
+  ),
+);
+
+/** The newest answered or missed check-in of each of an owner's open commitments (for /status). */
+export function latestOutcomes(
+  db: Db,
+  ownerId: number,
+): Map<number, { state: CheckInRow["state"]; answer: CheckInRow["answer"]; dueAt: number }> {
+  const rows = latest(db).all(ownerId) as {
+    id: number;
+    state: CheckInRow["state"];
+    answer: CheckInRow["answer"];
+    dueAt: number;
+  }[];
+  return new Map(rows.map((r) => [r.id, { state: r.state, answer: r.answer, dueAt: r.dueAt }]));
+}

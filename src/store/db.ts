@@ -22,9 +22,13 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 
 /**
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`,
- * and applies every migration.
+ * and applies every migration. `autoCheckpoint: false` leaves WAL checkpoints to
+ * {@link startCheckpointer}.
  */
-export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}): OpenDb {
+export function openDatabase(
+  path: string,
+  opts: { busyTimeoutMs?: number; autoCheckpoint?: boolean } = {},
+): OpenDb {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path, { timeout: opts.busyTimeoutMs ?? 5000 });
   // WAL lets readers run beside the one writer; NORMAL sync is durable at each WAL checkpoint
@@ -32,6 +36,8 @@ export function openDatabase(path: string, opts: { busyTimeoutMs?: number } = {}
   client.pragma("journal_mode = WAL");
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
+  // With a background checkpointer (src/store/checkpoint.ts), commits never pay for checkpoints.
+  if (opts.autoCheckpoint === false) client.pragma("wal_autocheckpoint = 0");
   const db = drizzle(client, { schema }) as OpenDb;
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;

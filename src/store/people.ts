@@ -2,6 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Actor, ChatRef, Platform } from "../types";
 import type { Db } from "./db";
+import { perConnection, rowMapper, selectList } from "./raw";
 import { type ChatRow, chats, type PersonRow, people } from "./schema";
 
 /** Quiet hours as minutes after local midnight, or null when off. */
@@ -23,11 +24,7 @@ export function ensurePerson(
 ): PersonRow {
   const username = actor.username?.toLowerCase() ?? null;
   const isBot = actor.isBot ?? false;
-  const found = db
-    .select()
-    .from(people)
-    .where(and(eq(people.platform, actor.platform), eq(people.externalId, actor.id)))
-    .get();
+  const found = findPerson(db, actor.platform, actor.id);
   if (found) {
     if (found.name === actor.name && found.username === username && found.isBot === isBot) return found;
     db.update(people).set({ name: actor.name, username, isBot }).where(eq(people.id, found.id)).run();
@@ -49,13 +46,23 @@ export function ensurePerson(
     .get();
 }
 
+const mapPerson = rowMapper(people, "p");
+const mapChat = rowMapper(chats, "h");
+
+// Every command looks up who sent it and where: hand-prepared, like the scheduler's scans.
+const lookups = perConnection((client) => ({
+  person: client.prepare(
+    `SELECT ${selectList(people, "p")} FROM people p WHERE p.platform = ? AND p.external_id = ?`,
+  ),
+  chat: client.prepare(
+    `SELECT ${selectList(chats, "h")} FROM chats h WHERE h.platform = ? AND h.external_id = ?`,
+  ),
+}));
+
 /** A person by their platform identity. */
 export function findPerson(db: Db, platform: Platform, externalId: string): PersonRow | undefined {
-  return db
-    .select()
-    .from(people)
-    .where(and(eq(people.platform, platform), eq(people.externalId, externalId)))
-    .get();
+  const raw = lookups(db).person.get(platform, externalId) as Record<string, unknown> | undefined;
+  return raw ? mapPerson(raw) : undefined;
 }
 
 /** A person by internal id. */
@@ -83,11 +90,8 @@ export function updatePerson(
 
 /** Finds or creates a chat, keeping its title current. */
 export function ensureChat(db: Db, ref: ChatRef, now: number): ChatRow {
-  const found = db
-    .select()
-    .from(chats)
-    .where(and(eq(chats.platform, ref.platform), eq(chats.externalId, ref.id)))
-    .get();
+  const raw = lookups(db).chat.get(ref.platform, ref.id) as Record<string, unknown> | undefined;
+  const found = raw ? mapChat(raw) : undefined;
   const title = ref.title ?? null;
   if (found) {
     if (found.title === title || ref.title === undefined) return found;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, RateLimiter, WINDOW_MARGIN_MS as M } from "../src/dispatch/rate-limiter";
+import { DEFAULT_LIMITS, WINDOW_MARGIN_MS as M, RateLimiter } from "../src/dispatch/rate-limiter";
 
 const T0 = 1_000_000;
 

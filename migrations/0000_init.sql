@@ -26,8 +26,8 @@ CREATE TABLE `check_ins` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `check_ins_commitment_due` ON `check_ins` (`commitment_id`,`due_at`);--> statement-breakpoint
-CREATE INDEX `check_ins_window` ON `check_ins` (`state`,`window_end`);--> statement-breakpoint
-CREATE INDEX `check_ins_remind` ON `check_ins` (`remind_at`);--> statement-breakpoint
+CREATE INDEX `check_ins_window` ON `check_ins` (`window_end`) WHERE "check_ins"."state" = 'pending';--> statement-breakpoint
+CREATE INDEX `check_ins_remind` ON `check_ins` (`remind_at`) WHERE "check_ins"."remind_at" IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `commitments` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`owner_id` integer NOT NULL,

@@ -22,7 +22,7 @@ import { afterQuiet, quietOf } from "./quiet";
 import { promptRecipient } from "./recipients";
 
 /** Rows claimed per statement and per transaction. */
-export const TICK_BATCH = 50;
+export const TICK_BATCH = 25;
 
 /** Lets queued commands run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

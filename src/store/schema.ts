@@ -147,8 +147,10 @@ export const checkIns = sqliteTable(
   },
   (t) => [
     uniqueIndex("check_ins_commitment_due").on(t.commitmentId, t.dueAt),
-    index("check_ins_window").on(t.state, t.windowEnd),
-    index("check_ins_remind").on(t.remindAt),
+    // Partial: only open check-ins and pending reminders are ever scanned, and past check-ins
+    // (millions of them) would otherwise make every insert and answer pay for a large tree.
+    index("check_ins_window").on(t.windowEnd).where(sql`${t.state} = 'pending'`),
+    index("check_ins_remind").on(t.remindAt).where(sql`${t.remindAt} IS NOT NULL`),
   ],
 );
 

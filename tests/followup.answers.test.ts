@@ -7,34 +7,8 @@ import { describe, expect, it } from "vitest";
 import { computeStats } from "../src/engine/stats";
 import { STEP_13_QUESTION } from "../src/steps";
 import { checkIns, commitments } from "../src/store/schema";
+import { at, type Bot, checkInsOf, commitment, H, iso, jumpTo, kind, MIN } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
-
-const H = 3_600_000;
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
-const iso = (ms: number) => new Date(ms).toISOString();
-const kind = (purpose: string) => purpose.split(":")[0];
-
-type Bot = ReturnType<typeof createBot>;
-
-/** Moves the clock to `ms`, runs one tick and delivers, recording what went out (faster than advance). */
-async function jumpTo(bot: Bot, ms: number) {
-  bot.clock.ms = ms;
-  await bot.engine.tick(bot.clock.now());
-  const out = bot.deliver().map((d) => ({ at: ms, ...d }));
-  bot.delivered.push(...out);
-  return out;
-}
-
-function checkInsOf(bot: Bot, commitmentId: number) {
-  return bot.db.select().from(checkIns).where(eq(checkIns.commitmentId, commitmentId)).all();
-}
-
-function commitment(bot: Bot, id = 1) {
-  const c = bot.db.select().from(commitments).where(eq(commitments.id, id)).get();
-  if (!c) throw new Error(`no commitment ${id}`);
-  return c;
-}
 
 /** Sunday 29 Nov 2026, 11:00 UTC; alice's #1 is due daily at 12:00 UTC. */
 async function withOpenCheckIn(cadence = "daily 12:00", extra = "") {

@@ -6,21 +6,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { commitments, events } from "../src/store/schema";
+import { at, type Bot, commitment, H, iso, kind, MIN } from "./support/followup";
 import { createBot, plain } from "./support/harness";
-
-const H = 3_600_000;
-const MIN = 60_000;
-const at = (iso: string) => Date.parse(iso);
-const iso = (ms: number) => new Date(ms).toISOString();
-const kind = (purpose: string) => purpose.split(":")[0];
-
-type Bot = ReturnType<typeof createBot>;
-
-function commitment(bot: Bot, id = 1) {
-  const c = bot.db.select().from(commitments).where(eq(commitments.id, id)).get();
-  if (!c) throw new Error(`no commitment ${id}`);
-  return c;
-}
 
 function eventKinds(bot: Bot) {
   return bot.db

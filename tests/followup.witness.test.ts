@@ -6,37 +6,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { checkIns, commitments, people } from "../src/store/schema";
 import type { Reply } from "../src/types";
+import { at, type Bot, checkInsOf, commitment, DAY, H, iso, jumpTo, kind } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
-
-const H = 3_600_000;
-const DAY = 24 * H;
-const at = (iso: string) => Date.parse(iso);
-const iso = (ms: number) => new Date(ms).toISOString();
-const kind = (purpose: string) => purpose.split(":")[0];
-
-type Bot = ReturnType<typeof createBot>;
-
-/** Moves the clock to `ms`, runs one tick and delivers, recording what went out. */
-async function jumpTo(bot: Bot, ms: number) {
-  bot.clock.ms = ms;
-  await bot.engine.tick(bot.clock.now());
-  const out = bot.deliver().map((d) => ({ at: ms, ...d }));
-  bot.delivered.push(...out);
-  return out;
-}
-
-function commitment(bot: Bot, id = 1) {
-  const c = bot.db.select().from(commitments).where(eq(commitments.id, id)).get();
-  if (!c) throw new Error(`no commitment ${id}`);
-  return c;
-}
 
 function person(bot: Bot, name: string) {
   return bot.db.select().from(people).where(eq(people.externalId, name)).get();
-}
-
-function checkInsOf(bot: Bot, commitmentId = 1) {
-  return bot.db.select().from(checkIns).where(eq(checkIns.commitmentId, commitmentId)).all();
 }
 
 /** Sunday 29 Nov 2026, 11:00 UTC: alice's #1, daily at 12:00 UTC, witnessed by bob. */

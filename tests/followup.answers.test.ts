@@ -1,13 +1,7 @@
-/**
- * Answering check-ins: /checkin with and without #n, the Kept / Partly / Missed buttons, who may
- * answer, what the group sees, reminders, /snooze and Snooze 1h, streaks and the trust meter.
- */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { computeStats } from "../src/engine/stats";
 import { STEP_13_QUESTION } from "../src/steps";
-import { checkIns, commitments } from "../src/store/schema";
-import { at, type Bot, checkInsOf, commitment, H, iso, jumpTo, kind, MIN } from "./support/followup";
+import { at, checkInsOf, commitment, H, iso, jumpTo, kind, MIN } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
 
 /** Sunday 29 Nov 2026, 11:00 UTC; alice's #1 is due daily at 12:00 UTC. */

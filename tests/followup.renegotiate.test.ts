@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { commitments, events } from "../src/store/schema";
+import { events } from "../src/store/schema";
 import { at, type Bot, commitment, H, iso, kind, MIN } from "./support/followup";
 import { createBot, plain } from "./support/harness";
 

@@ -1,12 +1,5 @@
-/**
- * The scheduler's side of the follow-up loop: quiet hours, DST weeks in both directions, the
- * graduated ladder, completion of `once` and `until:` commitments, timed pauses, and never
- * announcing a miss in the group.
- */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { checkIns, commitments } from "../src/store/schema";
-import { at, type Bot, checkInsOf, commitment, DAY, H, iso, jumpTo, kind, MIN } from "./support/followup";
+import { at, checkInsOf, commitment, DAY, H, iso, jumpTo, kind, MIN } from "./support/followup";
 import { createBot, plain } from "./support/harness";
 
 /** Delivery instants of the prompts of commitment #n (matched by the prompt text). */

@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { checkIns, commitments, people } from "../src/store/schema";
+import { people } from "../src/store/schema";
 import type { Reply } from "../src/types";
 import { at, type Bot, checkInsOf, commitment, DAY, H, iso, jumpTo, kind } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";

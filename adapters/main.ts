@@ -2,13 +2,25 @@
  * The composition root: reads the configuration, opens the database (applying migrations),
  * and runs Telegram and/or Discord when their tokens are set, else the console chat.
  */
+import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../src/config";
 import { openDatabase } from "../src/store/db";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
 import { runPlatforms } from "./run-platforms";
 
+/**
+ * Reads `.env` (or the file AMENDS_ENV_FILE names; `none` to skip) into the environment.
+ * Variables already set win, so the shell and CI can always override the file.
+ */
+function loadEnvFile(): void {
+  const file = process.env.AMENDS_ENV_FILE ?? ".env";
+  if (file === "" || file === "none" || !existsSync(file)) return;
+  process.loadEnvFile(file);
+}
+
 async function main(): Promise<number> {
+  loadEnvFile();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

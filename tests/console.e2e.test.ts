@@ -3,7 +3,7 @@
  * newcomer would run it, on a fresh database file.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,6 +17,8 @@ function run(script: string, db: string, env: Record<string, string> = {}) {
     encoding: "utf8",
     env: {
       PATH: process.env.PATH ?? "",
+      // A test .env file, so a developer's own .env never leaks into these runs.
+      AMENDS_ENV_FILE: join(dir, "test.env"),
       DATABASE_PATH: join(dir, db),
       AMENDS_START: "2026-11-29T11:00:00Z",
       ...env,
@@ -91,6 +93,18 @@ describe("npm start with a piped script", () => {
     expect(code).toBe(2);
     expect(err).toContain("DEFAULT_TIMEZONE must be an IANA time zone");
     expect(err).toContain("TICK_INTERVAL_SECONDS");
+  });
+
+  it("reads .env, with the environment winning over the file", () => {
+    writeFileSync(join(dir, "test.env"), "DEFAULT_QUIET_HOURS=off\nAMENDS_START=2020-01-01T00:00:00Z\n");
+    try {
+      const { out } = run("issue-2-manage.txt", "dotenv.sqlite");
+      // The file turned default quiet hours off; AMENDS_START from the environment beat the file's.
+      expect(out).toContain('"quietStart": null');
+      expect(out).toContain("amends-export-2026-11-29.json");
+    } finally {
+      rmSync(join(dir, "test.env"));
+    }
   });
 
   it("never prints a token, even when the start fails", () => {

@@ -42,6 +42,7 @@ describe("npm start on Telegram and Discord", () => {
     child = spawn(process.execPath, ["--import", "tsx", "adapters/main.ts"], {
       env: {
         PATH: process.env.PATH ?? "",
+        AMENDS_ENV_FILE: "none",
         DATABASE_PATH: join(dir, "amends.sqlite"),
         TELEGRAM_BOT_TOKEN: tg.token,
         TELEGRAM_API_ROOT: tg.apiRoot,

@@ -213,7 +213,7 @@ describe("what each answer shows, and to whom", () => {
     const reminders = day.filter((d) => kind(d.purpose) === "remind");
     // Only the unanswered #2 is reminded.
     expect(reminders.map((d) => [iso(d.at), d.purpose])).toEqual([
-      ["2026-11-30T08:00:00.000Z", `remind:${second?.id}`],
+      ["2026-11-30T08:00:00.000Z", `remind:${second?.id}:${at("2026-11-30T08:00:00Z")}`],
     ]);
     expect(reminders[0]?.text).toBe(
       "@alice, a gentle reminder: #2 Walk is still open until Mon 30 Nov 2026, 12:00.",

@@ -133,7 +133,8 @@ export function answerClick(ctx: ClickContext): Reply[] {
   const replies = answerWith(ctx.db, parties, ci, answer, null, ctx.now);
   const [first, ...rest] = replies;
   // The clicked prompt may sit in the group: only a kept answer is shown there as such.
-  const shown = parties.commitment.visibility === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
+  // Judged by where the clicked message is: a private prompt may have fallen back to the group.
+  const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
   return first ? [{ ...first, settles: rich(shown) }, ...rest] : replies;
 }
 

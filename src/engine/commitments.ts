@@ -15,7 +15,7 @@ import {
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import { enqueue } from "../store/outbox";
-import { getPerson } from "../store/people";
+import { getChat, getPerson } from "../store/people";
 import type { CommitmentRow, PendingChange } from "../store/schema";
 import type { Reply } from "../types";
 import { type CommandContext, zoneOf } from "./context";
@@ -222,6 +222,12 @@ function deferIfEasier(ctx: CommandContext, c: CommitmentRow, change: PendingCha
   if (c.witnessStatus !== "active" || c.witnessId === null || !isEasier(c, change, ctx.now)) return null;
   const witness = getPerson(ctx.db, c.witnessId);
   if (!witness) return null;
+  if (c.pendingChangeAt !== null) {
+    refuse(
+      "change-pending",
+      `An earlier change to #${c.number} takes effect ${when(c.pendingChangeAt, c.zone)}; ask for this one after that.`,
+    );
+  }
   const at = ctx.now + RENEGOTIATION_DELAY_MS;
   updateCommitment(ctx.db, c.id, { pendingChange: change, pendingChangeAt: at, updatedAt: ctx.now });
   appendEvent(ctx.db, {
@@ -234,7 +240,7 @@ function deferIfEasier(ctx: CommandContext, c: CommitmentRow, change: PendingCha
   const what = change.cancel ? "cancel" : "ease";
   enqueue(ctx.db, {
     purpose: `renegotiate:${c.id}:${ctx.now}`,
-    to: dmOf(witness, ctx.chat),
+    to: dmOf(witness, getChat(ctx.db, c.chatId)),
     message: {
       text: rich(
         ctx.me.name,
@@ -306,6 +312,8 @@ export function pause(ctx: CommandContext): Reply[] {
     pausedUntil = now + ms;
   }
   updateCommitment(db, c.id, { state: "paused", nextDueAt: null, pausedUntil, updatedAt: now });
+  // A pause never breaks a streak: the check-in open now is skipped, not left to close as missed.
+  skipOpenCheckIns(db, c.id);
   appendEvent(db, {
     commitmentId: c.id,
     actorId: me.id,

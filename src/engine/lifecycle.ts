@@ -16,7 +16,7 @@ import {
 import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import { enqueue } from "../store/outbox";
+import { dropUnsent, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
 import { missAlert, promptMessage, reminderMessage, verifyRequest } from "./messages";
@@ -123,7 +123,7 @@ export function openDue(db: Db, due: Due, now: number): OpenResult {
 
 /** Sends the one reminder of an open check-in (quiet hours were applied when it was planned). */
 export function remind(db: Db, ci: CheckInRow, now: number): boolean {
-  if (!updateCheckIn(db, ci.id, "pending", { remindAt: null })) {
+  if (ci.windowEnd <= now || !updateCheckIn(db, ci.id, "pending", { remindAt: null })) {
     updateCheckIn(db, ci.id, null, { remindAt: null });
     return false;
   }
@@ -131,7 +131,8 @@ export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   if (!parties || parties.commitment.state === "cancelled") return false;
   const { commitment: c, owner, chat } = parties;
   return enqueue(db, {
-    purpose: `remind:${ci.id}`,
+    // Keyed by its time too: a snoozed check-in may be reminded again.
+    purpose: `remind:${ci.id}:${ci.remindAt}`,
     to: promptRecipient(c, owner, chat),
     message: reminderMessage(c, owner, ci),
     personId: owner.id,
@@ -141,14 +142,28 @@ export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   });
 }
 
+/** A window the tick closes this much after its end closed while the bot was down. */
+export const LATE_CLOSE_MS = 5 * 60_000;
+
 /**
- * Closes an unanswered window as missed. Nothing is said in the group.
- * @returns null when the check-in was no longer open, else whether the commitment completed.
+ * Closes an unanswered window as missed (nothing is said in the group), or as skipped when it
+ * ended while the bot was down: the person may have tried to answer and found nobody there.
+ * Its prompt or reminder still waiting in the outbox is dropped: they would ask about a closed
+ * check-in.
+ * @returns null when the check-in was no longer open.
  */
-export function closeWindow(db: Db, ci: CheckInRow, now: number): { completed: boolean } | null {
-  if (!updateCheckIn(db, ci.id, "pending", { state: "missed", remindAt: null })) return null;
+export function closeWindow(
+  db: Db,
+  ci: CheckInRow,
+  now: number,
+): { state: "missed" | "skipped"; completed: boolean } | null {
+  const state = now - ci.windowEnd > LATE_CLOSE_MS ? "skipped" : "missed";
+  if (!updateCheckIn(db, ci.id, "pending", { state, remindAt: null })) return null;
+  dropUnsent(db, ci.id, now);
   const parties = commitmentWithParties(db, ci.commitmentId);
-  return { completed: parties ? afterOutcome(db, parties, ci, "missed", now) : false };
+  if (!parties) return { state, completed: false };
+  if (state === "skipped") return { state, completed: completeIfFinished(db, parties, now) };
+  return { state, completed: afterOutcome(db, parties, ci, "missed", now) };
 }
 
 /** Records the owner's answer to an open check-in; false when it was no longer open. */
@@ -168,6 +183,7 @@ export function recordAnswer(
     remindAt: null,
   });
   if (!ok) return false;
+  dropUnsent(db, ci.id, now);
   appendEvent(db, {
     commitmentId: parties.commitment.id,
     actorId: parties.owner.id,

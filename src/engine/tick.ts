@@ -94,21 +94,23 @@ export async function runTick(db: Db, now: number, log: Logger, defaultZone: str
     },
     "open",
   );
+  // Windows close before reminders go out, so a window that ended meanwhile gets no reminder.
+  await drain(
+    () => q.closingWindows(now, TICK_BATCH),
+    (ci) => {
+      const closed = closeWindow(db, ci, now);
+      if (closed?.state === "missed") report.missed++;
+      if (closed?.state === "skipped") report.skipped++;
+      if (closed?.completed) report.completed++;
+    },
+    "close",
+  );
   await drain(
     () => q.dueReminders(now, TICK_BATCH),
     (ci) => {
       if (remind(db, ci, now)) report.reminded++;
     },
     "remind",
-  );
-  await drain(
-    () => q.closingWindows(now, TICK_BATCH),
-    (ci) => {
-      const closed = closeWindow(db, ci, now);
-      if (closed) report.missed++;
-      if (closed?.completed) report.completed++;
-    },
-    "close",
   );
   await drain(
     () => q.dueDigests(now, TICK_BATCH),

@@ -80,7 +80,8 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
     [
       invitee,
       `, ${me.name} asks you to witness `,
-      label(c),
+      // A private promise stays private in the group: the witness sees it once they accept.
+      c.visibility === "private" ? [bold(`#${c.number}`), ", a private commitment"] : label(c),
       `. You'd confirm their check-ins${alertLine}, and get a short digest on Sundays. Only you can accept.`,
     ],
     [

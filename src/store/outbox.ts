@@ -198,3 +198,15 @@ export function nextReadyAt(db: Db): number | null {
   );
   return row?.t ?? null;
 }
+
+const dropStale = perConnection((client) =>
+  client.prepare(
+    `UPDATE outbox SET failed_at = ?, last_error = 'no longer needed'
+     WHERE sent_at IS NULL AND failed_at IS NULL AND (purpose = ? OR purpose LIKE ?)`,
+  ),
+);
+
+/** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
+export function dropUnsent(db: Db, checkInId: number, now: number): number {
+  return dropStale(db).run(now, `prompt:${checkInId}`, `remind:${checkInId}:%`).changes;
+}

@@ -1,0 +1,95 @@
+/** Behaviours settled in review: pauses, repeated snoozes, one pending change, downtime, privacy. */
+import { describe, expect, it } from "vitest";
+import { toPlain } from "../src/richtext";
+import { outbox } from "../src/store/schema";
+import { at, checkInsOf, commitment, H, jumpTo, kind } from "./support/followup";
+import { actor, createBot, plain } from "./support/harness";
+
+describe("review fixes", () => {
+  it("a pause skips the open check-in, so the streak survives", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/quiet off");
+    await bot.say("alice", "/commit Walk cadence: daily 12:00");
+    await jumpTo(bot, at("2026-11-29T12:00:00Z"));
+    await bot.say("alice", "/checkin kept");
+    await jumpTo(bot, at("2026-11-30T12:00:00Z"));
+    await bot.say("alice", "/pause #1");
+    await jumpTo(bot, at("2026-12-01T13:00:00Z"));
+    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["answered", "skipped"]);
+    expect(commitment(bot).streak).toBe(1);
+  });
+
+  it("a second snooze reminds again", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/quiet off");
+    await bot.say("alice", "/commit Walk cadence: daily 12:00");
+    await bot.advance(1 * H + 1);
+    await bot.say("alice", "/snooze 60");
+    const first = await bot.advance(61 * 60_000);
+    expect(first.map((d) => kind(d.purpose))).toEqual(["remind"]);
+    await bot.say("alice", "/snooze 60");
+    const second = await bot.advance(61 * 60_000);
+    expect(second.map((d) => kind(d.purpose))).toEqual(["remind"]);
+  });
+
+  it("one easier change waits at a time", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Walk cadence: daily 12:00");
+    const [invite] = await bot.send("alice", "/witness #1 @bob");
+    await bot.click("bob", invite, "Accept");
+    expect(await bot.say("alice", "/edit #1 cadence: weekly sun 12:00")).toMatch(/takes effect in 24 hours/);
+    expect(await bot.say("alice", "/edit #1 until: 2026-12-05")).toBe(
+      "An earlier change to #1 takes effect Mon 30 Nov 2026, 11:00; ask for this one after that.",
+    );
+  });
+
+  it("after downtime an unanswered window closes as skipped, and its stale prompt is dropped", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/commit Walk cadence: daily 23:00");
+    await jumpTo(bot, at("2026-11-29T23:00:00Z")); // prompt held by quiet hours until 08:00
+    expect(
+      bot.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((o) => [o.purpose.split(":")[0], o.sentAt]),
+    ).toEqual([["prompt", null]]);
+    // Down until 1 Dec, 07:00: the first window closed at 23:00 on 30 Nov while nobody was there;
+    // the 30 Nov occurrence's window is still open, so it is the one prompted (after quiet hours).
+    await jumpTo(bot, at("2026-12-01T07:00:00Z"));
+    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["skipped", "pending"]);
+    const rows = bot.db.select().from(outbox).all();
+    expect(rows.map((o) => [o.sentAt, o.failedAt !== null, new Date(o.notBefore).toISOString()])).toEqual([
+      [null, true, "2026-11-30T08:00:00.000Z"],
+      [null, false, "2026-12-01T08:00:00.000Z"],
+    ]);
+    expect(commitment(bot).streak).toBe(0);
+    expect(await bot.say("alice", "/status")).not.toContain("missed");
+  });
+
+  it("a private commitment's invitation keeps the promise out of the group", async () => {
+    const bot = createBot();
+    const replies = await bot.send("alice", "/commit Stop drinking witness: @bob private");
+    expect(replies.map((r) => r.visibility)).toEqual(["sender-only", "chat"]);
+    expect(toPlain(replies[1]?.text ?? [])).toBe(
+      "@bob, alice asks you to witness #1, a private commitment. You'd confirm their check-ins and hear from me " +
+        "if they miss two in a row, and get a short digest on Sundays. Only you can accept.",
+    );
+  });
+
+  it("a missed answer clicked in the group settles as 'Answered' even for a private commitment", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/quiet off");
+    await bot.say("alice", "/commit Journal private cadence: daily 12:00");
+    await bot.advance(1 * H + 1);
+    const prompt = bot.lastWith("Missed");
+    const r = await bot.engine.handle({
+      type: "click",
+      action: prompt?.buttons?.flat().find((b) => b.label === "Missed")?.action ?? "",
+      chat: { platform: "console", id: "group", kind: "group" },
+      from: actor("alice"),
+    });
+    expect(toPlain(r[0]?.settles ?? [])).toBe("Answered");
+    expect(plain(r)).toMatch(/Missed this one/);
+  });
+});

@@ -121,6 +121,11 @@ export interface Recipient {
   personName?: string;
   /** For a DM the platform may refuse: the group chat to fall back to, with a mention. */
   fallbackChatId?: string;
+  /**
+   * What to post in that group instead of the direct message: the same buttons, without what is
+   * private (a private promise, a partly answer, a note, a dispute). Absent: a short pointer.
+   */
+  fallbackReply?: Reply;
 }
 
 /** An outbox message as handed to a courier. */

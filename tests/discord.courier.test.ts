@@ -56,8 +56,9 @@ describe("the Discord courier", () => {
       [`/channels/${fake.general.id}/messages`, 200],
     ]);
     expect(posted.map((m) => m.channelId)).toEqual([fake.general.id]);
+    // The group gets the neutral version: the number and the buttons, never the private promise.
     expect(posted[0]?.message.content).toMatch(
-      new RegExp(`^<@${alice.user.id}>: <@${alice.user.id}>, time to check in`),
+      new RegExp(`^<@${alice.user.id}>: time to check in on #1 \\(`),
     );
     expect(posted[0]?.pings.users).toEqual([alice.user.id]);
     expect(bot.db.select().from(outbox).get()?.sentAt).not.toBeNull();

@@ -138,7 +138,7 @@ describe("what each answer shows, and to whom", () => {
     await bot.say("alice", "/commit Journal cadence: daily 12:00 private");
     await bot.say("alice", "/commit Breathe cadence: daily 12:00", dm("alice"));
     const out = await bot.advance(13 * H);
-    expect(out.map((d) => [iso(d.at), kind(d.purpose), d.to])).toEqual([
+    expect(out.map((d) => [iso(d.at), kind(d.purpose), { ...d.to, fallbackReply: undefined }])).toEqual([
       [
         "2026-11-29T12:00:00.000Z",
         "prompt",

@@ -93,3 +93,30 @@ describe("review fixes", () => {
     expect(plain(r)).toMatch(/Missed this one/);
   });
 });
+
+describe("a refused direct message falls back to the group without what is private", () => {
+  it("gives the witness's question a neutral version and other DMs a pointer", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("alice", "/quiet off");
+    await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
+    const [invite] = await bot.send("alice", "/witness #1 @bob");
+    await bot.click("bob", invite, "Accept");
+    await bot.advance(1 * H + 1);
+    await bot.say("alice", "/checkin partly note: only ten minutes, then I left");
+    const [request] = bot.deliver();
+    expect(request?.to.fallbackReply?.buttons?.flat().map((b) => b.label)).toEqual([
+      "Confirm",
+      "Dispute",
+      "Not sure",
+    ]);
+    const shown = toPlain(request?.to.fallbackReply?.text ?? []);
+    expect(shown).toBe("alice checked in on #1 (Sun 29 Nov 2026, 12:00). Does that match what you've seen?");
+    expect(shown).not.toMatch(/partly|ten minutes/);
+    await bot.say("alice", "/edit #1 cadence: weekly sun 12:00");
+    const [told] = bot.deliver();
+    expect(told?.purpose).toMatch(/^renegotiate:/);
+    expect(toPlain(told?.to.fallbackReply?.text ?? [])).toBe(
+      "I have a private message for you. Open a direct chat with me so I can send it.",
+    );
+  });
+});

@@ -215,7 +215,7 @@ describe("verdicts", () => {
     );
     const [ci] = checkInsOf(bot);
     const request = bot.deliver();
-    expect(request.map((d) => [d.purpose, d.to])).toEqual([
+    expect(request.map((d) => [d.purpose, { ...d.to, fallbackReply: undefined }])).toEqual([
       [
         `verify:${ci?.id}`,
         {

@@ -210,7 +210,10 @@ describe("Telegram under the dispatcher", () => {
       [group.id, "ok"],
     ]);
     const prompt = tg.lastWith("Kept", group.id);
-    expect(textOf(prompt)).toBe("Dave: Dave, time to check in on #1 Walk after lunch. How did it go?");
+    // The group gets the neutral version: the number and the buttons, never the private promise.
+    expect(textOf(prompt)).toBe(
+      "Dave: time to check in on #1 (Mon 30 Nov 2026, 13:00). How did it go? Open a direct chat with me to see the details.",
+    );
     expect(prompt?.entities?.[0]).toMatchObject({
       type: "text_mention",
       offset: 0,

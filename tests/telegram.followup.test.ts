@@ -120,8 +120,9 @@ describe("Telegram: the follow-up loop in a group", () => {
       [group.id, "ok"],
     ]);
     const request = tg.lastWith("Confirm", group.id);
+    // In the group the witness's question leaves out the answer's details and any note.
     expect(textOf(request)).toContain(
-      "bob: alice says they kept #1 Call my sister every Sunday (Sun 29 Nov 2026, 18:00)",
+      "bob: alice checked in on #1 (Sun 29 Nov 2026, 18:00). Does that match",
     );
     expect(request?.entities?.[0]).toMatchObject({ type: "text_mention", offset: 0, user: { id: bob.id } });
     if (!request) throw new Error("no witness request");

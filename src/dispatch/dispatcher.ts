@@ -317,11 +317,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       personId: to.personId,
       personName: to.personName,
     };
+    // The group gets the neutral version the core wrote for it, never the private original.
+    const base = to.fallbackReply ?? row.message;
     const message: Reply = {
-      ...row.message,
-      text: who
-        ? rich(mention(to.platform, who, to.personName ?? who), ": ", row.message.text)
-        : row.message.text,
+      ...base,
+      text: who ? rich(mention(to.platform, who, to.personName ?? who), ": ", base.text) : base.text,
       // In the group it is meant to be seen: that is the point of falling back with a mention.
       visibility: "chat",
     };

@@ -19,7 +19,14 @@ import { appendEvent } from "../store/events";
 import { dropUnsent, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
-import { missAlert, promptMessage, reminderMessage, verifyRequest } from "./messages";
+import {
+  missAlert,
+  privateCheckInFallback,
+  promptMessage,
+  reminderMessage,
+  verifyFallback,
+  verifyRequest,
+} from "./messages";
 import { afterQuiet, quietOf } from "./quiet";
 import { dmOf, promptRecipient } from "./recipients";
 import { planNext } from "./schedule";
@@ -111,7 +118,7 @@ export function openDue(db: Db, due: Due, now: number): OpenResult {
   if (state === "skipped") return { opened: 0, skipped: skipped + 1, lost: false, completed: false };
   enqueue(db, {
     purpose: `prompt:${ci.id}`,
-    to: promptRecipient(c, owner, chat),
+    to: promptRecipient(c, owner, chat, privateCheckInFallback(c, ci, false)),
     message: promptMessage(c, owner, ci),
     personId: owner.id,
     commitmentId: c.id,
@@ -133,7 +140,7 @@ export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   return enqueue(db, {
     // Keyed by its time too: a snoozed check-in may be reminded again.
     purpose: `remind:${ci.id}:${ci.remindAt}`,
-    to: promptRecipient(c, owner, chat),
+    to: promptRecipient(c, owner, chat, privateCheckInFallback(c, ci, true)),
     message: reminderMessage(c, owner, ci),
     personId: owner.id,
     commitmentId: c.id,
@@ -199,7 +206,7 @@ export function recordAnswer(
     if (witness) {
       enqueue(db, {
         purpose: `verify:${ci.id}`,
-        to: dmOf(witness, parties.chat),
+        to: dmOf(witness, parties.chat, verifyFallback(c, parties.owner, answered)),
         message: verifyRequest(c, parties.owner, answered),
         personId: witness.id,
         commitmentId: c.id,

@@ -64,6 +64,32 @@ export function reminderMessage(c: CommitmentRow, owner: PersonRow, ci: CheckInR
 
 const ANSWER_WORD = { kept: "kept", partly: "partly kept", missed: "missed" } as const;
 
+/** A private prompt or reminder as the group may see it: the number and the buttons, not the promise. */
+export function privateCheckInFallback(c: CommitmentRow, ci: CheckInRow, reminder: boolean): Reply {
+  const what = reminder
+    ? `a reminder: your private check-in on #${c.number} is still open`
+    : `time to check in on #${c.number}`;
+  return chatReply(
+    [
+      `${what} (${formatLocal(ci.dueAt, c.zone)}). How did it go? Open a direct chat with me to see the details.`,
+    ],
+    answerButtons(ci.id),
+  );
+}
+
+/** The witness's question as the group may see it: no partly, no note. */
+export function verifyFallback(c: CommitmentRow, owner: PersonRow, ci: CheckInRow): Reply {
+  return chatReply(
+    [
+      owner.name,
+      " checked in on ",
+      bold(`#${c.number}`),
+      ` (${formatLocal(ci.dueAt, c.zone)}). Does that match what you've seen?`,
+    ],
+    verifyRequest(c, owner, ci).buttons,
+  );
+}
+
 /** Asks the witness whether a kept or partly answer matches what they saw. */
 export function verifyRequest(c: CommitmentRow, owner: PersonRow, ci: CheckInRow): Reply {
   const note = ci.note ? [" Their note: ", italic(ci.note), "."] : "";

@@ -1,6 +1,6 @@
 /** Where scheduled messages go: the commitment's group, or a person's direct chat. */
 import type { ChatRow, CommitmentRow, PersonRow } from "../store/schema";
-import type { Platform, Recipient } from "../types";
+import type { Platform, Recipient, Reply } from "../types";
 
 /** The group chat a commitment was made in. */
 export function groupOf(chat: ChatRow): Recipient {
@@ -11,18 +11,36 @@ export function groupOf(chat: ChatRow): Recipient {
  * A person's direct chat. `fallback` is the group to use, with a mention, when the platform
  * refuses the DM (Telegram: the person never started the bot; Discord: DMs closed).
  */
-export function dmOf(person: PersonRow, fallback?: ChatRow): Recipient {
+export function dmOf(person: PersonRow, fallback?: ChatRow, fallbackReply?: Reply): Recipient {
+  const canFallBack = fallback !== undefined && fallback.kind === "group";
   return {
     platform: person.platform as Platform,
     chatKind: "dm",
     chatId: person.dmChatId ?? "",
     personId: person.externalId,
     personName: person.name,
-    ...(fallback && fallback.kind === "group" ? { fallbackChatId: fallback.externalId } : {}),
+    // A direct message is private by nature: the group only ever gets the neutral version.
+    ...(canFallBack ? { fallbackChatId: fallback.externalId, fallbackReply: fallbackReply ?? POINTER } : {}),
   };
 }
 
-/** Check-in prompts: in the group for group commitments, in the owner's DM for private ones. */
-export function promptRecipient(c: CommitmentRow, owner: PersonRow, chat: ChatRow): Recipient {
-  return c.visibility === "group" && chat.kind === "group" ? groupOf(chat) : dmOf(owner, chat);
+/** What the group sees when a private message could not be delivered and has no neutral version. */
+const POINTER: Reply = {
+  text: [
+    { t: "text", text: "I have a private message for you. Open a direct chat with me so I can send it." },
+  ],
+  visibility: "chat",
+};
+
+/**
+ * Check-in prompts: in the group for group commitments, in the owner's DM for private ones
+ * (falling back to the group with `fallbackReply`, which leaves the promise out).
+ */
+export function promptRecipient(
+  c: CommitmentRow,
+  owner: PersonRow,
+  chat: ChatRow,
+  fallbackReply?: Reply,
+): Recipient {
+  return c.visibility === "group" && chat.kind === "group" ? groupOf(chat) : dmOf(owner, chat, fallbackReply);
 }

@@ -92,6 +92,12 @@ export interface Reply {
   visibility: "chat" | "sender-only";
   file?: Attachment;
   /**
+   * True for a refusal (bad input, someone else's button): a line that says no and reveals nothing
+   * about anyone's record, so an adapter may show it where others can see it when it has no
+   * private place for it (a Telegram group, for someone who never started the bot).
+   */
+  refusal?: boolean;
+  /**
    * For a click that did what the button offered: the outcome to show on the clicked message,
    * whose buttons are now spent (Telegram edits the message, Discord updates the interaction's
    * message, the console prints it). Absent for refusals, which leave the buttons as they were.

@@ -224,7 +224,12 @@ describe("Telegram: commands", () => {
 
     await tg.send(dave, group, "/help");
     expect(textOf(tg.sent(group.id).at(-1))).toBe(
-      "That answer is just for you, and it's long for the group. Open @AmendsBot, press Start, then send /help there.",
+      "That answer is just for you. Open @AmendsBot, press Start, then send /help there.",
+    );
+    // Even a short private answer stays out of the group: a status may say "missed".
+    await tg.send(dave, group, "/status");
+    expect(textOf(tg.sent(group.id).at(-1))).toBe(
+      "That answer is just for you. Open @AmendsBot, press Start, then send /status there.",
     );
     await tg.send(dave, group, "/export");
     expect(textOf(tg.sent(group.id).at(-1))).toMatch(/^That file holds your personal data/);

@@ -61,16 +61,18 @@ export async function sendPrivately(deps: ResponderDeps, user: User, reply: Repl
 }
 
 /**
- * What goes to the group when a private answer cannot reach the person: the answer itself when
- * short and free of files, else a pointer to the private chat (their export or their status is
- * not for the whole group).
+ * What goes to the group when a private answer cannot reach the person: a short refusal itself
+ * (it says no and reveals nothing), else a pointer to the private chat: their status, their
+ * answer to a missed check-in or their export are not for the whole group.
  */
 export function groupFallback(reply: Reply, origin: Origin, botUsername: string): Reply {
-  if (!reply.file && visibleLength(reply.text) <= SHORT_FALLBACK) return { ...reply, visibility: "chat" };
+  if (reply.refusal && !reply.file && visibleLength(reply.text) <= SHORT_FALLBACK) {
+    return { ...reply, visibility: "chat" };
+  }
   const again = origin.command ? `, then send /${origin.command} there` : "";
   const what = reply.file
     ? "That file holds your personal data, so I only send it in a private chat."
-    : "That answer is just for you, and it's long for the group.";
+    : "That answer is just for you.";
   return { text: rich(`${what} Open @${botUsername}, press Start${again}.`), visibility: "chat" };
 }
 

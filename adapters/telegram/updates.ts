@@ -319,7 +319,7 @@ export function createUpdateHandlers(deps: UpdateDeps): Composer<Context> {
 }
 
 function refusal(text: string): Reply {
-  return { text: [{ t: "text", text }], visibility: "sender-only" };
+  return { text: [{ t: "text", text }], visibility: "sender-only", refusal: true };
 }
 
 /**

@@ -110,7 +110,8 @@ export function createEngine(deps: EngineDeps): Engine {
       try {
         return run(input);
       } catch (err) {
-        if (err instanceof UserError) return [{ text: rich(err.message), visibility: "sender-only" }];
+        if (err instanceof UserError)
+          return [{ text: rich(err.message), visibility: "sender-only", refusal: true }];
         const what = input.type === "command" ? `/${input.name}` : "click";
         log.error({ err: errorSummary(err), what, platform: input.from.platform }, "engine.handle failed");
         return [{ text: rich(APOLOGY), visibility: "sender-only" }];

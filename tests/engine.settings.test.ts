@@ -225,3 +225,23 @@ import { eq } from "drizzle-orm";
 function eqNumber(n: number) {
   return eq(commitments.number, n);
 }
+
+describe("/forget by someone invited as a witness", () => {
+  it("withdraws the open invitation and removes their handle from the owner's history", async () => {
+    const bot = createBot();
+    await bot.say("alice", "/commit Call my sister");
+    await bot.say("alice", "/witness #1 @bob");
+    const [ask] = await bot.send("bob", "/forget");
+    await bot.click("bob", ask, "Delete everything");
+    expect(bot.db.select().from(commitments).get()).toMatchObject({
+      witnessStatus: null,
+      witnessInvite: null,
+    });
+    const invited = bot.db
+      .select()
+      .from(events)
+      .all()
+      .find((e) => e.kind === "witness-invited");
+    expect(invited?.data).toEqual({ alerts: true });
+  });
+});

@@ -1,5 +1,5 @@
 /** Everything about one person, for /export, and its deletion, for /forget. */
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { chats, checkIns, commitments, events, outbox, people } from "./schema";
 
@@ -59,6 +59,20 @@ export function deletePersonalData(db: Db, personId: number, now: number): Forge
         .values({ commitmentId: c.id, kind: "witness-removed", data: { reason: "forget" }, at: now })
         .run();
     }
+    // Open invitations naming them are withdrawn, and the invitations in others' history forget
+    // the handle they were addressed to.
+    const handles = [
+      `id:${data.person?.externalId ?? ""}`,
+      ...(data.person?.username ? [`@${data.person.username}`] : []),
+    ];
+    tx.update(commitments)
+      .set({ witnessStatus: null, witnessInvite: null, updatedAt: now })
+      .where(and(eq(commitments.witnessStatus, "invited"), inArray(commitments.witnessInvite, handles)))
+      .run();
+    tx.run(
+      sql`UPDATE events SET data = json_remove(data, '$.invite')
+          WHERE kind = 'witness-invited' AND json_extract(data, '$.invite') IN ${handles}`,
+    );
     // Events they caused on other people's commitments stay in those owners' history, unnamed.
     tx.update(events).set({ actorId: null }).where(eq(events.actorId, personId)).run();
     const ids = data.commitments.map((c) => c.id);

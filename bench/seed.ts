@@ -13,6 +13,7 @@
  */
 import { closeSync, fsyncSync, openSync, rmSync, statSync } from "node:fs";
 import { openDatabase } from "../src/store/db";
+import { mulberry32 } from "../tests/support/prng";
 
 /** What a seeded database holds and the instants the benchmark works around. */
 export interface Seeded {
@@ -69,18 +70,6 @@ export const chatExternalId = (j: number): string => `-100${1_000_000 + j}`;
 export const chatTitle = (j: number): string => `Group ${j}`;
 /** The group chat person `i` made their commitments in. */
 export const chatOfPerson = (i: number, chats: number): number => ((i - 1) % chats) + 1;
-
-/** A small deterministic PRNG, so two runs seed the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 

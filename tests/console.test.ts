@@ -6,18 +6,11 @@ import { runConsole } from "../adapters/console/index";
 import { parseDuration, parseLine } from "../adapters/console/protocol";
 import { renderMessage, renderRichText } from "../adapters/console/render";
 import { ConsoleScreen } from "../adapters/console/screen";
-import type { Engine, Inbound, Reply, TickReport } from "../src/types";
+import { emptyTickReport } from "../src/engine/tick";
+import type { Engine, Inbound, Reply } from "../src/types";
 
 const START = Date.parse("2026-03-02T09:00:00Z");
-const EMPTY_REPORT: TickReport = {
-  resumed: 0,
-  opened: 0,
-  reminded: 0,
-  missed: 0,
-  skipped: 0,
-  completed: 0,
-  queued: 0,
-};
+const EMPTY_REPORT = emptyTickReport();
 
 const text = (s: string): Reply["text"] => [{ t: "text", text: s }];
 

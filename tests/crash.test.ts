@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/db";
 import type { WorkerOptions } from "./support/crash/options";
 import { seed } from "./support/crash/seed";
+import { mulberry32 } from "./support/prng";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WORKER = join(ROOT, "tests/support/crash/worker.ts");
@@ -24,18 +25,6 @@ const DAY = 86_400_000;
 const KILLS = 15;
 /** Deliveries in flight per worker: the most one kill can leave handed over but unrecorded. */
 const CONCURRENCY = 8;
-
-/** mulberry32: small, seedable, good enough to spread kill moments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface RunResult {
   /** The SIGKILL landed on a live process. */
@@ -234,7 +223,7 @@ describe("crash safety", () => {
     const seeded = await seed(dbPath, { people: 300, perPerson: 10, groups: 30 });
     const seedValue = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
     console.log(`crash test seed: ${seedValue} (CRASH_SEED=${seedValue} replays the kill moments)`);
-    const random = prng(seedValue);
+    const random = mulberry32(seedValue);
 
     const options = (run: number, latencyMs: number): WorkerOptions => ({
       db: dbPath,

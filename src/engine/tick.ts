@@ -27,17 +27,14 @@ export const TICK_BATCH = 25;
 /** Lets queued commands run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A report of a tick that did nothing. */
+export function emptyTickReport(): TickReport {
+  return { resumed: 0, opened: 0, reminded: 0, missed: 0, skipped: 0, completed: 0, queued: 0 };
+}
+
 /** Runs one tick at `now`. Idempotent: running it twice, or in two processes, does each thing once. */
 export async function runTick(db: Db, now: number, log: Logger, defaultZone: string): Promise<TickReport> {
-  const report: TickReport = {
-    resumed: 0,
-    opened: 0,
-    reminded: 0,
-    missed: 0,
-    skipped: 0,
-    completed: 0,
-    queued: 0,
-  };
+  const report = emptyTickReport();
   const q = tickQueries(db);
 
   /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */

@@ -38,6 +38,8 @@ export interface CommandContext {
   from: Actor;
   args: CommandArgs;
   mentions: PersonRef[];
+  /** Runs `fn` once the handler's transaction has committed (never after a refusal). */
+  afterCommit: (fn: () => void) => void;
 }
 
 /** A click being handled. */
@@ -49,6 +51,8 @@ export interface ClickContext {
   chat: ChatRow;
   input: Extract<Inbound, { type: "click" }>;
   args: string[];
+  /** Runs `fn` once the handler's transaction has committed (never after a refusal). */
+  afterCommit: (fn: () => void) => void;
 }
 
 /** A command handler: synchronous, runs inside one database transaction. */

@@ -74,7 +74,11 @@ export function createEngine(deps: EngineDeps): Engine {
         toSender("You're sending commands faster than I can follow. Give it a few seconds, then try again."),
       ];
     }
-    return db.transaction((tx) => {
+    const after: (() => void)[] = [];
+    const afterCommit = (fn: () => void) => {
+      after.push(fn);
+    };
+    const replies = db.transaction((tx) => {
       const me = ensurePerson(tx, input.from, { quiet: deps.config.defaultQuiet }, now);
       const chat = ensureChat(tx, input.chat, now);
       if (input.chat.kind === "dm" && me.dmChatId !== input.chat.id) {
@@ -94,15 +98,18 @@ export function createEngine(deps: EngineDeps): Engine {
           from: input.from,
           args: input.args,
           mentions: input.mentions ?? [],
+          afterCommit,
         };
         return handler(ctx);
       }
       const action = decodeAction(input.action);
       const handler = CLICK_HANDLERS[action.verb];
       if (!handler) return [toSender("That button no longer does anything.")];
-      const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args };
+      const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args, afterCommit };
       return handler(ctx);
     });
+    for (const fn of after) fn();
+    return replies;
   }
 
   return {

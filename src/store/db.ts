@@ -36,6 +36,8 @@ export function openDatabase(
   client.pragma("journal_mode = WAL");
   client.pragma("synchronous = NORMAL");
   client.pragma("foreign_keys = ON");
+  // Deleted rows are overwritten with zeros, so /forget leaves no readable trace in the file.
+  client.pragma("secure_delete = ON");
   // With a background checkpointer (src/store/checkpoint.ts), commits never pay for checkpoints.
   if (opts.autoCheckpoint === false) client.pragma("wal_autocheckpoint = 0");
   const db = drizzle(client, { schema }) as OpenDb;

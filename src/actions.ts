@@ -29,3 +29,13 @@ export function decodeAction(action: string): Action {
   const [verb = "", ...args] = action.split(":");
   return { verb, args };
 }
+
+/**
+ * A database id carried in an action, or undefined when the part is not a plain positive
+ * integer. Anyone can forge an action (Telegram clients send any `callback_data`), so `"1e3"`,
+ * `" 7"` or `"0x10"` must name nothing rather than whatever `Number` makes of them.
+ */
+export function idArg(part: string | undefined): number | undefined {
+  if (part === undefined || !/^[1-9]\d{0,14}$/.test(part)) return undefined;
+  return Number(part);
+}

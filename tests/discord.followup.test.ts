@@ -5,6 +5,7 @@
 import { InteractionResponseType, MessageFlags } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { nonceFor } from "../adapters/discord";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { outbox } from "../src/store/schema";
 import { seen, useDiscordBots } from "./support/discord/bot";
 import { buttonsOf } from "./support/discord/server";
@@ -52,7 +53,7 @@ describe("the follow-up loop on Discord", () => {
     const wrong = await bot.click(carol, invite, "Accept");
     expect(wrong.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(wrong.messages[0]?.ephemeral).toBe(true);
-    expect(seen(wrong)).toMatch(/This invitation is for someone else, not you/);
+    expect(seen(wrong)).toMatch(/That button isn't for you/);
     expect(fake.message(invite.message.id).edits).toBe(0);
 
     const accepted = await bot.click(bob, invite, "Accept");
@@ -66,18 +67,27 @@ describe("the follow-up loop on Discord", () => {
     );
 
     const evening = await bot.advance(6.5 * H);
-    expect(evening.map((m) => [bot.when(m), m.channelId])).toEqual([
-      ["2026-11-29T17:00:00.000Z", general.id],
+    // bob first hears privately what witnessing means, then alice's prompt comes in the group.
+    expect(evening.map((m) => [bot.when(m), m.channelId === general.id])).toEqual([
+      ["2026-11-29T11:01:00.000Z", false],
+      ["2026-11-29T17:00:00.000Z", true],
     ]);
-    const [prompt] = evening;
+    const prompt = evening[1];
     if (!prompt) throw new Error("no prompt");
     expect(prompt.message.content).toBe(
       `<@${alice.user.id}>, time to check in on **#1** *Call my sister every Sunday*. How did it go?`,
     );
     expect(buttonsOf(prompt.message).map((b) => b.label)).toEqual(["Kept", "Partly", "Missed", "Snooze 1h"]);
     expect(prompt.pings.users).toEqual([alice.user.id]);
-    const promptRow = bot.db.select().from(outbox).all()[0];
-    const sent = fake.requestsTo("POST", /^\/channels\/\d+\/messages$/)[0]?.body as Record<string, unknown>;
+    const promptRow = bot.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((row) => row.purpose.startsWith("prompt:"));
+    const sent = fake
+      .requestsTo("POST", /^\/channels\/\d+\/messages$/)
+      .map((r) => r.body as Record<string, unknown>)
+      .find((body) => String(body.content).includes("time to check in")) as Record<string, unknown>;
     expect(sent).toMatchObject({
       nonce: nonceFor(promptRow?.purpose ?? ""),
       enforce_nonce: true,
@@ -94,9 +104,7 @@ describe("the follow-up loop on Discord", () => {
     expect(reminder.message.id).toBe(morning[0]?.message.id);
 
     const refused = await bot.click(bob, reminder, "Kept");
-    expect(refused.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([
-      [true, "Only alice can answer this check-in."],
-    ]);
+    expect(refused.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([[true, NOT_FOR_YOU]]);
     expect(fake.message(reminder.message.id).edits).toBe(0);
 
     const kept = await bot.click(alice, reminder, "Kept");

@@ -1,6 +1,7 @@
 /** Autocomplete, the note form, deferred answers, files and clicks, through discord.js and a fake Discord. */
 import { ComponentType, InteractionResponseType, MessageFlags, TextInputStyle } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { checkIns } from "../src/store/schema";
 import type { Engine, Inbound } from "../src/types";
 import { type DiscordBot, seen, useDiscordBots } from "./support/discord/bot";
@@ -122,7 +123,7 @@ describe("answering clicks", () => {
     expect(refused.interaction.callbacks[0]?.data?.flags).toBe(
       MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds,
     );
-    expect(seen(refused)).toBe("Only alice can answer this check-in.");
+    expect(seen(refused)).toBe(NOT_FOR_YOU);
     expect(fake.message(prompt.message.id).message).toEqual(before);
     expect(fake.requestsTo("PATCH", /messages\/@original/)).toEqual([]);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { computeStats } from "../src/engine/stats";
 import { STEP_13_QUESTION } from "../src/steps";
 import { at, checkInsOf, commitment, H, iso, jumpTo, kind, MIN } from "./support/followup";
@@ -172,7 +173,7 @@ describe("what each answer shows, and to whom", () => {
     for (const label of ["Kept", "Partly", "Missed"]) {
       const r = await bot.click("bob", prompt, label);
       expect(r[0]?.visibility).toBe("sender-only");
-      expect(plain(r)).toBe("Only alice can answer this check-in.");
+      expect(plain(r)).toBe(NOT_FOR_YOU);
     }
     expect(checkInsOf(bot, 1)[0]).toMatchObject({ state: "pending", answer: null });
     expect(bot.deliver()).toEqual([]);
@@ -279,13 +280,13 @@ describe("/snooze and Snooze 1h", () => {
     const remindAt = checkInsOf(bot, 1)[0]?.remindAt;
     const other = await bot.click("bob", prompt, "Snooze 1h");
     expect(other[0]?.visibility).toBe("sender-only");
-    expect(plain(other)).toBe("Only alice can snooze this check-in.");
+    expect(plain(other)).toBe(NOT_FOR_YOU);
     expect(await bot.say("bob", "/snooze 30")).toBe("You have no open check-in to snooze.");
     expect(checkInsOf(bot, 1)[0]?.remindAt).toBe(remindAt);
     expect(await bot.say("alice", "/snooze 4")).toMatch(/between 5 and 720/);
 
     await bot.click("alice", prompt, "Kept");
-    expect(plain(await bot.click("alice", prompt, "Snooze 1h"))).toBe("That check-in is no longer open.");
+    expect(plain(await bot.click("alice", prompt, "Snooze 1h"))).toBe("That check-in is already answered.");
     expect(await bot.say("alice", "/snooze")).toBe("You have no open check-in to snooze.");
   });
 });

@@ -73,7 +73,8 @@ describe("review fixes", () => {
     expect(replies.map((r) => r.visibility)).toEqual(["sender-only", "chat"]);
     expect(toPlain(replies[1]?.text ?? [])).toBe(
       "@bob, alice asks you to witness #1, a private commitment. You'd confirm their check-ins and hear from me " +
-        "if they miss two in a row, and get a short digest on Sundays. Only you can accept.",
+        "if they miss two in a row, and get a short digest on Sundays. Only that person can accept (not a bot). " +
+        "The invitation lasts 7 days.",
     );
   });
 

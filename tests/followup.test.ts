@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { checkIns, commitments } from "../src/store/schema";
 import { createBot, plain } from "./support/harness";
 
@@ -14,10 +15,14 @@ describe("the follow-up loop, as in the issue's console script", () => {
     expect(plain(invite ? [invite] : [])).toContain(
       "@bob, alice asks you to witness #1 Call my sister every Sunday",
     );
-    expect(plain(await bot.click("carol", invite, "Accept"))).toMatch(/This invitation is for @bob/);
+    expect(plain(await bot.click("carol", invite, "Accept"))).toMatch(/That button isn't for you/);
     expect(plain(await bot.click("bob", invite, "Accept"))).toContain(
       "bob is now the witness for @alice's #1",
     );
+    // bob hears privately what witnessing means (alice saw him accept in the group).
+    expect(bot.deliver().map((d) => [d.purpose.split(":")[0], d.to.chatKind, d.to.personId])).toEqual([
+      ["welcome", "dm", "bob"],
+    ]);
 
     const evening = await bot.advance(6.5 * H);
     expect(evening.map((d) => [iso(d.at), d.purpose.split(":")[0], d.to.chatKind])).toEqual([
@@ -40,9 +45,7 @@ describe("the follow-up loop, as in the issue's console script", () => {
     ]);
     expect(morning[0]?.text).toContain("still open until Mon 30 Nov 2026, 18:00");
 
-    expect(plain(await bot.click("bob", bot.lastWith("Kept"), "Kept"))).toBe(
-      "Only alice can answer this check-in.",
-    );
+    expect(plain(await bot.click("bob", bot.lastWith("Kept"), "Kept"))).toBe(NOT_FOR_YOU);
     const kept = await bot.click("alice", bot.lastWith("Kept"), "Kept");
     expect(kept[0]?.visibility).toBe("chat");
     expect(plain(kept)).toBe(
@@ -57,7 +60,7 @@ describe("the follow-up loop, as in the issue's console script", () => {
     expect(request[0]?.text).toContain(
       "alice says they kept #1 Call my sister every Sunday (Sun 29 Nov 2026, 18:00)",
     );
-    expect(plain(await bot.click("alice", request[0]?.message, "Confirm"))).toMatch(/Only the witness/);
+    expect(plain(await bot.click("alice", request[0]?.message, "Confirm"))).toBe(NOT_FOR_YOU);
     expect(plain(await bot.click("bob", request[0]?.message, "Confirm"))).toBe(
       "Confirmed. alice will be told. Thank you.",
     );

@@ -4,6 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { people } from "../src/store/schema";
 import type { Reply } from "../src/types";
 import { at, type Bot, checkInsOf, commitment, DAY, H, iso, jumpTo, kind } from "./support/followup";
@@ -34,7 +35,8 @@ describe("the invitation", () => {
     expect(invite?.visibility).toBe("chat");
     expect(plain(r)).toBe(
       "@bob, alice asks you to witness #1 Call my sister. You'd confirm their check-ins and hear from me " +
-        "if they miss two in a row, and get a short digest on Sundays. Only you can accept.",
+        "if they miss two in a row, and get a short digest on Sundays. Only that person can accept (not a bot). " +
+        "The invitation lasts 7 days.",
     );
     expect(invite?.buttons?.flat().map((b) => b.label)).toEqual(["Accept", "Decline"]);
     expect(bot.deliver()).toEqual([]);
@@ -44,11 +46,14 @@ describe("the invitation", () => {
       witnessInvite: "@bob",
     });
 
-    for (const who of ["carol", "alice"]) {
+    for (const [who, why] of [
+      ["carol", NOT_FOR_YOU],
+      ["alice", "You can't witness your own commitment."],
+    ]) {
       for (const label of ["Accept", "Decline"]) {
-        const refused = await bot.click(who, invite, label);
+        const refused = await bot.click(who ?? "", invite, label);
         expect(refused[0]?.visibility).toBe("sender-only");
-        expect(plain(refused)).toBe("This invitation is for @bob, not you.");
+        expect(plain(refused)).toBe(why);
       }
     }
     expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
@@ -66,8 +71,8 @@ describe("the invitation", () => {
     });
     // The first digest: the first Sunday at least three days on, 19:00 in bob's zone (UTC here).
     expect(bob?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
-    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
-    expect(plain(await bot.click("bob", invite, "Decline"))).toBe("That invitation is no longer open.");
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
+    expect(plain(await bot.click("bob", invite, "Decline"))).toBe(NOT_FOR_YOU);
     expect(commitment(bot).witnessStatus).toBe("active");
   });
 
@@ -88,14 +93,22 @@ describe("the invitation", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     const [invite] = await bot.send("alice", "/witness #1 @bob");
-    expect(plain(await bot.click("carol", invite, "Decline"))).toBe("This invitation is for @bob, not you.");
+    expect(plain(await bot.click("carol", invite, "Decline"))).toBe(NOT_FOR_YOU);
     const declined = await bot.click("bob", invite, "Decline");
-    expect(declined[0]?.visibility).toBe("chat");
-    expect(plain(declined)).toBe(
-      "bob won't witness #1 Call my sister. That's all right; alice can ask someone else.",
-    );
+    // A person's own choice is not the group's business: bob is thanked, alice told privately.
+    expect(declined[0]?.visibility).toBe("sender-only");
+    expect(plain(declined)).toBe("Thank you for answering. I'll let alice know privately.");
+    expect(declined[0]?.settles).toEqual([{ t: "text", text: "Invitation closed" }]);
+    const told = bot.deliver();
+    expect(told.map((d) => [d.to.chatKind, d.to.personId, d.text])).toEqual([
+      [
+        "dm",
+        "alice",
+        "bob won't witness #1 Call my sister. That's all right; you can ask someone else with /witness.",
+      ],
+    ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null, witnessInvite: null });
-    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
     expect(bot.deliver()).toEqual([]);
   });
 
@@ -178,7 +191,7 @@ describe("the invitation", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     const [first] = await bot.send("alice", "/witness #1 @bob");
     const [second] = await bot.send("alice", "/witness #1 @carol");
-    expect(plain(await bot.click("bob", first, "Accept"))).toBe("This invitation is for @carol, not you.");
+    expect(plain(await bot.click("bob", first, "Accept"))).toBe(NOT_FOR_YOU);
     await bot.click("carol", second, "Accept");
     const again = await bot.send("alice", "/witness #1 @bob");
     expect(again[0]?.visibility).toBe("sender-only");
@@ -276,7 +289,7 @@ describe("verdicts", () => {
     for (const who of ["alice", "carol"]) {
       const r = await bot.click(who, request?.message, "Confirm");
       expect(r[0]?.visibility).toBe("sender-only");
-      expect(plain(r)).toBe("Only the witness of this commitment can answer that.");
+      expect(plain(r)).toBe(NOT_FOR_YOU);
     }
     expect(checkInsOf(bot)[0]?.verdict).toBeNull();
     expect(bot.deliver()).toEqual([]);
@@ -300,7 +313,7 @@ describe("verdicts", () => {
 
     const second = await bot.click("bob", request?.message, "Dispute");
     expect(second[0]?.visibility).toBe("sender-only");
-    expect(plain(second)).toBe("You already answered: confirmed.");
+    expect(plain(second)).toBe("You've already answered this one. Thank you.");
     expect(checkInsOf(bot)[0]?.verdict).toBe("confirmed");
     expect(bot.deliver()).toEqual([]);
     expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, trust: 100 });
@@ -426,9 +439,7 @@ describe("ending the witness", () => {
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
-    expect(plain(await bot.click("bob", request?.message, "Confirm"))).toBe(
-      "Only the witness of this commitment can answer that.",
-    );
+    expect(plain(await bot.click("bob", request?.message, "Confirm"))).toBe(NOT_FOR_YOU);
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     expect(await bot.say("alice", "/checkin kept")).not.toContain("witness");
@@ -445,7 +456,7 @@ describe("ending the witness", () => {
       "The invitation is withdrawn for #1 Call my sister.",
     );
     expect(bot.deliver()).toEqual([]);
-    expect(plain(await bot.click("bob", invite, "Accept"))).toBe("That invitation is no longer open.");
+    expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
   });
 });
 
@@ -502,7 +513,7 @@ describe("the weekly digest", () => {
     for (const who of ["carol", "alice"]) {
       const r = await bot.click(who, digest, label);
       expect(r[0]?.visibility).toBe("sender-only");
-      expect(plain(r)).toBe("You aren't the witness of that commitment.");
+      expect(plain(r)).toBe(NOT_FOR_YOU);
     }
     const down = await bot.click("bob", digest, label, dm("bob"));
     expect(down[0]?.visibility).toBe("sender-only");
@@ -518,7 +529,7 @@ describe("the weekly digest", () => {
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
-    expect(plain(await bot.click("bob", digest, label))).toBe("You aren't the witness of that commitment.");
+    expect(plain(await bot.click("bob", digest, label))).toBe(NOT_FOR_YOU);
 
     // Nothing left to witness: no digest next Sunday, and none planned.
     const next = await jumpTo(bot, at("2026-12-14T00:00:00Z"));
@@ -552,7 +563,7 @@ describe("the weekly digest", () => {
     await bot.say("alice", "/commit Call my sister cadence: weekly mon 12:00");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
     await bot.say("alice", "/pause #1");
-    const [digest] = await jumpTo(bot, at("2026-12-06T19:00:00Z"));
+    const digest = (await jumpTo(bot, at("2026-12-06T19:00:00Z"))).find((d) => kind(d.purpose) === "digest");
     expect(digest?.text).toBe(
       "Your week as a witness\nalice #1 Call my sister: no check-ins this week.\nThank you for being there.",
     );

@@ -3,6 +3,7 @@
  * long-polls the local Bot API server, the dispatcher delivers the outbox through the courier.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import type { ApiCall } from "./support/telegram/server";
 import { createWorld, failOnUnhandledRejections, textOf, type World } from "./support/telegram/world";
 
@@ -58,7 +59,7 @@ describe("Telegram: the follow-up loop in a group", () => {
     // Someone else's button: a toast only carol sees, and the buttons stay for bob.
     const carols = await tg.click(carol, invite, "Accept");
     expect(carols?.params).toMatchObject({ show_alert: false });
-    expect(String(carols?.params.text)).toMatch(/This invitation is for @bob/);
+    expect(String(carols?.params.text)).toMatch(/That button isn't for you/);
     expect(tg.find(group.id, invite.message_id)?.reply_markup?.inline_keyboard.flat()).toHaveLength(2);
     expect(tg.callsOf("editMessageText")).toEqual([]);
 
@@ -92,7 +93,7 @@ describe("Telegram: the follow-up loop in a group", () => {
     if (!reminder) throw new Error("no reminder");
 
     const keptData = tg.dataOf(reminder, "Kept");
-    expect((await tg.click(bob, reminder, "Kept"))?.params.text).toBe("Only alice can answer this check-in.");
+    expect((await tg.click(bob, reminder, "Kept"))?.params.text).toBe(NOT_FOR_YOU);
     expect(tg.find(group.id, reminder.message_id)?.reply_markup).toBeDefined();
     const kept = await tg.click(alice, reminder, "Kept");
     expect(kept?.params.text).toBeUndefined();
@@ -126,7 +127,7 @@ describe("Telegram: the follow-up loop in a group", () => {
     );
     expect(request?.entities?.[0]).toMatchObject({ type: "text_mention", offset: 0, user: { id: bob.id } });
     if (!request) throw new Error("no witness request");
-    expect(String((await tg.click(alice, request, "Confirm"))?.params.text)).toMatch(/Only the witness/);
+    expect(String((await tg.click(alice, request, "Confirm"))?.params.text)).toBe(NOT_FOR_YOU);
     const confirmed = await tg.click(bob, request, "Confirm");
     expect(confirmed?.params).toMatchObject({
       text: "Confirmed. alice will be told. Thank you.",

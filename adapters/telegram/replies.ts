@@ -1,21 +1,19 @@
 /**
  * Answering the person who acted. Telegram has no ephemeral messages, so a reply the core marks
  * `sender-only` goes to the person's private chat with the bot; if they never pressed Start
- * there, it stays in the group only when it is short (and never when it carries their data).
+ * there, the group gets only the version the core says it may see (src/privacy.ts).
  * A click has one private channel of its own: the toast or alert of `answerCallbackQuery`.
  */
 import type { Api } from "grammy";
 import type { CallbackQuery, MaybeInaccessibleMessage, User } from "grammy/types";
 import type { Logger } from "../../src/log";
-import { rich, toPlain } from "../../src/richtext";
+import { groupSafeReply } from "../../src/privacy";
+import { toPlain } from "../../src/richtext";
 import type { ChatRef, Reply, RichText } from "../../src/types";
 import { classifyFailure, describeFailure, isDmRefusal } from "./errors";
 import { NO_KEYBOARD } from "./keyboard";
 import { clipPlain, entitiesToHtml, renderHtml, TEXT_LIMIT, TOAST_LIMIT, visibleLength } from "./render";
 import { type SendTarget, sendReply } from "./send";
-
-/** Longest private answer that may fall back to the group as it is. */
-export const SHORT_FALLBACK = 300;
 
 /** What the answers need: the API (with auto-retry for short 429s), a log, the bot's username. */
 export interface ResponderDeps {
@@ -61,24 +59,8 @@ export async function sendPrivately(deps: ResponderDeps, user: User, reply: Repl
 }
 
 /**
- * What goes to the group when a private answer cannot reach the person: a short refusal itself
- * (it says no and reveals nothing), else a pointer to the private chat: their status, their
- * answer to a missed check-in or their export are not for the whole group.
- */
-export function groupFallback(reply: Reply, origin: Origin, botUsername: string): Reply {
-  if (reply.refusal && !reply.file && visibleLength(reply.text) <= SHORT_FALLBACK) {
-    return { ...reply, visibility: "chat" };
-  }
-  const again = origin.command ? `, then send /${origin.command} there` : "";
-  const what = reply.file
-    ? "That file holds your personal data, so I only send it in a private chat."
-    : "That answer is just for you.";
-  return { text: rich(`${what} Open @${botUsername}, press Start${again}.`), visibility: "chat" };
-}
-
-/**
  * Answers a command: replies for the chat go to the chat (in a group, as a reply to the
- * command); private ones to the person's private chat, falling back as {@link groupFallback}.
+ * command); private ones to the person's private chat, falling back to the core's {@link groupSafeReply}.
  */
 export async function answerCommand(
   deps: ResponderDeps,
@@ -89,7 +71,14 @@ export async function answerCommand(
     if (origin.chat.kind === "dm" || reply.visibility === "chat") {
       await sendReply(deps.api, inPlace(origin), reply);
     } else if (!(await sendPrivately(deps, origin.user, reply))) {
-      await sendReply(deps.api, inPlace(origin), groupFallback(reply, origin, deps.botUsername));
+      await sendReply(
+        deps.api,
+        inPlace(origin),
+        groupSafeReply(reply, {
+          botHandle: deps.botUsername,
+          ...(origin.command ? { command: origin.command } : {}),
+        }),
+      );
     }
   }
 }

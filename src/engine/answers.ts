@@ -1,6 +1,6 @@
 /** Answering check-ins: /checkin, the Kept/Partly/Missed buttons, /snooze and Snooze 1h. */
 
-import { encodeAction } from "../actions";
+import { encodeAction, idArg } from "../actions";
 import { formatLocal, formatLocalTime } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { refuse } from "../errors";
@@ -19,7 +19,7 @@ import { ownCommitment } from "./commitments";
 import type { ClickContext, CommandContext } from "./context";
 import { type Due, recordAnswer } from "./lifecycle";
 import { afterQuiet, quietOf } from "./quiet";
-import { toChat, toSender } from "./replies";
+import { NOT_FOR_YOU, toChat, toSender } from "./replies";
 
 type Answer = "kept" | "partly" | "missed";
 const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
@@ -120,22 +120,34 @@ function answerWith(
 
 /** The Kept / Partly / Missed buttons: only the owner's click counts. */
 export function answerClick(ctx: ClickContext): Reply[] {
-  const [id, code] = ctx.args;
-  const answer = FROM_CODE[code ?? ""];
-  const ci = getCheckIn(ctx.db, Number(id));
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
-  if (!ci || !parties || !answer) refuse("gone", "That check-in no longer exists.");
-  if (parties.owner.id !== ctx.me.id) {
-    refuse("not-owner", `Only ${parties.owner.name} can answer this check-in.`);
-  }
-  if (ci.state !== "pending")
-    refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
+  const [idPart, code, ...extra] = ctx.args;
+  const answer = Object.hasOwn(FROM_CODE, code ?? "") ? FROM_CODE[code as keyof typeof FROM_CODE] : undefined;
+  const { ci, parties } = ownOpenCheckIn(ctx, extra.length === 0 ? idPart : undefined);
+  if (!answer) refuse("not-offered", NOT_FOR_YOU);
   const replies = answerWith(ctx.db, parties, ci, answer, null, ctx.now);
-  const [first, ...rest] = replies;
+  // A forged click from another group must not carry the answer there: only the commitment's own
+  // group may read a kept answer on it.
+  const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
+  const placed = elsewhere ? replies.map((r) => ({ ...r, visibility: "sender-only" as const })) : replies;
+  const [first, ...rest] = placed;
   // The clicked prompt may sit in the group: only a kept answer is shown there as such.
   // Judged by where the clicked message is: a private prompt may have fallen back to the group.
   const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
-  return first ? [{ ...first, settles: rich(shown) }, ...rest] : replies;
+  return first ? [{ ...first, settles: rich(shown) }, ...rest] : placed;
+}
+
+/**
+ * The check-in a Kept/Partly/Missed or Snooze button may act on: still open, and the clicker's
+ * own. Anyone can forge a click, so every other case gets one refusal that names no one.
+ */
+function ownOpenCheckIn(ctx: ClickContext, idPart: string | undefined): { ci: CheckInRow; parties: Due } {
+  const id = idArg(idPart);
+  const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
+  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  if (!ci || !parties || parties.owner.id !== ctx.me.id) refuse("not-offered", NOT_FOR_YOU);
+  if (ci.state !== "pending")
+    refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
+  return { ci, parties };
 }
 
 const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };
@@ -177,11 +189,6 @@ export function snooze(ctx: CommandContext): Reply[] {
 
 /** The Snooze 1h button. */
 export function snoozeClick(ctx: ClickContext): Reply[] {
-  const ci = getCheckIn(ctx.db, Number(ctx.args[0]));
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
-  if (!ci || !parties) refuse("gone", "That check-in no longer exists.");
-  if (parties.owner.id !== ctx.me.id)
-    refuse("not-owner", `Only ${parties.owner.name} can snooze this check-in.`);
-  if (ci.state !== "pending") refuse("closed", "That check-in is no longer open.");
+  const { ci, parties } = ownOpenCheckIn(ctx, ctx.args.length === 1 ? ctx.args[0] : undefined);
   return snoozeCheckIn(ctx, ci, parties, 60);
 }

@@ -24,38 +24,44 @@ import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness
 
 export type { EngineConfig, EngineDeps } from "./context";
 
-const COMMAND_HANDLERS: Record<string, CommandHandler> = {
-  commit,
-  checkin,
-  status,
-  history,
-  edit,
-  pause,
-  resume,
-  cancel,
-  snooze,
-  witness,
-  unwitness,
-  plan,
-  step,
-  timezone,
-  quiet,
-  export: exportData,
-  forget,
-  help,
-};
+// Maps, not object literals: an action or command named "constructor" or "__proto__" must find
+// nothing rather than an inherited method.
+const COMMAND_HANDLERS = new Map<string, CommandHandler>(
+  Object.entries({
+    commit,
+    checkin,
+    status,
+    history,
+    edit,
+    pause,
+    resume,
+    cancel,
+    snooze,
+    witness,
+    unwitness,
+    plan,
+    step,
+    timezone,
+    quiet,
+    export: exportData,
+    forget,
+    help,
+  }),
+);
 
-const CLICK_HANDLERS: Record<string, ClickHandler> = {
-  ans: answerClick,
-  snz: snoozeClick,
-  wacc: acceptInvite,
-  wdec: declineInvite,
-  vfy: verdictClick,
-  note: noteClick,
-  wsd: stepDown,
-  forget: confirmForget,
-  keep: keepData,
-};
+const CLICK_HANDLERS = new Map<string, ClickHandler>(
+  Object.entries({
+    ans: answerClick,
+    snz: snoozeClick,
+    wacc: acceptInvite,
+    wdec: declineInvite,
+    vfy: verdictClick,
+    note: noteClick,
+    wsd: stepDown,
+    forget: confirmForget,
+    keep: keepData,
+  }),
+);
 
 const APOLOGY =
   "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.";
@@ -86,7 +92,7 @@ export function createEngine(deps: EngineDeps): Engine {
         me.dmChatId = input.chat.id;
       }
       if (input.type === "command") {
-        const handler = COMMAND_HANDLERS[input.name];
+        const handler = COMMAND_HANDLERS.get(input.name);
         if (!handler) return [toSender(`I don't know /${input.name}. Send /help to see what I can do.`)];
         const ctx: CommandContext = {
           deps,
@@ -103,7 +109,7 @@ export function createEngine(deps: EngineDeps): Engine {
         return handler(ctx);
       }
       const action = decodeAction(input.action);
-      const handler = CLICK_HANDLERS[action.verb];
+      const handler = CLICK_HANDLERS.get(action.verb);
       if (!handler) return [toSender("That button no longer does anything.")];
       const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args, afterCommit };
       return handler(ctx);

@@ -1,4 +1,5 @@
 /** Where scheduled messages go: the commitment's group, or a person's direct chat. */
+import { PRIVATE_POINTER } from "../privacy";
 import type { ChatRow, CommitmentRow, PersonRow } from "../store/schema";
 import type { Platform, Recipient, Reply } from "../types";
 
@@ -20,17 +21,11 @@ export function dmOf(person: PersonRow, fallback?: ChatRow, fallbackReply?: Repl
     personId: person.externalId,
     personName: person.name,
     // A direct message is private by nature: the group only ever gets the neutral version.
-    ...(canFallBack ? { fallbackChatId: fallback.externalId, fallbackReply: fallbackReply ?? POINTER } : {}),
+    ...(canFallBack
+      ? { fallbackChatId: fallback.externalId, fallbackReply: fallbackReply ?? PRIVATE_POINTER }
+      : {}),
   };
 }
-
-/** What the group sees when a private message could not be delivered and has no neutral version. */
-const POINTER: Reply = {
-  text: [
-    { t: "text", text: "I have a private message for you. Open a direct chat with me so I can send it." },
-  ],
-  visibility: "chat",
-};
 
 /**
  * Check-in prompts: in the group for group commitments, in the owner's DM for private ones

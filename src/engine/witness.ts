@@ -2,14 +2,15 @@
  * The witness: invited with /witness, bound only by the invited person's own click, asked to
  * confirm kept and partly answers, and free to step down (or be removed) at any time.
  */
-import { encodeAction } from "../actions";
+import { encodeAction, idArg } from "../actions";
 import { refuse } from "../errors";
 import { bold, italic, mention, type Part, rich } from "../richtext";
 import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/checkins";
 import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import { enqueue } from "../store/outbox";
+import { invitedAt } from "../store/invitations";
+import { enqueue, offeredTo } from "../store/outbox";
 import { findPersonByUsername, getPerson } from "../store/people";
 import type { CommitmentRow, PersonRow } from "../store/schema";
 import type { Platform, Reply } from "../types";
@@ -18,7 +19,7 @@ import type { ClickContext, CommandContext } from "./context";
 import { planDigest } from "./digest";
 import { verdictNotice, who } from "./messages";
 import { dmOf, promptRecipient } from "./recipients";
-import { toChat, toSender } from "./replies";
+import { NOT_FOR_YOU, toChat, toSender } from "./replies";
 import { statsFor } from "./stats";
 
 const label = (c: CommitmentRow): Part => [bold(`#${c.number}`), " ", italic(c.promise)];
@@ -76,13 +77,15 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
     ? mention(me.platform as Platform, targetId, ref.name ?? known?.name ?? targetUsername)
     : `@${targetUsername}`;
   const alertLine = alerts ? " and hear from me if they miss two in a row" : "";
+  // Where the platform could not say who the handle is (Telegram, the console), it may be a bot's.
+  const personOnly = targetId ? "Only you can accept." : "Only that person can accept (not a bot).";
   return toChat(
     [
       invitee,
       `, ${me.name} asks you to witness `,
       // A private promise stays private in the group: the witness sees it once they accept.
       c.visibility === "private" ? [bold(`#${c.number}`), ", a private commitment"] : label(c),
-      `. You'd confirm their check-ins${alertLine}, and get a short digest on Sundays. Only you can accept.`,
+      `. You'd confirm their check-ins${alertLine}, and get a short digest on Sundays. ${personOnly} The invitation lasts ${INVITE_DAYS} days.`,
     ],
     [
       [
@@ -93,6 +96,10 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   );
 }
 
+/** How long an invitation can be accepted. */
+export const INVITE_DAYS = 7;
+const INVITE_MS = INVITE_DAYS * 24 * 60 * 60_000;
+
 /** Whether the clicking person is the one the invitation names. */
 function isInvited(c: CommitmentRow, me: PersonRow): boolean {
   const invite = c.witnessInvite ?? "";
@@ -100,18 +107,22 @@ function isInvited(c: CommitmentRow, me: PersonRow): boolean {
   return invite.startsWith("@") && me.username !== null && invite.slice(1) === me.username;
 }
 
+/**
+ * The invitation an Accept or Decline click may answer: open, addressed to the clicker, clicked in
+ * the chat it was posted in, and not expired. Refusals name no one: anyone can forge the click.
+ */
 function openInvitation(ctx: ClickContext) {
-  const parties = commitmentWithParties(ctx.db, Number(ctx.args[0]));
-  if (parties?.commitment.witnessStatus !== "invited") {
-    refuse("no-invite", "That invitation is no longer open.");
+  const id = idArg(ctx.args[0]);
+  const parties = id === undefined || ctx.args.length !== 1 ? undefined : commitmentWithParties(ctx.db, id);
+  const c = parties?.commitment;
+  if (parties?.owner.id === ctx.me.id) refuse("self", "You can't witness your own commitment.");
+  if (!parties || !c || c.witnessStatus !== "invited" || !isInvited(c, ctx.me))
+    refuse("not-offered", NOT_FOR_YOU);
+  if (parties.chat.id !== ctx.chat.id) refuse("elsewhere", "Answer the invitation where it was posted.");
+  const sent = invitedAt(ctx.db, c.id);
+  if (sent === undefined || ctx.now - sent > INVITE_MS) {
+    refuse("expired", "That invitation has expired. A new one can be sent with /witness.");
   }
-  const c = parties.commitment;
-  if (!isInvited(c, ctx.me))
-    refuse(
-      "not-invited",
-      `This invitation is for ${c.witnessInvite?.replace(/^id:.*/, "someone else")}, not you.`,
-    );
-  if (parties.owner.id === ctx.me.id) refuse("self", "You can't witness your own commitment.");
   return parties;
 }
 
@@ -120,7 +131,10 @@ function settled(outcome: string, text: Part): Reply {
   return { ...toChat(text), settles: rich(outcome) };
 }
 
-/** The Accept button. */
+/**
+ * The Accept button, pressed in the chat where the owner asked: the chat hears who witnesses (the
+ * promise only if the group may see it), and the witness gets, privately, what they agreed to.
+ */
 export function acceptInvite(ctx: ClickContext): Reply[] {
   const { commitment: c, owner } = openInvitation(ctx);
   updateCommitment(ctx.db, c.id, {
@@ -131,32 +145,46 @@ export function acceptInvite(ctx: ClickContext): Reply[] {
   });
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-accepted", at: ctx.now });
   planDigest(ctx.db, ctx.me, ctx.now, ctx.deps.config.defaultZone);
+
+  notify(ctx.db, `welcome:${c.id}:${ctx.now}`, ctx.me, c, ctx.now, [
+    "You now witness ",
+    owner.name,
+    "'s ",
+    label(c),
+    ". After a kept or partly check-in I'll ask you whether it matches what you've seen; on Sundays you get a short digest. You can step down any time.",
+  ]);
+  const what = c.visibility === "private" ? [bold(`#${c.number}`)] : label(c);
   return [
     settled(`Accepted by ${ctx.me.name}`, [
       ctx.me.name,
       " is now the witness for ",
       who(owner),
       "'s ",
-      label(c),
+      what,
       ". Thank you for standing by them.",
     ]),
   ];
 }
 
-/** The Decline button. */
+/** The Decline button: a person's own choice, so only the owner hears of it, privately. */
 export function declineInvite(ctx: ClickContext): Reply[] {
-  const { commitment: c, owner } = openInvitation(ctx);
+  const { commitment: c, owner, chat } = openInvitation(ctx);
   updateCommitment(ctx.db, c.id, { witnessStatus: null, witnessInvite: null, updatedAt: ctx.now });
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-declined", at: ctx.now });
+  notify(
+    ctx.db,
+    `declined:${c.id}:${ctx.now}`,
+    owner,
+    c,
+    ctx.now,
+    [ctx.me.name, " won't witness ", label(c), ". That's all right; you can ask someone else with /witness."],
+    chat,
+  );
   return [
-    settled(`Declined by ${ctx.me.name}`, [
-      ctx.me.name,
-      " won't witness ",
-      label(c),
-      ". That's all right; ",
-      owner.name,
-      " can ask someone else.",
-    ]),
+    {
+      ...toSender([`Thank you for answering. I'll let ${owner.name} know privately.`]),
+      settles: rich("Invitation closed"),
+    },
   ];
 }
 
@@ -180,13 +208,14 @@ export function unwitness(ctx: CommandContext): Reply[] {
 
 /** A witness's "Step down" button; the owner is told. */
 export function stepDown(ctx: ClickContext): Reply[] {
-  const parties = commitmentWithParties(ctx.db, Number(ctx.args[0]));
+  const id = idArg(ctx.args[0]);
+  const parties = id === undefined || ctx.args.length !== 1 ? undefined : commitmentWithParties(ctx.db, id);
   if (
     !parties ||
     parties.commitment.witnessId !== ctx.me.id ||
     parties.commitment.witnessStatus !== "active"
   ) {
-    refuse("not-witness", "You aren't the witness of that commitment.");
+    refuse("not-witness", NOT_FOR_YOU);
   }
   const { commitment: c, owner, chat } = parties;
   removeWitness(ctx.db, c, ctx.now, ctx.me.id, "stepped-down");
@@ -243,16 +272,23 @@ const VERDICTS = { c: "confirmed", d: "disputed", u: "unsure" } as const;
 
 /** Confirm / Dispute / Not sure: only the commitment's witness counts; the owner is told. */
 export function verdictClick(ctx: ClickContext): Reply[] {
-  const [id, code] = ctx.args;
-  const verdict = VERDICTS[(code ?? "") as keyof typeof VERDICTS];
-  const ci = getCheckIn(ctx.db, Number(id));
+  const [idPart, code, ...extra] = ctx.args;
+  const id = idArg(idPart);
+  const verdict = Object.hasOwn(VERDICTS, code ?? "") ? VERDICTS[code as keyof typeof VERDICTS] : undefined;
+  const ci = id === undefined || extra.length > 0 ? undefined : getCheckIn(ctx.db, id);
   const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
-  if (!ci || !parties || !verdict) refuse("gone", "That check-in no longer exists.");
+  if (!ci || !parties || !verdict) refuse("not-offered", NOT_FOR_YOU);
   const { commitment: c, owner, chat } = parties;
-  if (c.witnessId !== ctx.me.id || c.witnessStatus !== "active") {
-    refuse("not-witness", "Only the witness of this commitment can answer that.");
-  }
-  if (ci.verdict !== null) refuse("done", `You already answered: ${ci.verdict}.`);
+  // Only the witness asked about this very answer may judge it: not a check-in still open, not one
+  // answered before they accepted, not one a former witness was asked about.
+  const asked =
+    c.witnessId === ctx.me.id &&
+    c.witnessStatus === "active" &&
+    ci.state === "answered" &&
+    (ci.answer === "kept" || ci.answer === "partly") &&
+    offeredTo(ctx.db, `verify:${ci.id}`, ctx.me.id);
+  if (!asked) refuse("not-offered", NOT_FOR_YOU);
+  if (ci.verdict !== null) refuse("done", "You've already answered this one. Thank you.");
   updateCheckIn(ctx.db, ci.id, "answered", { verdict, verdictAt: ctx.now });
   appendEvent(ctx.db, {
     commitmentId: c.id,

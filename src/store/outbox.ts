@@ -210,3 +210,16 @@ const dropStale = perConnection((client) =>
 export function dropUnsent(db: Db, checkInId: number, now: number): number {
   return dropStale(db).run(now, `prompt:${checkInId}`, `remind:${checkInId}:%`).changes;
 }
+
+/**
+ * Whether the message with `purpose` was queued for `personId`: the proof that a button in it
+ * (a witness's Confirm, say) was offered to that person, whatever the click claims.
+ */
+export function offeredTo(db: Db, purpose: string, personId: number): boolean {
+  const row = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.purpose, purpose), eq(outbox.personId, personId)))
+    .get();
+  return row !== undefined;
+}

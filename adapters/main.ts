@@ -1,13 +1,14 @@
 /**
  * The composition root: reads the configuration, opens the database (applying migrations),
- * and runs Telegram and/or Discord when their tokens are set, else the console chat.
+ * and runs Telegram and/or Discord when their tokens are set, else the console chat. A wrong
+ * configuration or a database that cannot be used ends at once with one line and exit code 2.
  */
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../src/config";
-import { openDatabase } from "../src/store/db";
+import { type OpenDb, openDatabase } from "../src/store/db";
+import { DatabaseOpenError } from "../src/store/open-errors";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
-import { runPlatforms } from "./run-platforms";
 
 /**
  * Reads `.env` (or the file AMENDS_ENV_FILE names; `none` to skip) into the environment.
@@ -36,9 +37,23 @@ async function main(): Promise<number> {
   const level = !onPlatforms && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
   const log = createLogger(level);
   // A running bot checkpoints on a worker thread (run-platforms.ts); the console keeps it simple.
-  const db = openDatabase(config.DATABASE_PATH, { autoCheckpoint: !onPlatforms });
+  let db: OpenDb;
   try {
-    return onPlatforms ? await runPlatforms(config, db, log) : await runConsoleMode(config, db, log);
+    db = openDatabase(config.DATABASE_PATH, { autoCheckpoint: !onPlatforms });
+  } catch (err) {
+    // An expected refusal is one line the person can act on; a stack would only hide it.
+    if (err instanceof DatabaseOpenError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    if (!onPlatforms) return await runConsoleMode(config, db, log);
+    // Loaded only when needed: the platform libraries take most of start-up, which the console
+    // and a refused start should not wait for.
+    const { runPlatforms } = await import("./run-platforms");
+    return await runPlatforms(config, db, log);
   } finally {
     db.$client.close();
   }

@@ -63,6 +63,9 @@ const CLICK_HANDLERS = new Map<string, ClickHandler>(
   }),
 );
 
+/** The verbs of every button the engine offers (for tests that sweep them all). */
+export const CLICK_VERBS: readonly string[] = [...CLICK_HANDLERS.keys()];
+
 const APOLOGY =
   "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.";
 

@@ -18,6 +18,7 @@ import { ownCommitment } from "./commitments";
 import type { ClickContext, CommandContext } from "./context";
 import { planDigest } from "./digest";
 import { verdictNotice, who } from "./messages";
+import { purpose } from "./purposes";
 import { dmOf, promptRecipient } from "./recipients";
 import { NOT_FOR_YOU, toChat, toSender } from "./replies";
 import { statsFor } from "./stats";
@@ -146,7 +147,7 @@ export function acceptInvite(ctx: ClickContext): Reply[] {
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-accepted", at: ctx.now });
   planDigest(ctx.db, ctx.me, ctx.now, ctx.deps.config.defaultZone);
 
-  notify(ctx.db, `welcome:${c.id}:${ctx.now}`, ctx.me, c, ctx.now, [
+  notify(ctx.db, purpose("welcome", c.id, ctx.now), ctx.me, c, ctx.now, [
     "You now witness ",
     owner.name,
     "'s ",
@@ -173,7 +174,7 @@ export function declineInvite(ctx: ClickContext): Reply[] {
   appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-declined", at: ctx.now });
   notify(
     ctx.db,
-    `declined:${c.id}:${ctx.now}`,
+    purpose("declined", c.id, ctx.now),
     owner,
     c,
     ctx.now,
@@ -195,7 +196,7 @@ export function unwitness(ctx: CommandContext): Reply[] {
   const former = c.witnessId === null ? undefined : getPerson(ctx.db, c.witnessId);
   removeWitness(ctx.db, c, ctx.now, ctx.me.id, "removed");
   if (former) {
-    notify(ctx.db, `unwitnessed:${c.id}:${ctx.now}`, former, c, ctx.now, [
+    notify(ctx.db, purpose("unwitnessed", c.id, ctx.now), former, c, ctx.now, [
       ctx.me.name,
       " no longer needs a witness for ",
       label(c),
@@ -221,7 +222,7 @@ export function stepDown(ctx: ClickContext): Reply[] {
   removeWitness(ctx.db, c, ctx.now, ctx.me.id, "stepped-down");
   notify(
     ctx.db,
-    `stepped-down:${c.id}:${ctx.now}`,
+    purpose("stepped-down", c.id, ctx.now),
     owner,
     c,
     ctx.now,
@@ -250,7 +251,7 @@ function removeWitness(db: Db, c: CommitmentRow, now: number, actorId: number, k
 /** Queues a direct message to a person about a commitment, at once: it answers someone's action. */
 function notify(
   db: Db,
-  purpose: string,
+  key: string,
   to: PersonRow,
   c: CommitmentRow,
   now: number,
@@ -258,7 +259,7 @@ function notify(
   fallback?: Parameters<typeof dmOf>[1],
 ): void {
   enqueue(db, {
-    purpose,
+    purpose: key,
     to: dmOf(to, fallback),
     message: { text: rich(text), visibility: "chat" },
     personId: to.id,
@@ -286,7 +287,7 @@ export function verdictClick(ctx: ClickContext): Reply[] {
     c.witnessStatus === "active" &&
     ci.state === "answered" &&
     (ci.answer === "kept" || ci.answer === "partly") &&
-    offeredTo(ctx.db, `verify:${ci.id}`, ctx.me.id);
+    offeredTo(ctx.db, purpose("verify", ci.id), ctx.me.id);
   if (!asked) refuse("not-offered", NOT_FOR_YOU);
   if (ci.verdict !== null) refuse("done", "You've already answered this one. Thank you.");
   updateCheckIn(ctx.db, ci.id, "answered", { verdict, verdictAt: ctx.now });
@@ -305,7 +306,7 @@ export function verdictClick(ctx: ClickContext): Reply[] {
     updatedAt: ctx.now,
   });
   enqueue(ctx.db, {
-    purpose: `verdict:${ci.id}`,
+    purpose: purpose("verdict", ci.id),
     to: promptRecipient({ ...c, visibility: "private" }, owner, chat),
     message: verdictNotice(c, ctx.me, verdict, stats.verifiedStreak),
     personId: owner.id,

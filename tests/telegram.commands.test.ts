@@ -181,6 +181,17 @@ describe("Telegram: commands", () => {
     expect(textOf(tg.sent(group.id).at(-1))).toMatch(/^Dave is now the witness/);
   });
 
+  it("refuses a bot named as witness by replying to its message, saying why", async () => {
+    const { alice, group } = people();
+    const helper = { id: 4242, is_bot: true, first_name: "Helper", username: "helper_bot" };
+    await tg.send(alice, group, "/commit Call my sister cadence: daily 20:00");
+    const hello = await tg.send(helper, group, "I am a helpful bot");
+    await tg.send(alice, group, "/witness #1", { replyTo: hello });
+    expect(tg.lastWith("Accept", group.id)).toBeUndefined();
+    const said = [...tg.sent(alice.id), ...tg.sent(group.id)].map((m) => textOf(m));
+    expect(said).toContain("A bot can't be a witness. Ask a person you trust.");
+  });
+
   it("ignores other bots' commands, answers ones addressed to it", async () => {
     const { alice, group } = people();
     await tg.send(alice, tg.dm(alice), "/start");

@@ -324,7 +324,8 @@ function refusal(text: string): Reply {
 
 /**
  * A command sent as a reply to someone's message names that person for a missing person
- * option (`/witness #1` replying to the friend). Bots and the sender themself are not taken.
+ * option (`/witness #1` replying to the friend). The sender themself is not taken; a bot is,
+ * marked as one, so the core can say why it cannot be a witness.
  */
 function presetFromReply(
   msg: Message,
@@ -332,12 +333,13 @@ function presetFromReply(
 ): { preset?: { collected: CommandArgs; person: PersonRef } } {
   const author = msg.reply_to_message?.forum_topic_created ? undefined : msg.reply_to_message?.from;
   const option = options.find((o) => o.type === "person");
-  if (!author || !option || author.is_bot || author.id === msg.from?.id) return {};
+  if (!author || !option || author.id === msg.from?.id) return {};
   const who = actorOf(author);
   const person: PersonRef = {
     id: who.id,
     name: who.name,
     ...(who.username ? { username: who.username } : {}),
+    ...(author.is_bot ? { isBot: true } : {}),
   };
   return { preset: { collected: { [option.name]: who.username ?? who.name }, person } };
 }
@@ -360,7 +362,12 @@ function withMentionTokens(text: string, entities: readonly MessageEntity[]) {
     if (e.type !== "text_mention") continue;
     const token = `${TOKEN_PREFIX}${e.user.id}`;
     const who = actorOf(e.user);
-    people.set(token, { id: who.id, name: who.name, ...(who.username ? { username: who.username } : {}) });
+    people.set(token, {
+      id: who.id,
+      name: who.name,
+      ...(who.username ? { username: who.username } : {}),
+      ...(e.user.is_bot ? { isBot: true } : {}),
+    });
     line = `${line.slice(0, e.offset)}@${token}${line.slice(e.offset + e.length)}`;
   }
   return { line, people };

@@ -230,3 +230,11 @@ describe("bots as witnesses (case 11)", () => {
     expect(plain(r)).toContain("Only you can accept. The invitation lasts 7 days.");
   });
 });
+
+describe("/help says what /forget removes and what /export holds", () => {
+  it("in words", async () => {
+    const bot = createBot();
+    expect(await bot.say("alice", "/help forget")).toContain("Nothing about you stays.");
+    expect(await bot.say("alice", "/help export")).toContain("Only your own data");
+  });
+});

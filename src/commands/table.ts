@@ -47,6 +47,8 @@ export interface CommandSpec {
   options: readonly OptionSpec[];
   /** A complete, valid example, shown in refusals and `/help`. */
   example: string;
+  /** More than the description can hold, shown by `/help <command>` (no platform limit applies). */
+  details?: string;
 }
 
 /** Limits shared by the core and the parser. */
@@ -237,12 +239,18 @@ export const COMMANDS = [
     name: "export",
     description: "Everything Amends holds about you, as a JSON file",
     example: "/export",
+    details:
+      "Only your own data: the people in it appear by the names you saw, never by their ids or with their own promises.",
     options: [],
   },
   {
     name: "forget",
     description: "Delete everything Amends holds about you",
     example: "/forget",
+    details:
+      "It deletes your commitments, check-ins, notes, history and settings, takes your name and words out of " +
+      'messages sent to others and out of their histories (they read "a former witness"), and overwrites the ' +
+      "deleted bytes on disk. Nothing about you stays. It asks first, and cannot be undone.",
     options: [],
   },
   {

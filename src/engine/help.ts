@@ -19,6 +19,7 @@ export function help(ctx: CommandContext): Reply[] {
       toSender(
         lines(
           rich(bold(`/${spec.name}`), ` — ${spec.description}`),
+          ...("details" in spec && spec.details ? [spec.details] : []),
           ...(options.length > 0 ? ["Options:", ...options] : []),
           rich("Example: ", code(spec.example)),
         ),

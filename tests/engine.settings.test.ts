@@ -157,7 +157,7 @@ describe("/forget", () => {
     expect(plain(await bot.click("alice", ask, "Keep my data"))).toBe("Kept. Nothing was deleted.");
     const done = plain(await bot.click("alice", ask, "Delete everything"));
     expect(done).toBe(
-      "Done. I deleted 2 commitments, 1 check-ins, 2 history entries, 1 queued messages and your settings. " +
+      "Done. I deleted 2 commitments, 1 check-in, 2 history entries, 1 message and your settings. " +
         "If you come back, you start fresh.",
     );
     expect(

@@ -257,7 +257,7 @@ describe("Telegram: commands", () => {
     const data = JSON.parse(upload?.upload?.content.toString("utf8") ?? "{}");
     expect(data).toMatchObject({ format: "amends-export/1", commitments: [{ promise: "Call my sister" }] });
     const doc = tg.sent(alice.id).at(-1);
-    expect(doc?.caption).toMatch(/^Here is everything I hold about you: 1 commitments/);
+    expect(doc?.caption).toMatch(/^Here is everything I hold about you: 1 commitment and 1 history entry\./);
     expect(tg.sent(group.id).filter((m) => m.document)).toEqual([]);
   });
 

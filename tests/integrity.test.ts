@@ -7,7 +7,7 @@ import { NOT_FOR_YOU } from "../src/engine/replies";
 import { toPlain } from "../src/richtext";
 import type { ChatRef, Reply } from "../src/types";
 import { at, checkInsOf, commitment, DAY, jumpTo, kind } from "./support/followup";
-import { actor, createBot, GROUP, plain } from "./support/harness";
+import { actor, createBot, dm, GROUP, plain } from "./support/harness";
 
 const OTHER_GROUP: ChatRef = { platform: "console", id: "other-group", kind: "group", title: "other" };
 
@@ -53,11 +53,27 @@ describe("a private promise stays out of the group (case 1)", () => {
   });
 });
 
+describe("a commitment made in a direct chat", () => {
+  it("is invited from a group and accepted there, without its promise", async () => {
+    const bot = createBot("2026-11-29T11:00:00Z");
+    await bot.say("sam", "/commit Keep my spending log", dm("sam"));
+    const [invite] = await bot.send("sam", "/witness #1 @jo");
+    expect(groupText(invite ? [invite] : [])).not.toContain("spending");
+    const accepted = await bot.click("jo", invite, "Accept");
+    expect(groupText(accepted)).toBe("jo is now the witness for @sam's #1. Thank you for standing by them.");
+    expect(commitment(bot).witnessStatus).toBe("active");
+  });
+});
+
 describe("a witness judges only what they were asked about (case 4)", () => {
   it("cannot confirm a check-in that is still open; the real confirmation later reaches the owner", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     const made = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
-    await bot.click("bob", made.find((r) => r.buttons), "Accept");
+    await bot.click(
+      "bob",
+      made.find((r) => r.buttons),
+      "Accept",
+    );
     bot.deliver();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     const [open] = checkInsOf(bot);
@@ -92,7 +108,11 @@ describe("a witness judges only what they were asked about (case 4)", () => {
   it("a former witness's old buttons count for nothing once another witness is asked", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     const made = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
-    await bot.click("bob", made.find((r) => r.buttons), "Accept");
+    await bot.click(
+      "bob",
+      made.find((r) => r.buttons),
+      "Accept",
+    );
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
     const request = bot.deliver().find((d) => kind(d.purpose) === "verify");

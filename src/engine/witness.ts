@@ -9,7 +9,7 @@ import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/check
 import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import { invitedAt } from "../store/invitations";
+import { lastInvitation } from "../store/invitations";
 import { enqueue, offeredTo } from "../store/outbox";
 import { findPersonByUsername, getPerson } from "../store/people";
 import type { CommitmentRow, PersonRow } from "../store/schema";
@@ -71,7 +71,8 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
     commitmentId: c.id,
     actorId: me.id,
     kind: "witness-invited",
-    data: { invite, alerts },
+    // The chat it is posted in: a commitment made in a direct chat is invited from a group.
+    data: { invite, alerts, chatId: ctx.chat.id },
     at: now,
   });
   const invitee: Part = targetId
@@ -119,9 +120,11 @@ function openInvitation(ctx: ClickContext) {
   if (parties?.owner.id === ctx.me.id) refuse("self", "You can't witness your own commitment.");
   if (!parties || !c || c.witnessStatus !== "invited" || !isInvited(c, ctx.me))
     refuse("not-offered", NOT_FOR_YOU);
-  if (parties.chat.id !== ctx.chat.id) refuse("elsewhere", "Answer the invitation where it was posted.");
-  const sent = invitedAt(ctx.db, c.id);
-  if (sent === undefined || ctx.now - sent > INVITE_MS) {
+  const sent = lastInvitation(ctx.db, c.id);
+  if ((sent?.chatId ?? parties.chat.id) !== ctx.chat.id) {
+    refuse("elsewhere", "Answer the invitation where it was posted.");
+  }
+  if (sent === undefined || ctx.now - sent.at > INVITE_MS) {
     refuse("expired", "That invitation has expired. A new one can be sent with /witness.");
   }
   return parties;

@@ -92,9 +92,7 @@ describe("the note form", () => {
     // bob can open the form too (Discord opens it before anyone is asked), but his note is refused.
     await bot.click(bob, answer, "Add a note");
     const sneaky = await bot.settle(fake.submitModal(bob, answer, "sneaky"));
-    expect(sneaky.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([
-      [true, "Only alice can add a note here."],
-    ]);
+    expect(sneaky.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([[true, NOT_FOR_YOU]]);
 
     const noted = await bot.settle(fake.submitModal(alice, answer, "We talked for an hour, *finally*"));
     expect(noted.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([

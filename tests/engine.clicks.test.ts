@@ -1,5 +1,6 @@
 /** What clicks tell the adapters: `settles` when the buttons are spent, nothing on refusals; notes. */
 import { describe, expect, it } from "vitest";
+import { NOT_FOR_YOU } from "../src/engine/replies";
 import { toPlain } from "../src/richtext";
 import { checkIns } from "../src/store/schema";
 import { actor, createBot, GROUP, plain } from "./support/harness";
@@ -43,7 +44,7 @@ describe("Add a note", () => {
     const action = kept?.buttons?.flat()[0]?.action ?? "";
     const note = (name: string, text?: string) =>
       bot.engine.handle({ type: "click", action, chat: GROUP, from: actor(name), ...(text ? { text } : {}) });
-    expect(plain(await note("bob", "sneaky"))).toBe("Only alice can add a note here.");
+    expect(plain(await note("bob", "sneaky"))).toBe(NOT_FOR_YOU);
     expect(plain(await note("alice"))).toBe("The note was empty, so nothing changed.");
     expect(plain(await note("alice", "x".repeat(1001)))).toMatch(/1001 characters/);
     expect(plain(await note("alice", "We talked for an hour"))).toBe("Noted on #1: We talked for an hour");

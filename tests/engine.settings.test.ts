@@ -242,6 +242,6 @@ describe("/forget by someone invited as a witness", () => {
       .from(events)
       .all()
       .find((e) => e.kind === "witness-invited");
-    expect(invited?.data).toEqual({ alerts: true });
+    expect(invited?.data).toEqual({ alerts: true, chatId: expect.any(Number) });
   });
 });

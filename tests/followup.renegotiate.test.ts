@@ -26,6 +26,7 @@ async function setUp(cadence: string, witness = true) {
     const [invite] = await bot.send("alice", "/witness #1 @bob");
     await bot.click("bob", invite, "Accept");
     expect(commitment(bot).witnessStatus).toBe("active");
+    bot.deliver(); // whatever accepting sends, so each test sees only what its change sends
   }
   return bot;
 }
@@ -34,7 +35,8 @@ describe("with a witness, easing waits 24 hours", () => {
   it("a less frequent cadence: the witness is told at once, the tick applies it a day later", async () => {
     const bot = await setUp("daily 12:00");
     const r = await bot.send("alice", "/edit #1 cadence: weekly sun 12:00");
-    expect(r[0]?.visibility).toBe("chat");
+    // An easing is the owner's own news: told to them alone, never to the group.
+    expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe(
       "Easing #1 Call my sister takes effect in 24 hours (Mon 30 Nov 2026, 11:00), because bob witnesses it; " +
         "they've been told.",
@@ -155,6 +157,7 @@ describe("with a witness, easing waits 24 hours", () => {
     await bot.say("bob", "/timezone Asia/Tokyo");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+    bot.deliver();
     await bot.say("alice", "/cancel #1");
     expect(bot.deliver()[0]?.text).toContain("it takes effect Mon 30 Nov 2026, 20:00.");
   });
@@ -186,6 +189,7 @@ describe("stricter changes, and changes without a witness, apply at once", () =>
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00 until: 2026-12-31");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
+    bot.deliver();
     expect(await bot.say("alice", "/edit #1 until: 2027-03-01")).toContain("until 2027-03-01");
     expect(commitment(bot).until).toBe("2027-03-01");
     await bot.say("alice", "/edit #1 until: none");

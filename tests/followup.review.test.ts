@@ -32,14 +32,15 @@ describe("review fixes", () => {
     expect(second.map((d) => kind(d.purpose))).toEqual(["remind"]);
   });
 
-  it("one easier change waits at a time", async () => {
+  it("a second easier change replaces the first and waits its own day", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Walk cadence: daily 12:00");
     const [invite] = await bot.send("alice", "/witness #1 @bob");
     await bot.click("bob", invite, "Accept");
     expect(await bot.say("alice", "/edit #1 cadence: weekly sun 12:00")).toMatch(/takes effect in 24 hours/);
     expect(await bot.say("alice", "/edit #1 until: 2026-12-05")).toBe(
-      "An earlier change to #1 takes effect Mon 30 Nov 2026, 11:00; ask for this one after that.",
+      "Easing #1 Walk takes effect in 24 hours (Mon 30 Nov 2026, 11:00), because bob witnesses it; they've been told. " +
+        "It replaces the change you asked for earlier (to weekly sun 12:00).",
     );
   });
 

@@ -258,7 +258,11 @@ describe("completion", () => {
     expect(commitment(bot).state).toBe("completed");
     const done = bot.deliver();
     expect(done.map((d) => [kind(d.purpose), d.to.chatKind, d.text])).toEqual([
-      ["completed", "group", "#1 Tell her the whole story is complete. Thank you for seeing it through."],
+      [
+        "completed",
+        "dm",
+        "#1 Tell her the whole story is done: you kept it. Thank you for seeing it through.",
+      ],
     ]);
     expect(await bot.say("alice", "/status")).toMatch(/^You have no open commitments \(1 finished/);
     expect(await bot.say("alice", "/history #1")).toContain("completed");
@@ -289,7 +293,12 @@ describe("completion", () => {
     expect(checkInsOf(bot).at(-1)).toMatchObject({ state: "pending", windowEnd: at("2026-12-01T12:00:00Z") });
     const end = await bot.advance(MIN);
     expect(end.map((d) => [iso(d.at), kind(d.purpose), d.text])).toEqual([
-      ["2026-12-01T12:00:00.000Z", "completed", "#1 Walk is complete. Thank you for seeing it through."],
+      [
+        "2026-12-01T12:00:00.000Z",
+        "completed",
+        "#1 Walk reached its end date. Most of its check-ins went unanswered. If you'd like a look back, " +
+          "/history #1 has it; /commit starts a new one when you're ready.",
+      ],
     ]);
     expect(commitment(bot).state).toBe("completed");
     expect(checkInsOf(bot).map((c) => c.state)).toEqual(["missed", "missed"]);

@@ -95,7 +95,10 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     expect(ottoHistory.filter((e) => e.kind === "verdict").every((e) => e.actorId === null)).toBe(true);
     // Otto's and Xanthe's invitations named Quillon by id; their history keeps the rest.
     const invites = bot.db.select().from(events).where(eq(events.kind, "witness-invited")).all();
-    expect(invites.map((e) => e.data)).toEqual([{ alerts: true }, { alerts: true }]);
+    expect(invites.map((e) => e.data)).toEqual([
+      { alerts: true, chatId: expect.any(Number) },
+      { alerts: true, chatId: expect.any(Number) },
+    ]);
     const ottoSees = await historyOf(bot, OTTO);
     expect(ottoSees).toContain("witness removed");
     expect(ottoSees).not.toContain(QUILL.name);

@@ -165,6 +165,9 @@ async function sweep() {
 
   // Renegotiation with a witness: an easier cadence waits a day, the witness is told.
   await send("sam", "/edit #1 cadence: every 3 days 12:00");
+  // A stricter change withdraws it; a new easier one waits its own day and then applies.
+  await send("sam", "/edit #1 cadence: daily 12:00");
+  await send("sam", "/edit #1 cadence: every 2 days 12:00");
   await advance(25);
   await send("sam", "/pause #1 for: 1d");
   await send("sam", "/resume #1");

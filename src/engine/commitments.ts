@@ -1,11 +1,19 @@
-/** /commit, /edit, /pause, /resume and /cancel: the owner managing their commitments. */
+/**
+ * /commit, /edit, /pause, /resume and /cancel: the owner managing their commitments.
+ *
+ * Renegotiating (PRODUCT §5): a change that makes a commitment easier (less often, ending
+ * sooner, cancelled) waits 24 hours while a witness is attached, and the witness is told; it
+ * also waits until 24 hours after a witness stopped, so removing them is no back door. Anything
+ * else applies at once. A later change replaces a pending one. Notices of a person's own
+ * choices (easing, cancelling, an ending) go to them privately, never to the group.
+ */
 import { addDays, formatCadence, localDate } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { parseDuration } from "../duration";
 import { refuse } from "../errors";
-import { code, rich } from "../richtext";
+import { code, type Part, rich } from "../richtext";
 import { findStep, type Step } from "../steps";
-import { skipOpenCheckIns } from "../store/checkins";
+import { commitmentWithParties, skipOpenCheckIns } from "../store/checkins";
 import {
   countOpenCommitments,
   findCommitment,
@@ -13,16 +21,26 @@ import {
   updateCommitment,
 } from "../store/commitments";
 import type { Db } from "../store/db";
-import { appendEvent } from "../store/events";
+import { appendEvent, witnessLeftSince } from "../store/events";
 import { enqueue } from "../store/outbox";
 import { getChat, getPerson } from "../store/people";
-import type { CommitmentRow, PendingChange } from "../store/schema";
-import type { Reply } from "../types";
+import type { CommitmentRow, PendingChange, PersonRow } from "../store/schema";
+import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { cadenceText, label, when } from "./format";
+import { finishIfDone } from "./lifecycle";
+import { purpose } from "./purposes";
 import { dmOf } from "./recipients";
 import { toChat, toSender } from "./replies";
-import { INITIAL_CADENCE_STATE, planNext, readCadence, readUntil } from "./schedule";
+import {
+  describeChange,
+  INITIAL_CADENCE_STATE,
+  isEasier,
+  planNext,
+  readCadence,
+  readUntil,
+  sameChange,
+} from "./schedule";
 import { inviteWitness } from "./witness";
 
 const DEFAULT_CADENCE = "daily 20:00";
@@ -158,20 +176,26 @@ export function edit(ctx: CommandContext): Reply[] {
   if (args.until !== undefined) change.until = readUntil(args.until, today);
   // Check the change can be applied before deciding when: a refusal must come now, not in 24 hours.
   const { patch, next } = buildEdit(c, change, now);
-  const deferred = deferIfEasier(ctx, c, change);
-  if (deferred) return deferred;
+  const easier = isEasier(c, change, now);
+  const wait = easier ? easingWait(ctx, c) : null;
+  if (wait) return defer(ctx, c, change, wait);
   applyEdit(db, c, change, now, me.id);
   const nextLine = patch.nextDueAt ? ` Next check-in: ${when(patch.nextDueAt, c.zone)}.` : "";
-  return [
-    reply(c, [
-      "Updated ",
-      label({ number: c.number, promise: next.promise }),
-      `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
-    ]),
+  const text: Part = [
+    "Updated ",
+    label({ number: c.number, promise: next.promise }),
+    `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
   ];
+  const aside = settlePending(ctx, c, change);
+  // Easing is the owner's own news: the group hears of stricter terms and new words only.
+  if (easier || c.visibility === "private") return [toSender([text, aside ? [" ", aside] : ""])];
+  return aside ? [toChat(text), toSender(aside)] : [toChat(text)];
 }
 
-/** The row changes an edit makes, refusing one that would leave no check-in. */
+/**
+ * The row changes an edit makes, refusing one that would leave no check-in from now on
+ * (paused ones too: on resuming, such a commitment would have nothing to plan).
+ */
 function buildEdit(c: CommitmentRow, change: PendingChange, now: number) {
   const patch: Partial<CommitmentRow> = {};
   if (change.promise !== undefined) patch.promise = change.promise;
@@ -184,15 +208,15 @@ function buildEdit(c: CommitmentRow, change: PendingChange, now: number) {
   }
   if (change.until !== undefined) patch.until = change.until;
   const next = { ...c, ...patch };
-  if (c.state === "active") {
-    patch.nextDueAt = planNext(next, now);
-    if (patch.nextDueAt === null) {
-      refuse(
-        "nothing-planned",
-        "With that change no check-in would be left. Pick a later end date or another cadence.",
-      );
-    }
+  const nextDueAt = planNext(next, now);
+  if (nextDueAt === null) {
+    refuse(
+      "nothing-planned",
+      "With that change no check-in would be left. Pick a later end date or another cadence.",
+    );
   }
+  // A paused commitment is planned when it resumes.
+  if (c.state === "active") patch.nextDueAt = nextDueAt;
   return { patch, next };
 }
 
@@ -214,88 +238,165 @@ export function applyEdit(
   return patch;
 }
 
+/** When an easier change may take effect, and the witness to tell (null once they have left). */
+interface Wait {
+  at: number;
+  witness: PersonRow | null;
+}
+
 /**
- * With a witness attached, making a commitment easier (less often, ending sooner, cancelled)
- * waits 24 hours and the witness is told; stricter changes and rewording apply at once.
+ * How long an easier change waits: 24 hours while a witness is attached, and until 24 hours
+ * after a witness stopped when that was less than a day ago. Null: it applies at once.
  */
-function deferIfEasier(ctx: CommandContext, c: CommitmentRow, change: PendingChange): Reply[] | null {
-  if (c.witnessStatus !== "active" || c.witnessId === null || !isEasier(c, change, ctx.now)) return null;
-  const witness = getPerson(ctx.db, c.witnessId);
-  if (!witness) return null;
-  if (c.pendingChangeAt !== null) {
+function easingWait(ctx: CommandContext, c: CommitmentRow): Wait | null {
+  const witness =
+    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(ctx.db, c.witnessId) : undefined;
+  if (witness) return { at: ctx.now + RENEGOTIATION_DELAY_MS, witness };
+  const left = witnessLeftSince(ctx.db, c.id, ctx.now - RENEGOTIATION_DELAY_MS + 1);
+  return left === null ? null : { at: left + RENEGOTIATION_DELAY_MS, witness: null };
+}
+
+/**
+ * Records an easier change to apply at `wait.at` (the tick applies it), replacing any change
+ * already waiting, and tells the witness; the owner hears it privately.
+ */
+function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChange, wait: Wait): Reply[] {
+  const { db, now, me } = ctx;
+  const pending = c.pendingChangeAt !== null ? c.pendingChange : null;
+  if (pending && c.pendingChangeAt !== null && sameChange(pending, change)) {
     refuse(
-      "change-pending",
-      `An earlier change to #${c.number} takes effect ${when(c.pendingChangeAt, c.zone)}; ask for this one after that.`,
+      "already-asked",
+      `You already asked for that; it takes effect ${when(c.pendingChangeAt, c.zone)}. /status shows #${c.number}.`,
     );
   }
-  const at = ctx.now + RENEGOTIATION_DELAY_MS;
-  updateCommitment(ctx.db, c.id, { pendingChange: change, pendingChangeAt: at, updatedAt: ctx.now });
-  appendEvent(ctx.db, {
+  if (pending) {
+    appendEvent(db, {
+      commitmentId: c.id,
+      actorId: me.id,
+      kind: "change-withdrawn",
+      data: { ...pending },
+      at: now,
+    });
+  }
+  updateCommitment(db, c.id, { pendingChange: change, pendingChangeAt: wait.at, updatedAt: now });
+  const id = appendEvent(db, {
     commitmentId: c.id,
-    actorId: ctx.me.id,
+    actorId: me.id,
     kind: "change-requested",
-    data: { ...change },
-    at: ctx.now,
+    data: { ...change, effectiveAt: wait.at },
+    at: now,
   });
-  const what = change.cancel ? "cancel" : "ease";
-  enqueue(ctx.db, {
-    purpose: `renegotiate:${c.id}:${ctx.now}`,
-    to: dmOf(witness, getChat(ctx.db, c.chatId)),
+  const replaces = !pending
+    ? ""
+    : pending.cancel
+      ? " It replaces your request to cancel it."
+      : [" It replaces the change you asked for earlier", describeChange(pending), "."];
+  const doing = change.cancel ? "Cancelling " : "Easing ";
+  const { witness } = wait;
+  if (!witness) {
+    return [
+      toSender([
+        doing,
+        label(c),
+        ` takes effect ${when(wait.at, c.zone)}, 24 hours after your witness stopped: making a commitment easier waits out that day either way.`,
+        replaces,
+      ]),
+    ];
+  }
+  enqueue(db, {
+    purpose: purpose("renegotiate", c.id, id),
+    to: dmOf(witness, getChat(db, c.chatId)),
     message: {
       text: rich(
-        ctx.me.name,
-        ` asked to ${what} `,
+        me.name,
+        ` asked to ${change.cancel ? "cancel" : "ease"} `,
         label(c),
-        `${describeChange(change)}. As their witness you're told first: it takes effect ${when(at, witness.zone ?? c.zone)}.`,
+        `${describeChange(change)}. As their witness you're told first: it takes effect ${when(wait.at, witness.zone ?? c.zone)}.`,
+        pending ? " It replaces what they asked for earlier." : "",
       ),
       visibility: "chat",
     },
     personId: witness.id,
     commitmentId: c.id,
-    notBefore: ctx.now,
-    now: ctx.now,
+    notBefore: now,
+    now,
   });
   return [
-    reply(c, [
-      change.cancel ? "Cancelling " : "Easing ",
+    toSender([
+      doing,
       label(c),
-      ` takes effect in 24 hours (${when(at, c.zone)}), because ${witness.name} witnesses it; they've been told.`,
+      ` takes effect in 24 hours (${when(wait.at, c.zone)}), because ${witness.name} witnesses it; they've been told.`,
+      replaces,
     ]),
   ];
 }
 
-/** Check-ins in the next four weeks: fewer means easier. */
-function frequency(cadence: string, c: CommitmentRow, now: number): number {
-  const probe = { ...c, cadence, until: null, anchor: localDate(now, c.zone) };
-  let count = 0;
-  for (
-    let t = planNext(probe, now);
-    t !== null && t < now + 28 * 86_400_000 && count < 1000;
-    t = planNext(probe, t)
-  ) {
-    count++;
+/**
+ * What an edit that applied at once does to a change still waiting: a new schedule or end date
+ * replaces it (withdrawn, and the witness told); new words alone leave it waiting, the newer
+ * words winning. Returns what to tell the owner privately, if anything.
+ */
+function settlePending(ctx: CommandContext, c: CommitmentRow, change: PendingChange): Part | null {
+  const pending = c.pendingChange;
+  if (c.pendingChangeAt === null || !pending) return null;
+  if (change.cadence === undefined && change.until === undefined) {
+    if (pending.promise !== undefined) {
+      const { promise: _older, ...rest } = pending;
+      updateCommitment(ctx.db, c.id, { pendingChange: rest, updatedAt: ctx.now });
+    }
+    const asked = pending.cancel
+      ? "Your request to cancel it"
+      : ["The change you asked for earlier", describeChange(pending)];
+    return [asked, ` still takes effect ${when(c.pendingChangeAt, c.zone)}.`];
   }
-  return count;
+  updateCommitment(ctx.db, c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: ctx.now });
+  const id = appendEvent(ctx.db, {
+    commitmentId: c.id,
+    actorId: ctx.me.id,
+    kind: "change-withdrawn",
+    data: { ...pending },
+    at: ctx.now,
+  });
+  const told = tellWitness(ctx, c, purpose("withdrawn", c.id, id), () => [
+    ctx.me.name,
+    ` no longer asks to ${pending.cancel ? "cancel" : "ease"} `,
+    label(c),
+    ".",
+  ]);
+  const what = pending.cancel
+    ? "Your request to cancel it is withdrawn"
+    : ["The easier change you asked for earlier", describeChange(pending), " is withdrawn"];
+  return [what, told ? `; ${told.name} has been told.` : "."];
 }
 
-function isEasier(c: CommitmentRow, change: PendingChange, now: number): boolean {
-  if (change.cancel) return true;
-  if (change.cadence !== undefined && frequency(change.cadence, c, now) < frequency(c.cadence, c, now))
-    return true;
-  if (change.until !== undefined && change.until !== null && (c.until === null || change.until < c.until))
-    return true;
-  return false;
+/**
+ * Queues a direct message to the commitment's active witness, if it has one, at once (it
+ * answers the owner's action). The group fallback is a neutral pointer. Returns the witness.
+ * Its kinds (`paused`, `resumed`, `withdrawn`) are new: they belong in PURPOSE_KINDS
+ * (src/engine/purposes.ts), and then their keys should be built with `purpose()`.
+ */
+function tellWitness(
+  ctx: CommandContext,
+  c: CommitmentRow,
+  purpose: string,
+  text: (zone: string) => Part,
+): PersonRow | null {
+  if (c.witnessStatus !== "active" || c.witnessId === null) return null;
+  const witness = getPerson(ctx.db, c.witnessId);
+  if (!witness) return null;
+  enqueue(ctx.db, {
+    purpose,
+    to: dmOf(witness, getChat(ctx.db, c.chatId)),
+    message: { text: rich(text(witness.zone ?? c.zone)), visibility: "chat" },
+    personId: witness.id,
+    commitmentId: c.id,
+    notBefore: ctx.now,
+    now: ctx.now,
+  });
+  return witness;
 }
 
-function describeChange(change: PendingChange): string {
-  const parts: string[] = [];
-  if (change.cadence !== undefined) parts.push(`to ${change.cadence}`);
-  if (change.until !== undefined)
-    parts.push(change.until === null ? "with no end date" : `ending ${change.until}`);
-  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
-}
-
-/** `/pause <commitment> [for]` */
+/** `/pause <commitment> [for]`: applies at once, witnessed or not; the witness is told. */
 export function pause(ctx: CommandContext): Reply[] {
   const { db, now, me, args } = ctx;
   const c = ownCommitment(ctx);
@@ -314,65 +415,81 @@ export function pause(ctx: CommandContext): Reply[] {
   updateCommitment(db, c.id, { state: "paused", nextDueAt: null, pausedUntil, updatedAt: now });
   // A pause never breaks a streak: the check-in open now is skipped, not left to close as missed.
   skipOpenCheckIns(db, c.id);
-  appendEvent(db, {
+  const id = appendEvent(db, {
     commitmentId: c.id,
     actorId: me.id,
     kind: "paused",
     data: { until: pausedUntil },
     at: now,
   });
-  const until = pausedUntil === null ? " until you /resume it" : ` until ${when(pausedUntil, c.zone)}`;
+  const until = (zone: string) =>
+    pausedUntil === null ? " until they resume it" : ` until ${when(pausedUntil, zone)}`;
+  tellWitness(ctx, c, purpose("paused", c.id, id), (zone) => [
+    me.name,
+    " paused ",
+    label(c),
+    `${until(zone)}. Nothing is asked of you meanwhile.`,
+  ]);
+  const mine = pausedUntil === null ? " until you /resume it" : ` until ${when(pausedUntil, c.zone)}`;
   return [
-    reply(c, ["Paused ", label(c), `${until}. No check-ins meanwhile, and your streak stays as it is.`]),
+    reply(c, ["Paused ", label(c), `${mine}. No check-ins meanwhile, and your streak stays as it is.`]),
   ];
 }
 
-/** `/resume <commitment>` */
+/** `/resume <commitment>`: the witness is told; an end that passed meanwhile completes it. */
 export function resume(ctx: CommandContext): Reply[] {
   const { now, me } = ctx;
   const c = ownCommitment(ctx);
   if (c.state !== "paused") refuse("not-paused", `#${c.number} isn't paused, it's ${c.state}.`);
-  const nextDueAt = resumeCommitment(ctx.db, c, now, me.id);
+  const { nextDueAt, ending, eventId } = resumeCommitment(ctx.db, c, now, me.id);
+  if (ending) return [toSender(ending)];
+  tellWitness(ctx, c, purpose("resumed", c.id, eventId), (zone) => [
+    me.name,
+    " resumed ",
+    label(c),
+    nextDueAt === null ? "." : `. The next check-in is ${when(nextDueAt, zone)}.`,
+  ]);
   const next =
     nextDueAt === null
-      ? " No check-ins are left before its end date."
+      ? " No check-in is left after the one open now."
       : ` Next check-in: ${when(nextDueAt, c.zone)}.`;
   return [reply(c, ["Resumed ", label(c), `.${next}`])];
 }
 
-/** Makes a paused commitment active again (by the owner, or by the tick when a timed pause ends). */
+/**
+ * Makes a paused commitment active again (by the owner, or by the tick when a timed pause
+ * ends). When its end passed meanwhile it completes: the owner is told privately, in the reply
+ * to their /resume (`ending`) or, when the tick resumes it, in a direct message.
+ */
 export function resumeCommitment(
-  db: CommandContext["db"],
+  db: Db,
   c: CommitmentRow,
   now: number,
   actorId: number | null,
-) {
+): { nextDueAt: number | null; ending: RichText | null; eventId: number } {
   const nextDueAt = planNext(c, now);
-  updateCommitment(db, c.id, {
-    state: nextDueAt === null ? "completed" : "active",
-    nextDueAt,
-    pausedUntil: null,
-    updatedAt: now,
-  });
-  appendEvent(db, {
+  updateCommitment(db, c.id, { state: "active", nextDueAt, pausedUntil: null, updatedAt: now });
+  const eventId = appendEvent(db, {
     commitmentId: c.id,
     actorId,
     kind: "resumed",
     data: { auto: actorId === null },
     at: now,
   });
-  return nextDueAt;
+  const parties = nextDueAt === null ? commitmentWithParties(db, c.id) : undefined;
+  const ending = parties ? finishIfDone(db, parties, now, actorId === null ? "dm" : "reply", "paused") : null;
+  return { nextDueAt, ending, eventId };
 }
 
-/** `/cancel <commitment>` */
+/** `/cancel <commitment>`: the owner's own choice, so the reply is theirs alone. */
 export function cancel(ctx: CommandContext): Reply[] {
   const c = ownCommitment(ctx);
   requireOpen(c, "cancel");
-  const deferred = deferIfEasier(ctx, c, { cancel: true });
-  if (deferred) return deferred;
+  const wait = easingWait(ctx, c);
+  if (wait) return defer(ctx, c, { cancel: true }, wait);
   cancelCommitment(ctx.db, c, ctx.now, ctx.me.id);
   return [
-    reply(c, ["Cancelled ", label(c), ". Its history stays; /history #", String(c.number), " shows it."]),
+    toSender(["Cancelled ", label(c), ". Its history stays; /history #", String(c.number), " shows it."]),
   ];
 }
 
@@ -392,6 +509,6 @@ export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId:
 }
 
 /** Group commitments are answered in the chat; private ones only to their owner. */
-function reply(c: CommitmentRow, text: Parameters<typeof toChat>[0]): Reply {
+function reply(c: CommitmentRow, text: Part): Reply {
   return c.visibility === "private" ? toSender(text) : toChat(text);
 }

@@ -9,6 +9,7 @@ import { getPerson, updatePerson } from "../store/people";
 import type { CheckInRow, PersonRow } from "../store/schema";
 import type { RichText } from "../types";
 import { stepDownButton } from "./messages";
+import { purpose } from "./purposes";
 import { dmOf } from "./recipients";
 
 /** Digests go out at this local time on Sundays. */
@@ -69,7 +70,7 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
     );
   }
   const queued = enqueue(db, {
-    purpose: `digest:${witness.id}:${localDate(now, zone)}`,
+    purpose: purpose("digest", witness.id, localDate(now, zone)),
     // No group fallback: the digest counts misses, and a miss is never announced in the group.
     to: dmOf(witness),
     message: {

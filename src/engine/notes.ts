@@ -1,4 +1,18 @@
-/** "Add a note": a few words added to an answered check-in (Discord's form, Telegram's reply). */
+/**
+ * "Add a note": a few words added to an answered check-in (Discord's form, Telegram's reply).
+ *
+ * Notes are added, never overwritten (PRODUCT §5). They live in the check-in's `note` column
+ * as plain lines: the first note as typed, each later one on a line of its own that starts
+ * with its local time, e.g.
+ *
+ *     Went for a walk first
+ *     Mon 30 Nov 2026, 21:15: we talked after all
+ *
+ * Each note may be up to LIMITS.note characters; all of a check-in's notes together up to
+ * {@link MAX_NOTES}, so a history or a witness's question stays readable.
+ */
+import { idArg } from "../actions";
+import { formatLocal } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
@@ -6,29 +20,64 @@ import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/check
 import { appendEvent } from "../store/events";
 import type { Reply } from "../types";
 import type { ClickContext } from "./context";
-import { toSender } from "./replies";
+import { NOT_FOR_YOU, toSender } from "./replies";
 
-/** The note typed for check-in `args[0]`; only its owner may add one, and only once it is answered. */
+/** The most characters all the notes of one check-in may hold together, times included. */
+export const MAX_NOTES = 2 * LIMITS.note;
+
+const segmenter = new Intl.Segmenter();
+
+/** Characters as a person sees them (grapheme clusters), not code points. */
+function seen(text: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(text)) n++;
+  return n;
+}
+
+/**
+ * The check-in's notes with `note` added at `at`: on its own line, after the local time, so
+ * every earlier note stays as it was.
+ */
+export function appendNote(existing: string | null, note: string, at: number, zone: string): string {
+  return existing ? `${existing}\n${formatLocal(at, zone)}: ${note}` : note;
+}
+
+/**
+ * The note typed for check-in `args[0]`; only its owner may add one, and only once it is
+ * answered. Anyone can forge the click, so any other case gets one refusal that names no one.
+ */
 export function noteClick(ctx: ClickContext): Reply[] {
-  const ci = getCheckIn(ctx.db, Number(ctx.args[0]));
+  const id = ctx.args.length === 1 ? idArg(ctx.args[0]) : undefined;
+  const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
   const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
-  if (!ci || !parties) refuse("gone", "That check-in no longer exists.");
-  if (parties.owner.id !== ctx.me.id) refuse("not-owner", `Only ${parties.owner.name} can add a note here.`);
+  if (!ci || !parties || parties.owner.id !== ctx.me.id) refuse("not-offered", NOT_FOR_YOU);
   if (ci.state !== "answered") refuse("not-answered", "Answer the check-in first, then add a note.");
-  const note = (ctx.input.text ?? "").trim();
+  // One line per note keeps the times at the start of each line meaningful.
+  const note = (ctx.input.text ?? "").replace(/\s+/g, " ").trim();
   if (!note) refuse("empty-note", "The note was empty, so nothing changed.");
-  const length = [...note].length;
+  const length = seen(note);
   if (length > LIMITS.note)
     refuse("long-note", `That note is ${length} characters; please keep it to ${LIMITS.note}.`);
-  updateCheckIn(ctx.db, ci.id, "answered", { note });
+  const c = parties.commitment;
+  const notes = appendNote(ci.note, note, ctx.now, c.zone);
+  if (seen(notes) > MAX_NOTES) {
+    const room = MAX_NOTES - (ci.note ? seen(appendNote(ci.note, "", ctx.now, c.zone)) : 0);
+    refuse(
+      "notes-full",
+      room > 0
+        ? `This check-in has room for ${room} more characters of notes; please shorten this one.`
+        : "This check-in's notes are full, so nothing changed. The next check-in can take new ones.",
+    );
+  }
+  updateCheckIn(ctx.db, ci.id, "answered", { note: notes });
+  // The history keeps the words too, so /history and /export show every note with its time.
   appendEvent(ctx.db, {
     commitmentId: ci.commitmentId,
     actorId: ctx.me.id,
     kind: "note",
-    data: { checkIn: ci.id },
+    data: { checkIn: ci.id, text: note },
     at: ctx.now,
   });
-  const c = parties.commitment;
   return [
     { ...toSender(rich("Noted on ", bold(`#${c.number}`), ": ", italic(note))), settles: rich("Note added") },
   ];

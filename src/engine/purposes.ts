@@ -31,6 +31,12 @@ export const PURPOSE_KINDS = [
   "welcome",
   /** The owner hears, privately, that the invited friend declined. */
   "declined",
+  /** The witness hears the owner withdrew a pending easier change. */
+  "withdrawn",
+  /** The witness hears of a pause (and until when). */
+  "paused",
+  /** The witness hears the owner resumed. */
+  "resumed",
 ] as const;
 
 /** One kind of queued message. */

@@ -1,7 +1,7 @@
 /** Planning a commitment's next check-in from its cadence, zone, phase and end date. */
 import { type Cadence, localDate, nextOccurrence, parseCadence } from "../cadence";
 import { refuse } from "../errors";
-import type { CadenceState, CommitmentRow } from "../store/schema";
+import type { CadenceState, CommitmentRow, PendingChange } from "../store/schema";
 
 /** The fields planning depends on. */
 export type Plannable = Pick<CommitmentRow, "cadence" | "zone" | "anchor" | "cadenceState" | "until">;
@@ -44,6 +44,47 @@ export function planNext(c: Plannable, afterMs: number): number | null {
   if (next === null) return null;
   if (c.until && localDate(next, c.zone) > c.until) return null;
   return next;
+}
+
+/** Check-ins in the four weeks from `now` under `cadence`, counted from today: fewer means easier. */
+function frequency(cadence: string, c: Plannable, now: number): number {
+  const probe = { ...c, cadence, until: null, anchor: localDate(now, c.zone) };
+  let count = 0;
+  for (
+    let t = planNext(probe, now);
+    t !== null && t < now + 28 * 86_400_000 && count < 1000;
+    t = planNext(probe, t)
+  ) {
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Whether a change makes a commitment easier to keep: cancelled, fewer check-ins in the next
+ * four weeks, or an end date set or brought forward. New words alone are neither.
+ */
+export function isEasier(c: Plannable, change: PendingChange, now: number): boolean {
+  if (change.cancel) return true;
+  if (change.cadence !== undefined && frequency(change.cadence, c, now) < frequency(c.cadence, c, now))
+    return true;
+  if (change.until !== undefined && change.until !== null && (c.until === null || change.until < c.until))
+    return true;
+  return false;
+}
+
+/** Whether two requested changes ask for the same thing. */
+export function sameChange(a: PendingChange, b: PendingChange): boolean {
+  return a.promise === b.promise && a.cadence === b.cadence && a.until === b.until && !a.cancel === !b.cancel;
+}
+
+/** A requested change in a person's words: " (to weekly sun 12:00, ending 2027-01-31)", or "". */
+export function describeChange(change: PendingChange): string {
+  const parts: string[] = [];
+  if (change.cadence !== undefined) parts.push(`to ${change.cadence}`);
+  if (change.until !== undefined)
+    parts.push(change.until === null ? "with no end date" : `ending ${change.until}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 /** Reads an end date typed as `YYYY-MM-DD`; `none`/`off` clears it. */

@@ -1,13 +1,15 @@
 /** /timezone and /quiet: a person's own settings. */
 import { formatLocalTime, normalizeZone } from "../cadence";
 import { refuse } from "../errors";
-import { code } from "../richtext";
+import { code, lines } from "../richtext";
+import { commitmentWithParties } from "../store/checkins";
 import { listCommitments, updateCommitment } from "../store/commitments";
 import { appendEvent } from "../store/events";
 import { type QuietHours, updatePerson } from "../store/people";
-import type { Reply } from "../types";
+import type { Reply, RichText } from "../types";
 import type { CommandContext } from "./context";
 import { nextDigestAt } from "./digest";
+import { finishIfDone } from "./lifecycle";
 import { toSender } from "./replies";
 import { planNext } from "./schedule";
 
@@ -35,6 +37,7 @@ export function timezone(ctx: CommandContext): Reply[] {
     at: now,
   });
   let replanned = 0;
+  const endings: RichText[] = [];
   for (const c of listCommitments(db, me.id)) {
     if ((c.state !== "active" && c.state !== "paused") || c.zone === zone) continue;
     const moved = { ...c, zone };
@@ -47,11 +50,20 @@ export function timezone(ctx: CommandContext): Reply[] {
       data: { from: c.zone, to: zone },
       at: now,
     });
-    replanned++;
+    // In the new zone its last day (or its one check-in) may be past already: a commitment with
+    // nothing left to plan and nothing open completes rather than waiting forever.
+    const parties = c.state === "active" && nextDueAt === null ? commitmentWithParties(db, c.id) : undefined;
+    const ending = parties && finishIfDone(db, parties, now, "reply", "zone");
+    if (ending) endings.push(ending);
+    else replanned++;
   }
   const moved =
     replanned > 0 ? ` I moved the check-ins of ${replanned} commitment${replanned > 1 ? "s" : ""}.` : "";
-  return [toSender(`Your time zone is now ${zone}; it's ${formatLocalTime(now, zone)} there.${moved}`)];
+  return [
+    toSender(
+      lines(`Your time zone is now ${zone}; it's ${formatLocalTime(now, zone)} there.${moved}`, ...endings),
+    ),
+  ];
 }
 
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;

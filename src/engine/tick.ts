@@ -18,6 +18,7 @@ import type { TickReport } from "../types";
 import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
 import { sendDigest } from "./digest";
 import { closeWindow, openDue, remind } from "./lifecycle";
+import { purpose } from "./purposes";
 import { afterQuiet, quietOf } from "./quiet";
 import { promptRecipient } from "./recipients";
 
@@ -149,7 +150,7 @@ function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
   const parties = commitmentWithParties(db, c.id);
   if (!parties) return;
   enqueue(db, {
-    purpose: `applied:${c.id}:${at}`,
+    purpose: purpose("applied", c.id, at ?? now),
     to: promptRecipient({ ...c, visibility: "private" }, parties.owner, parties.chat),
     message: {
       text: rich(

@@ -105,3 +105,37 @@ export function stepProgress(db: Db, ownerId: number): { step: number; state: Co
     .where(and(eq(commitments.ownerId, ownerId), isNotNull(commitments.step)))
     .all();
 }
+
+/** How a commitment's check-ins went, for telling its ending honestly. */
+export interface CheckInTally {
+  /** Check-ins that count: answered or missed (skipped ones were the bot's doing). */
+  counted: number;
+  kept: number;
+  partly: number;
+  /** Closed with no answer at all. */
+  unanswered: number;
+  /** Kept or partly answers the witness confirmed. */
+  confirmed: number;
+}
+
+/** Counts a commitment's check-ins by outcome (all of them, not only the latest). */
+export function checkInTally(db: Db, commitmentId: number): CheckInTally {
+  const row = db
+    .select({
+      counted: sql<number>`count(*)`,
+      kept: sql<number>`coalesce(sum(${checkIns.answer} = 'kept'), 0)`,
+      partly: sql<number>`coalesce(sum(${checkIns.answer} = 'partly'), 0)`,
+      unanswered: sql<number>`coalesce(sum(${checkIns.state} = 'missed'), 0)`,
+      confirmed: sql<number>`coalesce(sum(${checkIns.verdict} = 'confirmed'), 0)`,
+    })
+    .from(checkIns)
+    .where(and(eq(checkIns.commitmentId, commitmentId), inArray(checkIns.state, ["answered", "missed"])))
+    .get();
+  return {
+    counted: row?.counted ?? 0,
+    kept: row?.kept ?? 0,
+    partly: row?.partly ?? 0,
+    unanswered: row?.unanswered ?? 0,
+    confirmed: row?.confirmed ?? 0,
+  };
+}

@@ -1,5 +1,5 @@
 /** The append-only history. Rows are only ever inserted (and removed by /forget). */
-import { desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
 import { type EventRow, events } from "./schema";
@@ -20,9 +20,12 @@ const insert = perConnection((client) =>
   ),
 );
 
-/** Appends one entry (a hand-prepared statement: the tick appends thousands in a burst). */
-export function appendEvent(db: Db, e: NewEvent): void {
-  insert(db).run(
+/**
+ * Appends one entry (a hand-prepared statement: the tick appends thousands in a burst).
+ * @returns its id, unique even among entries written at the same instant (a purpose key can use it).
+ */
+export function appendEvent(db: Db, e: NewEvent): number {
+  const result = insert(db).run(
     e.commitmentId ?? null,
     e.actorId ?? null,
     e.personId ?? null,
@@ -30,6 +33,7 @@ export function appendEvent(db: Db, e: NewEvent): void {
     e.data === undefined ? null : JSON.stringify(e.data),
     e.at,
   );
+  return Number(result.lastInsertRowid);
 }
 
 /** The newest entries of a commitment, newest first. */
@@ -41,4 +45,36 @@ export function listCommitmentEvents(db: Db, commitmentId: number, limit = 20): 
     .orderBy(desc(events.at), desc(events.id))
     .limit(limit)
     .all();
+}
+
+/** What a witness-related history entry does to who witnesses a commitment. */
+const WITNESS_EFFECT: Record<string, "on" | "off" | "left"> = {
+  "witness-accepted": "on",
+  "witness-invited": "off",
+  "witness-declined": "off",
+  "witness-removed": "left",
+  "witness-stepped-down": "left",
+};
+
+/**
+ * When an active witness last stopped witnessing the commitment (removed with /unwitness,
+ * stepped down, or gone with /forget), if that was at or after `since`; else null. A
+ * withdrawn invitation is recorded as a removal too, so only a removal that follows an
+ * acceptance counts: nobody was witnessing before it.
+ */
+export function witnessLeftSince(db: Db, commitmentId: number, since: number): number | null {
+  const rows = db
+    .select({ kind: events.kind, at: events.at })
+    .from(events)
+    .where(and(eq(events.commitmentId, commitmentId), inArray(events.kind, Object.keys(WITNESS_EFFECT))))
+    .orderBy(asc(events.at), asc(events.id))
+    .all();
+  let active = false;
+  let left: number | null = null;
+  for (const row of rows) {
+    const effect = WITNESS_EFFECT[row.kind];
+    if (effect === "left" && active) left = row.at;
+    active = effect === "on";
+  }
+  return left !== null && left >= since ? left : null;
 }

@@ -260,7 +260,7 @@ describe("/status and /history", () => {
     expect(text).toContain(
       "Sat 28 Nov 2026, 20:00: kept ✓ (confirmed by your witness) — “took a walk first”",
     );
-    expect(text).toContain("changed cadence");
+    expect(text).toContain("you changed the schedule");
     expect(text).toContain("made");
     expect(await bot.say("alice", "/history #9")).toMatch(/no commitment #9/);
   });

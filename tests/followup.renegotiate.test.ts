@@ -92,7 +92,7 @@ describe("with a witness, easing waits 24 hours", () => {
       "change-requested",
       "edited",
     ]);
-    expect(await bot.say("alice", "/history #1")).toContain("changed cadence");
+    expect(await bot.say("alice", "/history #1")).toContain("you changed the schedule");
   });
 
   it("an earlier end date", async () => {

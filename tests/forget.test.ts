@@ -100,7 +100,7 @@ describe("/forget by an owner who also witnesses and is invited", () => {
       { alerts: true, chatId: expect.any(Number) },
     ]);
     const ottoSees = await historyOf(bot, OTTO);
-    expect(ottoSees).toContain("witness removed");
+    expect(ottoSees).toContain("your witness left Amends");
     expect(ottoSees).not.toContain(QUILL.name);
 
     // Otto's queued verdict notice still goes, naming a former witness; the sent one is a stub.
@@ -167,7 +167,8 @@ describe("/forget by a witness who also has a commitment", () => {
       `${QUILL.name} confirmed your check-in on #1 Repaint the boathouse. Verified streak: 1.`,
     );
     const history = await historyOf(bot, QUILL);
-    expect(history).toContain("witness removed");
+    expect(history).toContain("your witness left Amends");
+    expect(history).toContain("a former witness confirmed a check-in");
     expect(history).not.toContain(WREN.name);
 
     bot.db.$client.close();

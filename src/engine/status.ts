@@ -4,11 +4,12 @@ import { bold, code, lines, rich } from "../richtext";
 import { latestOutcomes } from "../store/checkins";
 import { listCheckIns, listCommitments } from "../store/commitments";
 import { listCommitmentEvents } from "../store/events";
-import type { CheckInRow, EventRow } from "../store/schema";
+import type { CheckInRow } from "../store/schema";
 import type { Reply, RichText } from "../types";
 import { ownCommitment } from "./commitments";
 import { type CommandContext, zoneOf } from "./context";
 import { cadenceText, label, stateLine } from "./format";
+import { historyPhrase } from "./history-words";
 import { toSender } from "./replies";
 
 /** `/status` */
@@ -68,20 +69,10 @@ function checkInLine(ci: CheckInRow, zone: string): string {
         ? "open"
         : ci.state;
   const verdict = ci.verdict ? ` (${ci.verdict} by your witness)` : "";
-  const note = ci.note ? ` — “${ci.note}”` : "";
+  // Later notes sit on lines of their own; indent them under their check-in.
+  const note = ci.note ? ` — “${ci.note.replaceAll("\n", "\n      ")}”` : "";
   return `${formatLocal(ci.dueAt, zone)}: ${what}${verdict}${note}`;
 }
-
-const EVENT_TEXT: Record<string, (e: EventRow) => string> = {
-  created: () => "made",
-  edited: (e) => `changed ${Object.keys(e.data ?? {}).join(", ")}`,
-  paused: () => "paused",
-  resumed: (e) => (e.data?.auto ? "resumed after its pause" : "resumed"),
-  cancelled: () => "cancelled",
-  completed: () => "completed",
-  zone: (e) => `time zone set to ${String(e.data?.to ?? "")}`,
-  "witness-removed": () => "witness removed",
-};
 
 /** `/history <commitment>` */
 export function history(ctx: CommandContext): Reply[] {
@@ -92,9 +83,7 @@ export function history(ctx: CommandContext): Reply[] {
     checkIns.length > 0
       ? checkIns.map((ci) => `   ${checkInLine(ci, c.zone)}`)
       : [`   none yet${c.nextDueAt ? `; the first is ${formatLocal(c.nextDueAt, c.zone)}` : ""}`];
-  const eventRows = events.map(
-    (e) => `   ${formatLocal(e.at, c.zone)}: ${(EVENT_TEXT[e.kind] ?? ((x: EventRow) => x.kind))(e)}`,
-  );
+  const eventRows = events.map((e) => `   ${formatLocal(e.at, c.zone)}: ${historyPhrase(e, c.zone)}`);
   return [
     toSender(
       lines(

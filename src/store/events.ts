@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
-import { type EventRow, events } from "./schema";
+import { type EventRow, events, people } from "./schema";
 
 /** One history entry to append. */
 export interface NewEvent {
@@ -36,15 +36,20 @@ export function appendEvent(db: Db, e: NewEvent): number {
   return Number(result.lastInsertRowid);
 }
 
-/** The newest entries of a commitment, newest first. */
-export function listCommitmentEvents(db: Db, commitmentId: number, limit = 20): EventRow[] {
+/** A history entry with the display name of who acted (null: the bot, or someone who left Amends). */
+export type EventWithActor = EventRow & { actorName: string | null };
+
+/** The newest entries of a commitment, newest first, each with the name of who acted. */
+export function listCommitmentEvents(db: Db, commitmentId: number, limit = 20): EventWithActor[] {
   return db
-    .select()
+    .select({ event: events, actorName: people.name })
     .from(events)
+    .leftJoin(people, eq(people.id, events.actorId))
     .where(eq(events.commitmentId, commitmentId))
     .orderBy(desc(events.at), desc(events.id))
     .limit(limit)
-    .all();
+    .all()
+    .map((r) => ({ ...r.event, actorName: r.actorName }));
 }
 
 /** What a witness-related history entry does to who witnesses a commitment. */

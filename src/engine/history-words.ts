@@ -1,0 +1,85 @@
+/**
+ * `/history` in the words a person would use: each change to a commitment as a short phrase,
+ * never an internal event name. Spoken to the owner ("you"); a witness is named, and one who
+ * has left Amends is "a former witness".
+ */
+import { formatLocal, graduatedPhase } from "../cadence";
+import type { EventWithActor } from "../store/events";
+
+type Phrase = (e: EventWithActor, zone: string) => string;
+
+const PART: Record<string, string> = {
+  promise: "words",
+  cadence: "schedule",
+  until: "end date",
+  step: "step",
+};
+const ANSWER: Record<string, string> = { kept: "kept", partly: "partly kept", missed: "missed" };
+const VERDICT: Record<string, string> = {
+  confirmed: "confirmed a check-in",
+  disputed: "disputed a check-in",
+  unsure: "wasn't sure about a check-in",
+};
+
+/** The witness who acted, or, once they deleted their data, a former witness. */
+const witness = (e: EventWithActor): string => e.actorName ?? "a former witness";
+const field = (e: EventWithActor, key: string): unknown => (e.data as Record<string, unknown> | null)?.[key];
+const when = (ms: unknown, zone: string): string => (typeof ms === "number" ? formatLocal(ms, zone) : "");
+
+/** How a list of changed parts reads: "the schedule and the end date". */
+function parts(keys: string[]): string {
+  const named = keys.map((k) => `the ${PART[k] ?? k}`);
+  return named.length <= 1 ? (named[0] ?? "it") : `${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
+}
+
+/** How often a graduated phase checks in. */
+function pace(phase: unknown): string {
+  const p = graduatedPhase(typeof phase === "number" ? phase : 0);
+  if ("everyMonths" in p && p.everyMonths) return "monthly";
+  const days = "everyDays" in p ? p.everyDays : 1;
+  return days === 1 ? "daily" : days === 7 ? "weekly" : `every ${days} days`;
+}
+
+const PHRASES: Record<string, Phrase> = {
+  created: () => "you made it",
+  edited: (e) => `you changed ${parts(Object.keys(e.data ?? {}))}`,
+  "change-requested": (e, zone) =>
+    `${field(e, "cancel") ? "you asked to cancel it" : "you asked to make it easier"}, from ${when(field(e, "effectiveAt"), zone)}`,
+  "change-withdrawn": () => "an earlier request to make it easier was withdrawn",
+  "change-dropped": () => "a change you asked for no longer fitted, so it was left as it was",
+  paused: (e, zone) =>
+    field(e, "reason") === "chat-gone"
+      ? "paused: I can no longer post in its chat"
+      : field(e, "until")
+        ? `paused until ${when(field(e, "until"), zone)}`
+        : "paused",
+  resumed: (e) => (field(e, "auto") ? "resumed after its pause" : "you resumed it"),
+  cancelled: () => "cancelled",
+  completed: () => "ended",
+  quiet: () => "you changed your quiet hours",
+  zone: (e) => `time zone set to ${String(field(e, "to") ?? "")}`,
+  skipped: (e) => {
+    const n = Number(field(e, "count") ?? 1);
+    return `${n === 1 ? "a check-in" : `${n} check-ins`} passed while I was down; they don't count against you`;
+  },
+  answered: (e) => `you answered: ${ANSWER[String(field(e, "answer"))] ?? "answered"}`,
+  note: (e) =>
+    typeof field(e, "text") === "string" ? `you added a note: “${field(e, "text")}”` : "you added a note",
+  verdict: (e) => `${witness(e)} ${VERDICT[String(field(e, "verdict"))] ?? "answered a check-in"}`,
+  phase: (e) => `check-ins now come ${pace(field(e, "phase"))}`,
+  "witness-invited": () => "you invited a witness",
+  "witness-accepted": (e) => `${witness(e)} became your witness`,
+  "witness-declined": (e) => `${witness(e)} declined to witness it`,
+  "witness-removed": (e) =>
+    field(e, "reason") === "forget" ? "your witness left Amends" : "you no longer have a witness for it",
+  "witness-stepped-down": (e) => `${witness(e)} stepped down as witness`,
+};
+
+/** One history entry as a phrase; an entry of a kind this version does not know reads as "changed". */
+export function historyPhrase(e: EventWithActor, zone: string): string {
+  const phrase = Object.hasOwn(PHRASES, e.kind) ? PHRASES[e.kind] : undefined;
+  return phrase ? phrase(e, zone) : "changed";
+}
+
+/** The kinds of history entries that have words (for the test that every kind the engine writes has). */
+export const PHRASED_KINDS: readonly string[] = Object.keys(PHRASES);

@@ -65,16 +65,22 @@ describe("a commitment made in a direct chat", () => {
   });
 });
 
+/** alice's daily commitment with bob as its witness, his welcome delivered. */
+async function witnessedByBob() {
+  const bot = createBot("2026-11-29T11:00:00Z");
+  const made = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
+  await bot.click(
+    "bob",
+    made.find((r) => r.buttons),
+    "Accept",
+  );
+  bot.deliver();
+  return bot;
+}
+
 describe("a witness judges only what they were asked about (case 4)", () => {
   it("cannot confirm a check-in that is still open; the real confirmation later reaches the owner", async () => {
-    const bot = createBot("2026-11-29T11:00:00Z");
-    const made = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
-    await bot.click(
-      "bob",
-      made.find((r) => r.buttons),
-      "Accept",
-    );
-    bot.deliver();
+    const bot = await witnessedByBob();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     const [open] = checkInsOf(bot);
     expect(open?.state).toBe("pending");
@@ -106,13 +112,7 @@ describe("a witness judges only what they were asked about (case 4)", () => {
   });
 
   it("a former witness's old buttons count for nothing once another witness is asked", async () => {
-    const bot = createBot("2026-11-29T11:00:00Z");
-    const made = await bot.send("alice", "/commit Call my sister cadence: daily 12:00 witness: @bob");
-    await bot.click(
-      "bob",
-      made.find((r) => r.buttons),
-      "Accept",
-    );
+    const bot = await witnessedByBob();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
     const request = bot.deliver().find((d) => kind(d.purpose) === "verify");

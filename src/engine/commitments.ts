@@ -1,17 +1,14 @@
 /**
  * /commit, /edit, /pause, /resume and /cancel: the owner managing their commitments.
  *
- * Renegotiating (PRODUCT §5): a change that makes a commitment easier (less often, ending
- * sooner, cancelled) waits 24 hours while a witness is attached, and the witness is told; it
- * also waits until 24 hours after a witness stopped, so removing them is no back door. Anything
- * else applies at once. A later change replaces a pending one. Notices of a person's own
+ * Making a commitment easier may have to wait (see ./renegotiate). Notices of a person's own
  * choices (easing, cancelling, an ending) go to them privately, never to the group.
  */
 import { addDays, formatCadence, localDate } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { parseDuration } from "../duration";
 import { refuse } from "../errors";
-import { code, type Part, rich } from "../richtext";
+import { code, type Part } from "../richtext";
 import { findStep, type Step } from "../steps";
 import { commitmentWithParties, skipOpenCheckIns } from "../store/checkins";
 import {
@@ -21,32 +18,20 @@ import {
   updateCommitment,
 } from "../store/commitments";
 import type { Db } from "../store/db";
-import { appendEvent, witnessLeftSince } from "../store/events";
-import { enqueue } from "../store/outbox";
-import { getChat, getPerson } from "../store/people";
-import type { CommitmentRow, PendingChange, PersonRow } from "../store/schema";
+import { appendEvent } from "../store/events";
+import type { CommitmentRow, PendingChange } from "../store/schema";
 import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { cadenceText, label, when } from "./format";
 import { finishIfDone } from "./lifecycle";
 import { purpose } from "./purposes";
-import { dmOf } from "./recipients";
+import { defer, easingWait, settlePending, tellWitness } from "./renegotiate";
 import { toChat, toSender } from "./replies";
-import {
-  describeChange,
-  INITIAL_CADENCE_STATE,
-  isEasier,
-  planNext,
-  readCadence,
-  readUntil,
-  sameChange,
-} from "./schedule";
+import { INITIAL_CADENCE_STATE, isEasier, planNext, readCadence, readUntil } from "./schedule";
 import { inviteWitness } from "./witness";
 
 const DEFAULT_CADENCE = "daily 20:00";
 const MAX_PAUSE_MS = 366 * 86_400_000;
-/** How long making a witnessed commitment easier waits. */
-export const RENEGOTIATION_DELAY_MS = 24 * 3_600_000;
 
 /** Reads and checks promise text (adapters may pass it unparsed, so the limits are checked here too). */
 function readPromise(text: string | undefined): string {
@@ -236,164 +221,6 @@ export function applyEdit(
   updateCommitment(db, c.id, { ...patch, updatedAt: now });
   appendEvent(db, { commitmentId: c.id, actorId, kind: "edited", data: changes, at: now });
   return patch;
-}
-
-/** When an easier change may take effect, and the witness to tell (null once they have left). */
-interface Wait {
-  at: number;
-  witness: PersonRow | null;
-}
-
-/**
- * How long an easier change waits: 24 hours while a witness is attached, and until 24 hours
- * after a witness stopped when that was less than a day ago. Null: it applies at once.
- */
-function easingWait(ctx: CommandContext, c: CommitmentRow): Wait | null {
-  const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(ctx.db, c.witnessId) : undefined;
-  if (witness) return { at: ctx.now + RENEGOTIATION_DELAY_MS, witness };
-  const left = witnessLeftSince(ctx.db, c.id, ctx.now - RENEGOTIATION_DELAY_MS + 1);
-  return left === null ? null : { at: left + RENEGOTIATION_DELAY_MS, witness: null };
-}
-
-/**
- * Records an easier change to apply at `wait.at` (the tick applies it), replacing any change
- * already waiting, and tells the witness; the owner hears it privately.
- */
-function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChange, wait: Wait): Reply[] {
-  const { db, now, me } = ctx;
-  const pending = c.pendingChangeAt !== null ? c.pendingChange : null;
-  if (pending && c.pendingChangeAt !== null && sameChange(pending, change)) {
-    refuse(
-      "already-asked",
-      `You already asked for that; it takes effect ${when(c.pendingChangeAt, c.zone)}. /status shows #${c.number}.`,
-    );
-  }
-  if (pending) {
-    appendEvent(db, {
-      commitmentId: c.id,
-      actorId: me.id,
-      kind: "change-withdrawn",
-      data: { ...pending },
-      at: now,
-    });
-  }
-  updateCommitment(db, c.id, { pendingChange: change, pendingChangeAt: wait.at, updatedAt: now });
-  const id = appendEvent(db, {
-    commitmentId: c.id,
-    actorId: me.id,
-    kind: "change-requested",
-    data: { ...change, effectiveAt: wait.at },
-    at: now,
-  });
-  const replaces = !pending
-    ? ""
-    : pending.cancel
-      ? " It replaces your request to cancel it."
-      : [" It replaces the change you asked for earlier", describeChange(pending), "."];
-  const doing = change.cancel ? "Cancelling " : "Easing ";
-  const { witness } = wait;
-  if (!witness) {
-    return [
-      toSender([
-        doing,
-        label(c),
-        ` takes effect ${when(wait.at, c.zone)}, 24 hours after your witness stopped: making a commitment easier waits out that day either way.`,
-        replaces,
-      ]),
-    ];
-  }
-  enqueue(db, {
-    purpose: purpose("renegotiate", c.id, id),
-    to: dmOf(witness, getChat(db, c.chatId)),
-    message: {
-      text: rich(
-        me.name,
-        ` asked to ${change.cancel ? "cancel" : "ease"} `,
-        label(c),
-        `${describeChange(change)}. As their witness you're told first: it takes effect ${when(wait.at, witness.zone ?? c.zone)}.`,
-        pending ? " It replaces what they asked for earlier." : "",
-      ),
-      visibility: "chat",
-    },
-    personId: witness.id,
-    commitmentId: c.id,
-    notBefore: now,
-    now,
-  });
-  return [
-    toSender([
-      doing,
-      label(c),
-      ` takes effect in 24 hours (${when(wait.at, c.zone)}), because ${witness.name} witnesses it; they've been told.`,
-      replaces,
-    ]),
-  ];
-}
-
-/**
- * What an edit that applied at once does to a change still waiting: a new schedule or end date
- * replaces it (withdrawn, and the witness told); new words alone leave it waiting, the newer
- * words winning. Returns what to tell the owner privately, if anything.
- */
-function settlePending(ctx: CommandContext, c: CommitmentRow, change: PendingChange): Part | null {
-  const pending = c.pendingChange;
-  if (c.pendingChangeAt === null || !pending) return null;
-  if (change.cadence === undefined && change.until === undefined) {
-    if (pending.promise !== undefined) {
-      const { promise: _older, ...rest } = pending;
-      updateCommitment(ctx.db, c.id, { pendingChange: rest, updatedAt: ctx.now });
-    }
-    const asked = pending.cancel
-      ? "Your request to cancel it"
-      : ["The change you asked for earlier", describeChange(pending)];
-    return [asked, ` still takes effect ${when(c.pendingChangeAt, c.zone)}.`];
-  }
-  updateCommitment(ctx.db, c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: ctx.now });
-  const id = appendEvent(ctx.db, {
-    commitmentId: c.id,
-    actorId: ctx.me.id,
-    kind: "change-withdrawn",
-    data: { ...pending },
-    at: ctx.now,
-  });
-  const told = tellWitness(ctx, c, purpose("withdrawn", c.id, id), () => [
-    ctx.me.name,
-    ` no longer asks to ${pending.cancel ? "cancel" : "ease"} `,
-    label(c),
-    ".",
-  ]);
-  const what = pending.cancel
-    ? "Your request to cancel it is withdrawn"
-    : ["The easier change you asked for earlier", describeChange(pending), " is withdrawn"];
-  return [what, told ? `; ${told.name} has been told.` : "."];
-}
-
-/**
- * Queues a direct message to the commitment's active witness, if it has one, at once (it
- * answers the owner's action). The group fallback is a neutral pointer. Returns the witness.
- * Its kinds (`paused`, `resumed`, `withdrawn`) are new: they belong in PURPOSE_KINDS
- * (src/engine/purposes.ts), and then their keys should be built with `purpose()`.
- */
-function tellWitness(
-  ctx: CommandContext,
-  c: CommitmentRow,
-  purpose: string,
-  text: (zone: string) => Part,
-): PersonRow | null {
-  if (c.witnessStatus !== "active" || c.witnessId === null) return null;
-  const witness = getPerson(ctx.db, c.witnessId);
-  if (!witness) return null;
-  enqueue(ctx.db, {
-    purpose,
-    to: dmOf(witness, getChat(ctx.db, c.chatId)),
-    message: { text: rich(text(witness.zone ?? c.zone)), visibility: "chat" },
-    personId: witness.id,
-    commitmentId: c.id,
-    notBefore: ctx.now,
-    now: ctx.now,
-  });
-  return witness;
 }
 
 /** `/pause <commitment> [for]`: applies at once, witnessed or not; the witness is told. */

@@ -17,9 +17,9 @@ import {
   namesOf,
   type PersonalData,
   promiseEdits,
-  promiseVersions,
 } from "../store/personal-data";
 import type { CommitmentRow, EventRow, OutboxRow } from "../store/schema";
+import { promiseVersions } from "../store/scrub";
 import type { Platform, Reply, RichText } from "../types";
 import type { ClickContext, CommandContext } from "./context";
 import { zoneOf } from "./context";

@@ -10,7 +10,7 @@ import { toPlain } from "../src/richtext";
 import { checkIns, commitments, events, outbox, people } from "../src/store/schema";
 import type { Actor, ChatRef, Reply } from "../src/types";
 import { at, jumpTo } from "./support/followup";
-import { createBot, dm, GROUP } from "./support/harness";
+import { commandInput, createBot, dm, GROUP } from "./support/harness";
 
 const OTHER_GROUP: ChatRef = { platform: "console", id: "elsewhere", kind: "group", title: "elsewhere" };
 /** Names that cannot hide inside each other or inside the bot's own words. */
@@ -38,17 +38,9 @@ function snapshot(bot: Bot): string {
 }
 
 async function sendAs(bot: Bot, name: string, line: string, chat: ChatRef = GROUP): Promise<Reply[]> {
-  const { parseCommandText } = await import("../src/commands/parse");
-  const parsed = parseCommandText(line);
-  if (!parsed?.ok) throw new Error(`bad line ${line}`);
-  return bot.engine.handle({
-    type: "command",
-    name: parsed.name,
-    args: parsed.args,
-    mentions: parsed.mentions,
-    chat,
-    from: who(name),
-  });
+  const input = commandInput(line, chat, who(name));
+  if ("refusal" in input) throw new Error(`bad line ${line}`);
+  return bot.engine.handle(input);
 }
 
 async function clickAs(bot: Bot, name: string, reply: Reply | undefined, label: string) {

@@ -13,7 +13,6 @@
  * driven, so a new one cannot slip past it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseCommandText } from "../src/commands/parse";
 import { COMMANDS } from "../src/commands/table";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { CLICK_VERBS, createEngine } from "../src/engine";
@@ -24,7 +23,7 @@ import { toPlain } from "../src/richtext";
 import { openDatabase } from "../src/store/db";
 import { outbox } from "../src/store/schema";
 import type { Actor, ChatRef, Courier, OutboundMessage, Recipient, Reply } from "../src/types";
-import { FakeClock } from "./support/harness";
+import { commandInput, FakeClock } from "./support/harness";
 
 const H = 3_600_000;
 const GROUP: ChatRef = { platform: "console", id: "group", kind: "group", title: "group" };
@@ -83,17 +82,10 @@ async function sweep() {
   };
 
   async function send(name: string, line: string, chat: ChatRef = GROUP) {
-    const parsed = parseCommandText(line);
-    if (!parsed?.ok) throw new Error(`not a command: ${line}`);
-    commandsSent.add(parsed.name);
-    const replies = await engine.handle({
-      type: "command",
-      name: parsed.name,
-      args: parsed.args,
-      mentions: parsed.mentions,
-      chat,
-      from: who(name),
-    });
+    const input = commandInput(line, chat, who(name));
+    if ("refusal" in input) throw new Error(`not a command: ${line}`);
+    commandsSent.add(input.type === "command" ? input.name : "");
+    const replies = await engine.handle(input);
     record(replies, chat, `${name}: ${line}`);
     await dispatcher.drain();
     return replies;

@@ -8,7 +8,7 @@ import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
 import { openDatabase } from "../../src/store/db";
 import { claimReady, markSent } from "../../src/store/outbox";
-import type { Actor, ChatRef, Recipient, Reply } from "../../src/types";
+import type { Actor, ChatRef, Inbound, Recipient, Reply } from "../../src/types";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
@@ -25,6 +25,17 @@ export const GROUP: ChatRef = { platform: "console", id: "group", kind: "group",
 export const dm = (name: string): ChatRef => ({ platform: "console", id: `dm:${name}`, kind: "dm" });
 export const actor = (name: string): Actor => ({ platform: "console", id: name, name, username: name });
 
+/**
+ * A typed command line as the console and Telegram hand it to the engine, or the parser's
+ * one-line refusal. Shared by every test that sends commands as someone.
+ */
+export function commandInput(text: string, chat: ChatRef, from: Actor): Inbound | { refusal: string } {
+  const parsed = parseCommandText(text);
+  if (!parsed) throw new Error(`not a command: ${text}`);
+  if (!parsed.ok) return { refusal: parsed.error };
+  return { type: "command", name: parsed.name, args: parsed.args, mentions: parsed.mentions, chat, from };
+}
+
 /** Builds a bot; `start` is an ISO instant. */
 export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
   const db = openDatabase(":memory:");
@@ -38,17 +49,10 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
 
   /** Sends `text` as `name` (in the group, or their DM) and returns the replies. */
   async function send(name: string, text: string, chat: ChatRef = GROUP): Promise<Reply[]> {
-    const parsed = parseCommandText(text);
-    if (!parsed) throw new Error(`not a command: ${text}`);
-    if (!parsed.ok) return [{ text: [{ t: "text", text: parsed.error }], visibility: "sender-only" }];
-    return engine.handle({
-      type: "command",
-      name: parsed.name,
-      args: parsed.args,
-      mentions: parsed.mentions,
-      chat,
-      from: actor(name),
-    });
+    const input = commandInput(text, chat, actor(name));
+    if ("refusal" in input)
+      return [{ text: [{ t: "text", text: input.refusal }], visibility: "sender-only" }];
+    return engine.handle(input);
   }
 
   /** Like {@link send}, returning the replies' text joined. */

@@ -309,7 +309,7 @@ describe("streaks and the trust meter", () => {
       await jumpTo(bot, day(i));
       const reply = await bot.say("alice", `/checkin ${answer}`);
       if (answer === "kept") expect(reply).toContain(`Streak ${streak}.`);
-      expect([commitment(bot).streak, commitment(bot).trust]).toEqual([streak, trust]);
+      expect([commitment(bot).streak, commitment(bot).consistency]).toEqual([streak, trust]);
     }
     expect(await bot.say("alice", "/status")).toContain("streak 1 · trust 71/100");
 
@@ -326,7 +326,7 @@ describe("streaks and the trust meter", () => {
     ]);
     // kept, kept, missed, kept, partly, kept, kept: the streak runs on past the skipped days.
     expect(commitment(bot).streak).toBe(2);
-    expect(commitment(bot).trust).toBe(78.6);
+    expect(commitment(bot).consistency).toBe(78.6);
   });
 
   it("an unanswered window closes as missed, breaks the streak and lowers trust", async () => {
@@ -335,7 +335,7 @@ describe("streaks and the trust meter", () => {
     await bot.advance(48 * H);
     expect(checkInsOf(bot, 1).map((c) => c.state)).toEqual(["answered", "missed", "pending"]);
     // newest first: missed (1), kept (0.8) → 0.8 / 1.8
-    expect([commitment(bot).streak, commitment(bot).trust]).toEqual([0, 44.4]);
+    expect([commitment(bot).streak, commitment(bot).consistency]).toEqual([0, 44.4]);
   });
 });
 
@@ -350,12 +350,12 @@ describe("computeStats", () => {
   const pending = { state: "pending", answer: null, verdict: null } as const;
 
   it("has no trust before any answer", () => {
-    expect(computeStats([])).toEqual({ streak: 0, verifiedStreak: 0, missesInRow: 0, trust: null });
+    expect(computeStats([])).toEqual({ streak: 0, verifiedStreak: 0, missesInRow: 0, consistency: null });
     expect(computeStats([pending, skipped])).toEqual({
       streak: 0,
       verifiedStreak: 0,
       missesInRow: 0,
-      trust: null,
+      consistency: null,
     });
   });
 
@@ -392,24 +392,24 @@ describe("computeStats", () => {
   });
 
   it("weighs answers by 0.8 per newer answer, confirmed double, disputed as missed", () => {
-    expect(computeStats([k()]).trust).toBe(100);
-    expect(computeStats([p()]).trust).toBe(50);
-    expect(computeStats([m]).trust).toBe(0);
+    expect(computeStats([k()]).consistency).toBe(100);
+    expect(computeStats([p()]).consistency).toBe(50);
+    expect(computeStats([m]).consistency).toBe(0);
     // (0·1 + 1·0.8) / (1 + 0.8)
-    expect(computeStats([m, k()]).trust).toBe(44.4);
+    expect(computeStats([m, k()]).consistency).toBe(44.4);
     // (1·1 + 0·0.8) / 1.8
-    expect(computeStats([k(), m]).trust).toBe(55.6);
+    expect(computeStats([k(), m]).consistency).toBe(55.6);
     // confirmed weighs 2: (1·2 + 0·0.8) / 2.8
-    expect(computeStats([k("confirmed"), m]).trust).toBe(71.4);
+    expect(computeStats([k("confirmed"), m]).consistency).toBe(71.4);
     // (0 + 2·0.8) / (1 + 1.6): the issue's console script shows this as 62/100
-    expect(computeStats([m, k("confirmed")]).trust).toBe(61.5);
-    expect(computeStats([k("disputed")]).trust).toBe(0);
+    expect(computeStats([m, k("confirmed")]).consistency).toBe(61.5);
+    expect(computeStats([k("disputed")]).consistency).toBe(0);
     // (0.5·1 + 1·0.8 + 0·0.64) / 2.44
-    expect(computeStats([p(), k(), said]).trust).toBe(53.3);
+    expect(computeStats([p(), k(), said]).consistency).toBe(53.3);
     // Skipped and pending check-ins take no weight and age nothing.
-    expect(computeStats([pending, m, skipped, skipped, k()]).trust).toBe(44.4);
+    expect(computeStats([pending, m, skipped, skipped, k()]).consistency).toBe(44.4);
     // A lapse fades: after five kept answers the miss weighs 0.8⁵.
-    const fading = computeStats([k(), k(), k(), k(), k(), m]).trust ?? 0;
+    const fading = computeStats([k(), k(), k(), k(), k(), m]).consistency ?? 0;
     const expected = (1 + 0.8 + 0.64 + 0.512 + 0.4096) / (1 + 0.8 + 0.64 + 0.512 + 0.4096 + 0.32768);
     expect(fading).toBe(Math.round(1000 * expected) / 10);
     expect(fading).toBe(91.1);

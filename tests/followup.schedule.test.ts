@@ -35,7 +35,7 @@ describe("quiet hours", () => {
       ["2026-11-30T05:00:00.000Z", "pending"],
     ]);
     expect(commitment(bot).streak).toBe(0);
-    expect(commitment(bot).trust).toBeNull();
+    expect(commitment(bot).consistency).toBeNull();
   });
 
   it("hold nothing with /quiet off", async () => {

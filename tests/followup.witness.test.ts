@@ -316,7 +316,7 @@ describe("verdicts", () => {
     expect(plain(second)).toBe("You've already answered this one. Thank you.");
     expect(checkInsOf(bot)[0]?.verdict).toBe("confirmed");
     expect(bot.deliver()).toEqual([]);
-    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, trust: 100 });
+    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, consistency: 100 });
     expect(await bot.say("alice", "/status")).toContain("streak 1, verified 1 · trust 100/100");
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
@@ -345,7 +345,7 @@ describe("verdicts", () => {
       ],
     ]);
     // newest first: disputed = missed (weight 1), confirmed kept (weight 2 · 0.8) → 1.6 / 2.6
-    expect(commitment(bot)).toMatchObject({ streak: 0, verifiedStreak: 0, trust: 61.5 });
+    expect(commitment(bot)).toMatchObject({ streak: 0, verifiedStreak: 0, consistency: 61.5 });
     expect(await bot.say("alice", "/history #1")).toContain(
       "Mon 30 Nov 2026, 12:00: kept ✓ (disputed by your witness)",
     );
@@ -358,7 +358,7 @@ describe("verdicts", () => {
       "bob wasn't sure about your check-in on #1 Call my sister. Nothing changes; it stays as you answered.",
     ]);
     // kept (unsure, weight 1), missed, confirmed kept (2 · 0.64) → 2.28 / 3.08
-    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 0, trust: 74 });
+    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 0, consistency: 74 });
   });
 });
 

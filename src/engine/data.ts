@@ -124,7 +124,7 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
       pendingChangeAt: c.pendingChangeAt,
       streak: c.streak,
       verifiedStreak: c.verifiedStreak,
-      trust: c.trust,
+      consistency: c.consistency,
       witness: c.witnessStatus === "active" ? (nameOf(c.witnessId) ?? null) : null,
       invited: c.witnessStatus === "invited" ? invitee(c.witnessInvite) : null,
       witnessAlerts: c.witnessAlerts,

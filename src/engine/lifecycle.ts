@@ -244,7 +244,7 @@ function afterOutcome(
   const patch: Partial<CommitmentRow> = {
     streak: stats.streak,
     verifiedStreak: stats.verifiedStreak,
-    trust: stats.trust,
+    consistency: stats.consistency,
     cadenceState: state.cadenceState,
   };
   if (state.phaseChanged && c.state === "active" && c.nextDueAt !== null) {

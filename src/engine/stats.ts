@@ -17,7 +17,7 @@ import type { Db } from "../store/db";
 import { type CheckInRow, checkIns } from "../store/schema";
 
 /** How much an answer's weight shrinks per newer answer. */
-export const TRUST_DECAY = 0.8;
+export const CONSISTENCY_DECAY = 0.8;
 const WINDOW = 200;
 
 /** The derived figures of one commitment. */
@@ -25,7 +25,7 @@ export interface Stats {
   streak: number;
   verifiedStreak: number;
   /** Null until there is an answer or a miss. */
-  trust: number | null;
+  consistency: number | null;
   /** Misses in a row, newest first. */
   missesInRow: number;
 }
@@ -63,7 +63,7 @@ export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | 
       if (streakOpen) streak++;
       if (verifiedOpen && ci.verdict === "confirmed") verifiedStreak++;
     }
-    const weight = (ci.verdict === "confirmed" ? 2 : 1) * TRUST_DECAY ** age;
+    const weight = (ci.verdict === "confirmed" ? 2 : 1) * CONSISTENCY_DECAY ** age;
     num += weight * (o === "kept" ? 1 : o === "partly" ? 0.5 : 0);
     den += weight;
     age++;
@@ -72,7 +72,7 @@ export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | 
     streak,
     verifiedStreak,
     missesInRow,
-    trust: den === 0 ? null : Math.round((1000 * num) / den) / 10,
+    consistency: den === 0 ? null : Math.round((1000 * num) / den) / 10,
   };
 }
 

@@ -36,7 +36,7 @@ export function status(ctx: CommandContext): Reply[] {
       lastLine(outcomes.get(c.id), c.zone),
       ` · streak ${c.streak}`,
       c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : "",
-      c.trust !== null ? ` · trust ${Math.round(c.trust)}/100` : "",
+      c.consistency !== null ? ` · trust ${Math.round(c.consistency)}/100` : "",
       c.zone !== zone ? ` (${c.zone})` : "",
     ),
   );
@@ -88,7 +88,7 @@ export function history(ctx: CommandContext): Reply[] {
     toSender(
       lines(
         rich(label(c), ` — ${cadenceText(c)}, `, stateLine(c)),
-        `Streak ${c.streak}, verified ${c.verifiedStreak}${c.trust !== null ? `, trust ${Math.round(c.trust)}/100` : ""}.`,
+        `Streak ${c.streak}, verified ${c.verifiedStreak}${c.consistency !== null ? `, trust ${Math.round(c.consistency)}/100` : ""}.`,
         "Check-ins (newest first):",
         ...checkInRows,
         "Changes:",

@@ -305,7 +305,7 @@ export function verdictClick(ctx: ClickContext): Reply[] {
   updateCommitment(ctx.db, c.id, {
     streak: stats.streak,
     verifiedStreak: stats.verifiedStreak,
-    trust: stats.trust,
+    consistency: stats.consistency,
     updatedAt: ctx.now,
   });
   enqueue(ctx.db, {

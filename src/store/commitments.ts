@@ -9,7 +9,7 @@ export const OPEN_STATES = ["active", "paused"] as const;
 /** A new commitment; the store assigns its per-owner number. */
 export type NewCommitment = Omit<
   typeof commitments.$inferInsert,
-  "id" | "number" | "streak" | "verifiedStreak" | "trust" | "pendingChange" | "pendingChangeAt"
+  "id" | "number" | "streak" | "verifiedStreak" | "consistency" | "pendingChange" | "pendingChangeAt"
 >;
 
 /** Inserts a commitment with the owner's next number (numbers are never reused). */

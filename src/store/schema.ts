@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { RichText } from "../types";
 
 /** A person as one platform knows them. */
 export const people = sqliteTable(
@@ -26,6 +27,11 @@ export const people = sqliteTable(
     dmChatId: text("dm_chat_id"),
     /** When this witness's next weekly digest is due; null while they witness nothing. */
     nextDigestAt: integer("next_digest_at"),
+    /**
+     * When the person recorded, at step 11, that the one they hurt said no; null otherwise.
+     * While set, the plan turns to their own growth and suggests nothing that means contact.
+     */
+    planTurnedAt: integer("plan_turned_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -110,8 +116,8 @@ export const commitments = sqliteTable(
     pendingChangeAt: integer("pending_change_at"),
     streak: integer("streak").notNull().default(0),
     verifiedStreak: integer("verified_streak").notNull().default(0),
-    /** 0–100, see the README's trust meter. */
-    trust: real("trust"),
+    /** 0–100, see the README's consistency figure; null until there is something to count. */
+    consistency: real("consistency"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -154,6 +160,21 @@ export const checkIns = sqliteTable(
   ],
 );
 
+/**
+ * One item of a message that may share a delivery with others: several check-ins of one person
+ * in one chat, ready at the same time, go out as one message with a row of buttons each.
+ */
+export interface BundleItem {
+  /** Rows with the same key (person and chat) may be combined. */
+  key: string;
+  /** The opening line of a combined message (the first row's wins). */
+  head: RichText;
+  /** This item's line in a combined message. */
+  line: RichText;
+  /** Put before this item's button labels so each row says which commitment it answers (`#2`). */
+  tag: string;
+}
+
 /** Messages waiting to be delivered; written in the same transaction as the change they announce. */
 export const outbox = sqliteTable(
   "outbox",
@@ -174,6 +195,11 @@ export const outbox = sqliteTable(
     sentAt: integer("sent_at"),
     failedAt: integer("failed_at"),
     lastError: text("last_error"),
+    /**
+     * Set on check-in prompts and reminders: rows of one bundle that are ready together go out
+     * as one message (see src/dispatch/bundle.ts). Null for everything else.
+     */
+    bundle: text("bundle", { mode: "json" }).$type<BundleItem>(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

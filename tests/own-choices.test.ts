@@ -4,7 +4,7 @@
  * PRODUCT §5). Endings are told honestly (PRODUCT §4).
  */
 import { describe, expect, it } from "vitest";
-import { endingText } from "../src/engine/lifecycle";
+import { endingText } from "../src/engine/endings";
 import { toPlain } from "../src/richtext";
 import { outbox } from "../src/store/schema";
 import type { Recipient, Reply } from "../src/types";

@@ -5,7 +5,6 @@
  * writes its messages to the outbox in it.
  */
 import { GRADUATED_PHASES, localDate } from "../cadence";
-import { code, rich } from "../richtext";
 import {
   advanceDue,
   commitmentWithParties,
@@ -13,14 +12,13 @@ import {
   insertCheckIn,
   updateCheckIn,
 } from "../store/checkins";
-import { type CheckInTally, checkInTally, updateCommitment } from "../store/commitments";
+import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import { dropUnsent, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
-import type { RichText } from "../types";
-import { label } from "./format";
+import { completeIfFinished } from "./endings";
 import {
   missAlert,
   privateCheckInFallback,
@@ -308,105 +306,4 @@ function stepLadder(
     }
   }
   return { cadenceState: s, phaseChanged: false };
-}
-
-/** Why a commitment came to its end, for the words that tell it. */
-export type EndReason = "end" | "zone" | "paused";
-
-/** Completes an active commitment that has no check-in left to plan and none open; see {@link finishIfDone}. */
-export function completeIfFinished(db: Db, parties: Due, now: number): boolean {
-  return finishIfDone(db, parties, now, "dm") !== null;
-}
-
-/**
- * Completes an active commitment that has no check-in left to plan and none open, and tells
- * its owner privately (a completion is their own news, never the group's): queued to their
- * direct chat when the scheduler finds it (`"dm"`), or handed back for the reply to their own
- * command (`"reply"`). The group fallback of the direct message is a neutral pointer.
- * @returns the words of the ending, or null when the commitment is not finished.
- */
-export function finishIfDone(
-  db: Db,
-  parties: Due,
-  now: number,
-  tell: "dm" | "reply",
-  reason: EndReason = "end",
-): RichText | null {
-  const c = parties.commitment;
-  if (c.state !== "active" || c.nextDueAt !== null || hasOpenCheckIn(db, c.id)) return null;
-  // A change still waiting out its 24 hours has nothing left to change.
-  updateCommitment(db, c.id, {
-    state: "completed",
-    pausedUntil: null,
-    pendingChange: null,
-    pendingChangeAt: null,
-    updatedAt: now,
-  });
-  c.state = "completed";
-  appendEvent(db, { commitmentId: c.id, kind: "completed", data: { reason }, at: now });
-  const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
-  const text = endingText(c, checkInTally(db, c.id), witness?.name ?? null, reason);
-  if (tell === "dm") {
-    enqueue(db, {
-      purpose: purpose("completed", c.id),
-      to: dmOf(parties.owner, parties.chat),
-      message: { text, visibility: "chat" },
-      personId: parties.owner.id,
-      commitmentId: c.id,
-      notBefore: afterQuiet(now, c.zone, quietOf(parties.owner)),
-      now,
-    });
-  }
-  return text;
-}
-
-/**
- * An ending told honestly (PRODUCT §4): what happened, in counts; thanks only when most
- * check-ins were kept; and when most went unanswered, a look back or a new start instead.
- * Spoken to the owner in their own chat, so "you".
- */
-export function endingText(
-  c: Pick<CommitmentRow, "number" | "promise" | "cadence">,
-  t: CheckInTally,
-  witnessName: string | null,
-  reason: EndReason,
-): RichText {
-  const once = c.cadence.startsWith("once");
-  const [lead, before] = {
-    zone: [" has no check-in left in your new time zone", ", so it ends here, before any check-in."],
-    paused: [" came to its end while paused", ", before any check-in."],
-    end: [once ? " is done" : " reached its end date", ""],
-  }[reason];
-  const history = code(`/history #${c.number}`);
-  const fresh = code("/commit");
-  if (t.counted === 0) {
-    const ended = reason === "end" ? [" ended before any check-in."] : [lead, before];
-    return rich(label(c), ended, " ", fresh, " starts a new one whenever you're ready.");
-  }
-  const by = witnessName ?? "your witness";
-  const parts: string[] = [];
-  if (t.counted === 1) {
-    if (t.kept > 0 || t.partly > 0) parts.push(t.kept > 0 ? "you kept it" : "you partly kept it");
-    if (parts.length > 0 && t.confirmed > 0) parts.push(`and ${by} confirmed it`);
-  } else {
-    if (t.kept > 0) parts.push(`you kept ${t.kept} of ${t.counted}`);
-    if (t.partly > 0)
-      parts.push(t.kept > 0 ? `partly kept ${t.partly}` : `you partly kept ${t.partly} of ${t.counted}`);
-    if (parts.length > 0 && t.confirmed > 0) parts.push(`${by} confirmed ${t.confirmed}`);
-  }
-  const head = rich(label(c), lead, parts.length > 0 ? `: ${parts.join(", ")}.` : ".");
-  if (t.unanswered * 2 > t.counted) {
-    const most = t.counted === 1 ? "Its check-in went unanswered" : "Most of its check-ins went unanswered";
-    return rich(
-      head,
-      ` ${most}. If you'd like a look back, `,
-      history,
-      " has it; ",
-      fresh,
-      " starts a new one when you're ready.",
-    );
-  }
-  if (t.kept * 2 >= t.counted) return rich(head, " Thank you for seeing it through.");
-  return rich(head, " ", history, " shows how it went, if you'd like a look back.");
 }

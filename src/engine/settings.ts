@@ -9,7 +9,7 @@ import { type QuietHours, updatePerson } from "../store/people";
 import type { Reply, RichText } from "../types";
 import type { CommandContext } from "./context";
 import { nextDigestAt } from "./digest";
-import { finishIfDone } from "./lifecycle";
+import { finishIfDone } from "./endings";
 import { toSender } from "./replies";
 import { planNext } from "./schedule";
 

@@ -253,3 +253,27 @@ export function findStep(ref: string): Step | undefined {
   if (numeric?.[1] !== undefined) return stepByNumber(Number(numeric[1]));
   return stepByKey(text);
 }
+
+/**
+ * The steps that mean contacting the person who was hurt. After the step-11 turn (they said
+ * no) these are set aside: nothing the bot says suggests them.
+ */
+export const CONTACT_STEPS: readonly number[] = Object.freeze([3, 7, 8, 10]);
+
+/** The steps about the owner's own growth, which `/plan` suggests after the step-11 turn. */
+export const GROWTH_STEPS: readonly number[] = Object.freeze([5, 9, 12, 13]);
+
+/** The question a check-in asks when its commitment has no step, or its step is set aside. */
+export const PLAIN_QUESTION = "How did it go?";
+
+/**
+ * The question a check-in prompt asks: the tagged step's reflection question (step 12: "Did
+ * I respect their space today?"), or {@link PLAIN_QUESTION} for an untagged commitment, and
+ * for a contact step once the plan has turned (`turned`), since after the other person said
+ * no nothing may suggest reaching them.
+ */
+export function checkInQuestion(step: number | null, turned: boolean): string {
+  if (step === null) return PLAIN_QUESTION;
+  if (turned && CONTACT_STEPS.includes(step)) return PLAIN_QUESTION;
+  return stepByNumber(step)?.question ?? PLAIN_QUESTION;
+}

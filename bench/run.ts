@@ -26,6 +26,7 @@ import {
   measureHandle,
   measureIdleTick,
 } from "./engine-bench";
+import { messagesReport } from "./messages";
 import { measureScheduler, type SchedulerResult } from "./scheduler-bench";
 import { type Seeded, seedDatabase } from "./seed";
 import { measureStartup, type StartupResult } from "./startup";
@@ -262,6 +263,8 @@ async function main(): Promise<void> {
     say(`\nat ${count(r.seeded.commitments)}: prompt delays ${delays}`);
     say(`  longest DB call in the burst: ${r.dbCalls.longestSql}`);
   }
+  say("\nMessages one person receives per day: two simulated weeks, 4 commitments (bench/messages.ts)");
+  for (const line of await messagesReport()) say(`  ${line}`);
   say(`\nload average at end (1/5/15 min): ${load()}`);
   say(`total run time: ${ms(performance.now() - started)}`);
 }

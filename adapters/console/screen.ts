@@ -6,6 +6,7 @@
  * (outbox messages), so a button printed by either can be clicked.
  */
 
+import { spentRow } from "../../src/settle";
 import type { Button, ChatRef, Reply } from "../../src/types";
 import { dmPersonId, GROUP_ID } from "./identity";
 import { type MessagePlace, renderMessage } from "./render";
@@ -27,7 +28,10 @@ export interface ShownMessage {
 export interface FoundButton {
   button: Button;
   chat: ChatRef;
-  /** Makes that message's buttons unclickable (they were spent, as a platform would edit them away). */
+  /**
+   * Makes that message's buttons unclickable (they were spent, as a platform would edit them
+   * away); in a combined check-in message only the clicked row (src/settle.ts).
+   */
   spend: () => void;
 }
 
@@ -35,7 +39,7 @@ interface Clickable {
   chat: ChatRef;
   /** The one person who can see the message; null when everyone in the group can. */
   viewers: string | null;
-  buttons: Button[];
+  rows: Button[][];
 }
 
 /**
@@ -79,9 +83,9 @@ export class ConsoleScreen {
   /** Prints a bot message and makes its buttons clickable. */
   show(message: ShownMessage): void {
     this.print(...renderMessage(this.#place(message), message.reply));
-    const buttons = (message.reply.buttons ?? []).flat();
-    if (buttons.length === 0) return;
-    this.#clickable.push({ chat: message.chat, viewers: this.#viewers(message), buttons });
+    const rows = (message.reply.buttons ?? []).filter((row) => row.length > 0);
+    if (rows.length === 0) return;
+    this.#clickable.push({ chat: message.chat, viewers: this.#viewers(message), rows });
     if (this.#clickable.length > MAX_CLICKABLE) this.#clickable = this.#clickable.slice(-MAX_CLICKABLE);
   }
 
@@ -98,10 +102,13 @@ export class ConsoleScreen {
       const message = this.#clickable[i];
       if (!message) continue;
       if (personId !== null && message.viewers !== null && message.viewers !== personId) continue;
-      const button = message.buttons.find((b) => b.label.trim().toLowerCase() === wanted);
+      const button = message.rows.flat().find((b) => b.label.trim().toLowerCase() === wanted);
       if (button) {
         const spend = () => {
-          this.#clickable = this.#clickable.filter((m) => m !== message);
+          const only = spentRow(message.rows, button.action);
+          if (only) message.rows = message.rows.filter((_, i) => i !== only.row);
+          if (!only || message.rows.length === 0)
+            this.#clickable = this.#clickable.filter((m) => m !== message);
         };
         return { button, chat: message.chat, spend };
       }

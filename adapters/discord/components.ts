@@ -14,6 +14,7 @@ import {
   TextInputStyle,
 } from "discord.js";
 import { LIMITS } from "../../src/commands/table";
+import type { SentButton } from "../../src/settle";
 import type { Button } from "../../src/types";
 
 /** Discord's limits on message components. */
@@ -85,10 +86,11 @@ function encodeButton(button: Button): APIButtonComponentWithCustomId {
  */
 export function disableAll(
   rows: readonly { toJSON(): unknown }[] | undefined,
+  only?: number,
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
-  return (rows ?? []).map((row) => {
+  return (rows ?? []).map((row, index) => {
     const json = row.toJSON() as APIActionRowComponent<APIComponentInMessageActionRow>;
-    if (json.type !== ComponentType.ActionRow) return json;
+    if (json.type !== ComponentType.ActionRow || (only !== undefined && index !== only)) return json;
     return {
       ...json,
       components: json.components.map((c) =>
@@ -118,4 +120,20 @@ export function noteModal(action: string): APIModalInteractionResponseCallbackDa
       },
     ],
   };
+}
+
+/**
+ * The buttons of a sent message, row by row, as src/settle.ts reads them (label and action), so
+ * a click in a combined check-in message spends only its own row.
+ */
+export function sentButtons(rows: readonly { toJSON(): unknown }[] | undefined): SentButton[][] {
+  return (rows ?? []).map((row) => {
+    const json = row.toJSON() as APIActionRowComponent<APIComponentInMessageActionRow>;
+    if (json.type !== ComponentType.ActionRow) return [];
+    return json.components.flatMap((c) =>
+      c.type === ComponentType.Button && "custom_id" in c
+        ? [{ label: c.label ?? "", action: c.custom_id }]
+        : [],
+    );
+  });
 }

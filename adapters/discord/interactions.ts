@@ -15,9 +15,10 @@ import {
 } from "discord.js";
 import { findCommand } from "../../src/commands/table";
 import type { Logger } from "../../src/log";
+import { spentRow } from "../../src/settle";
 import type { Engine, Inbound, Reply, RichText } from "../../src/types";
 import { commandInput, suggestKindOf } from "./commands";
-import { disableAll, NOTE_INPUT_ID, NOTE_PREFIX, noteModal } from "./components";
+import { disableAll, NOTE_INPUT_ID, NOTE_PREFIX, noteModal, sentButtons } from "./components";
 import { describeError } from "./errors";
 import { actorOf, chatOf } from "./identity";
 import { type Outgoing, outgoing, sendOptions, updateOptions } from "./outgoing";
@@ -175,10 +176,12 @@ export function createInteractionHandler(deps: InteractionDeps): InteractionHand
     const out = value.flatMap(outgoing);
     const outcome = settlesOf(value);
     if (outcome) {
-      const line = renderRichText(outcome);
+      // In a combined check-in message only the clicked row is spent, and the outcome says which.
+      const only = spentRow(sentButtons(i.message.components), action);
+      const line = renderRichText(only ? [{ t: "text", text: `${only.tag}: ` }, ...outcome] : outcome);
       const update = updateOptions({
         content: appendLine(i.message.content, line.content),
-        components: disableAll(i.message.components),
+        components: disableAll(i.message.components, only?.row),
         users: line.users,
       });
       if (deferred) await i.editReply(update);

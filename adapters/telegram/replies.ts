@@ -9,6 +9,7 @@ import type { CallbackQuery, MaybeInaccessibleMessage, User } from "grammy/types
 import type { Logger } from "../../src/log";
 import { groupSafeReply } from "../../src/privacy";
 import { toPlain } from "../../src/richtext";
+import { spentRow } from "../../src/settle";
 import type { ChatRef, Reply, RichText } from "../../src/types";
 import { classifyFailure, describeFailure, isDmRefusal } from "./errors";
 import { NO_KEYBOARD } from "./keyboard";
@@ -126,7 +127,7 @@ export async function answerClick(
     answered = true;
     await answerQuery(deps, query.id, notes.join("\n"), alert);
     const settles = replies.find((r) => r.settles)?.settles;
-    if (settles && query.message) await settle(deps, query.message, settles);
+    if (settles && query.message) await settle(deps, query.message, settles, query.data);
     for (const reply of toChat) await sendReply(deps.api, { ...inPlace(origin), replyTo: undefined }, reply);
   } finally {
     // However the sends went, the spinner on the person's button must stop.
@@ -147,12 +148,27 @@ export async function answerQuery(deps: ResponderDeps, id: string, text = "", al
 }
 
 /**
- * Edits a clicked message to show its outcome under the original words, without buttons. If the
+ * Edits a clicked message to show its outcome under the original words, without its spent buttons
+ * (all of them, or in a combined check-in message the clicked row: src/settle.ts). If the
  * text cannot be edited (too old, not text), at least the spent buttons are taken away.
  */
-export async function settle(deps: ResponderDeps, message: MaybeInaccessibleMessage, outcome: RichText) {
+export async function settle(
+  deps: ResponderDeps,
+  message: MaybeInaccessibleMessage,
+  settled: RichText,
+  clicked?: string,
+) {
   const chatId = message.chat.id;
   const id = message.message_id;
+  // In a combined check-in message only the clicked row is spent, and the outcome says which.
+  const keyboard = "reply_markup" in message ? (message.reply_markup?.inline_keyboard ?? []) : [];
+  const sent = keyboard.map((row) =>
+    row.map((b) => ({ label: b.text, ...("callback_data" in b ? { action: b.callback_data } : {}) })),
+  );
+  const only = clicked === undefined ? null : spentRow(sent, clicked);
+  const left = only ? keyboard.filter((_, i) => i !== only.row) : [];
+  const markup = left.length > 0 ? { inline_keyboard: left } : NO_KEYBOARD;
+  const outcome: RichText = only ? [{ t: "text", text: `${only.tag}: ` }, ...settled] : settled;
   if (message.date !== 0 && "text" in message && message.text !== undefined) {
     const fits = message.text.length + 2 + visibleLength(outcome) <= TEXT_LIMIT;
     const html = fits
@@ -161,7 +177,7 @@ export async function settle(deps: ResponderDeps, message: MaybeInaccessibleMess
     try {
       await deps.api.editMessageText(chatId, id, html, {
         parse_mode: "HTML",
-        reply_markup: NO_KEYBOARD,
+        reply_markup: markup,
         link_preview_options: { is_disabled: true },
       });
       return;
@@ -171,7 +187,7 @@ export async function settle(deps: ResponderDeps, message: MaybeInaccessibleMess
     }
   }
   try {
-    await deps.api.editMessageReplyMarkup(chatId, id, { reply_markup: NO_KEYBOARD });
+    await deps.api.editMessageReplyMarkup(chatId, id, { reply_markup: markup });
   } catch (error) {
     deps.log.warn({ error: describeFailure(error) }, "telegram: could not remove spent buttons");
   }

@@ -3,6 +3,9 @@
  * within the platform's rate limits, and records what happened. Every outcome is written back
  * to the row under the lease, so a crash at any point loses nothing: an unrecorded row's lease
  * runs out and another dispatcher (or this one, restarted) sends it.
+ *
+ * Check-in prompts and reminders of one person in one chat that a claim finds ready together
+ * go out as one message (./bundle.ts); what happens to that delivery happens to each of its rows.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log";
@@ -19,6 +22,7 @@ import {
   scheduleRetry,
 } from "../store/outbox";
 import type { Clock, Courier, DeliveryResult, Platform, Recipient, Reply } from "../types";
+import { type Delivery, planDeliveries } from "./bundle";
 import { DEFAULT_LIMITS, type PlatformLimits, RateLimiter } from "./rate-limiter";
 
 /** How the dispatcher is wired and tuned. */
@@ -90,8 +94,8 @@ const MIN_RETRY_AFTER_MS = 100;
 interface ChatQueue {
   key: string;
   kind: "group" | "dm";
-  /** This chat's rows of the batch still to send, in order. */
-  rows: QueuedMessage[];
+  /** This chat's deliveries of the batch still to send, in order (each one row, or a bundle's rows). */
+  rows: Delivery[];
   /** A delivery to this chat is in flight: the next row waits for it, to keep order. */
   busy: boolean;
 }
@@ -222,7 +226,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   /** Releases the chat's remaining rows unsent, at `notBefore` or each row's own time. */
   function holdBack(q: ChatQueue, platform: Platform, notBefore: number | null, report: DrainReport): void {
-    for (const row of q.rows) {
+    for (const row of q.rows.flatMap((d) => d.rows)) {
       const at = notBefore === null ? row.notBefore : Math.max(row.notBefore, notBefore);
       if (release(db, row.id, owner, at)) report.heldBack++;
       else lost(row, platform, "release", report);
@@ -230,71 +234,92 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     q.rows = [];
   }
 
+  /** The most attempts any row of a delivery has had, for its backoff. */
+  const attemptsOf = (d: Delivery): number => Math.max(...d.rows.map((r) => r.attempts));
+  /** What identifies a delivery in a log line: its kind, its first row, how many rows it carries. */
+  const logged = (d: Delivery) => ({
+    kind: purposeKind(d.message.purpose),
+    id: d.rows[0]?.id,
+    ...(d.rows.length > 1 ? { rows: d.rows.length } : {}),
+  });
+
   /**
    * Puts the row back for `delayMs` later, and the rest of its chat's batch with it: they
    * share the retry's not_before and keep their id order, so the chat still reads in order.
    */
   function retryLater(
     q: ChatQueue,
-    row: QueuedMessage,
+    d: Delivery,
     platform: Platform,
     now: number,
     delayMs: number,
     reason: string,
     report: DrainReport,
   ): void {
-    if (scheduleRetry(db, row.id, owner, now + delayMs, reason)) report.retried++;
-    else lost(row, platform, "retry", report);
+    for (const row of d.rows) {
+      if (scheduleRetry(db, row.id, owner, now + delayMs, reason)) report.retried++;
+      else lost(row, platform, "retry", report);
+    }
     park(platform, q, now + delayMs, now);
     holdBack(q, platform, now + delayMs, report);
   }
 
   function record(
     q: ChatQueue,
-    row: QueuedMessage,
+    d: Delivery,
     platform: Platform,
     outcome: { result: DeliveryResult } | { error: unknown },
     report: DrainReport,
   ): void {
     const now = nowMs();
-    const kind = purposeKind(row.purpose);
+    const attempts = attemptsOf(d);
     if ("error" in outcome) {
-      const delay = backoffMs(row.attempts);
+      const delay = backoffMs(attempts);
       const reason = describeError(outcome.error);
       log.warn(
-        { platform, kind, id: row.id, attempts: row.attempts + 1, retryInMs: delay, error: reason },
+        { platform, ...logged(d), attempts: attempts + 1, retryInMs: delay, error: reason },
         "delivery failed",
       );
-      retryLater(q, row, platform, now, delay, reason, report);
+      retryLater(q, d, platform, now, delay, reason, report);
       return;
     }
     const { result } = outcome;
     if (result === "sent") {
-      if (markSent(db, row.id, owner, now)) report.sent++;
-      else lost(row, platform, "sent", report);
+      for (const row of d.rows) {
+        if (markSent(db, row.id, owner, now)) report.sent++;
+        else lost(row, platform, "sent", report);
+      }
     } else if (typeof result === "object") {
       const asked = Math.ceil(result.retryAfterMs);
-      const delay = Number.isFinite(asked) ? Math.max(MIN_RETRY_AFTER_MS, asked) : backoffMs(row.attempts);
+      const delay = Number.isFinite(asked) ? Math.max(MIN_RETRY_AFTER_MS, asked) : backoffMs(attempts);
       // The whole platform waits, not just this chat: the rest of a burst would only meet 429s too.
       limiter.pause(platform, now, delay);
-      log.info({ platform, kind, id: row.id, retryInMs: delay }, "rate limited by the platform");
-      retryLater(q, row, platform, now, delay, `rate limited: retry after ${delay} ms`, report);
+      log.info({ platform, ...logged(d), retryInMs: delay }, "rate limited by the platform");
+      retryLater(q, d, platform, now, delay, `rate limited: retry after ${delay} ms`, report);
     } else if (result === "dm-refused") {
-      refused(row, platform, now, report);
+      for (const row of d.rows) refused(row, platform, now, report);
     } else if (result === "rejected") {
       // Retrying a message the platform will never accept would only loop; the chat is fine.
-      if (markFailed(db, row.id, owner, now, "rejected by the platform")) report.failed++;
-      else lost(row, platform, "rejected", report);
-      log.warn({ platform, kind, id: row.id }, "message rejected by the platform; dropped");
-    } else if (!markFailed(db, row.id, owner, now, "chat gone")) {
-      lost(row, platform, "gone", report);
+      for (const row of d.rows) {
+        if (markFailed(db, row.id, owner, now, "rejected by the platform")) report.failed++;
+        else lost(row, platform, "rejected", report);
+      }
+      log.warn({ platform, ...logged(d) }, "message rejected by the platform; dropped");
     } else {
-      report.failed++;
-      log.info({ platform, kind, id: row.id }, "chat is gone; message dropped");
+      let failed = 0;
+      for (const row of d.rows) {
+        if (markFailed(db, row.id, owner, now, "chat gone")) failed++;
+        else lost(row, platform, "gone", report);
+      }
+      const [first] = d.rows;
+      if (failed === 0 || !first) return;
+      report.failed += failed;
+      log.info({ platform, ...logged(d) }, "chat is gone; message dropped");
       try {
-        opts.onGone?.(row);
+        // The rows share one chat: telling it once is enough.
+        opts.onGone?.(first);
       } catch (error) {
-        log.error({ platform, kind, id: row.id, error: describeError(error) }, "onGone failed");
+        log.error({ platform, ...logged(d), error: describeError(error) }, "onGone failed");
       }
     }
   }
@@ -329,34 +354,20 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     else lost(row, platform, "redirect", report);
   }
 
-  async function deliver(
-    courier: Courier,
-    q: ChatQueue,
-    row: QueuedMessage,
-    report: DrainReport,
-  ): Promise<void> {
+  async function deliver(courier: Courier, q: ChatQueue, d: Delivery, report: DrainReport): Promise<void> {
     let outcome: { result: DeliveryResult } | { error: unknown };
     try {
-      const result: unknown = await courier.deliver({
-        purpose: row.purpose,
-        to: row.to,
-        message: row.message,
-      });
+      const result: unknown = await courier.deliver(d.message);
       outcome = isDeliveryResult(result) ? { result } : { error: new Error("courier returned no result") };
     } catch (error) {
       outcome = { error };
     }
     try {
-      record(q, row, courier.platform, outcome, report);
+      record(q, d, courier.platform, outcome, report);
     } catch (error) {
-      // The row stays leased; when the lease runs out it is tried again.
+      // The rows stay leased; when the lease runs out they are tried again.
       log.error(
-        {
-          platform: courier.platform,
-          kind: purposeKind(row.purpose),
-          id: row.id,
-          error: describeError(error),
-        },
+        { platform: courier.platform, ...logged(d), error: describeError(error) },
         "could not record a delivery",
       );
     }
@@ -390,17 +401,22 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const platform = courier.platform;
     // Past this point nothing new starts: the lease must outlast the deliveries still in flight.
     const deadline = claimedAt + leaseMs / 2;
-    const byChat = new Map<string, ChatQueue>();
+    const byChat = new Map<string, { key: string; kind: "group" | "dm"; rows: QueuedMessage[] }>();
     for (const row of rows) {
       const kind = row.to.chatKind;
       const key = chatKey(row.to);
-      const q = byChat.get(`${kind}:${key}`);
-      if (q) q.rows.push(row);
-      else byChat.set(`${kind}:${key}`, { key, kind, rows: [row], busy: false });
+      const chat = byChat.get(`${kind}:${key}`);
+      if (chat) chat.rows.push(row);
+      else byChat.set(`${kind}:${key}`, { key, kind, rows: [row] });
     }
-    let queues = [...byChat.values()];
-    // Claims come oldest not_before first; within one chat, the order it was written in wins.
-    for (const q of queues) q.rows.sort((a, b) => a.id - b.id);
+    // Claims come oldest not_before first; within one chat, the order it was written in wins,
+    // and rows of one bundle ready together become one delivery.
+    let queues: ChatQueue[] = [...byChat.values()].map((chat) => ({
+      key: chat.key,
+      kind: chat.kind,
+      rows: planDeliveries(chat.rows.sort((a, b) => a.id - b.id)),
+      busy: false,
+    }));
     const inFlight = new Set<Promise<void>>();
 
     while (queues.length > 0) {
@@ -424,10 +440,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         }
         const wait = limiter.reserve(platform, q.key, q.kind, now);
         if (wait === 0) {
-          const row = q.rows.shift();
-          if (!row) continue;
+          const next = q.rows.shift();
+          if (!next) continue;
           q.busy = true;
-          const running: Promise<void> = deliver(courier, q, row, report).finally(() => {
+          const running: Promise<void> = deliver(courier, q, next, report).finally(() => {
             q.busy = false;
             inFlight.delete(running);
           });

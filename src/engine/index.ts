@@ -8,7 +8,7 @@ import { rich } from "../richtext";
 import { ensureChat, ensurePerson, updatePerson } from "../store/people";
 import type { Engine, Inbound, Reply } from "../types";
 import { answerClick, checkin, snooze, snoozeClick } from "./answers";
-import { cancel, commit, edit, pause, resume } from "./commitments";
+import { cancel, edit, pause, resume } from "./commitments";
 import type { ClickContext, ClickHandler, CommandContext, CommandHandler, EngineDeps } from "./context";
 import { confirmForget, exportData, forget, keepData } from "./data";
 import { help } from "./help";
@@ -17,9 +17,11 @@ import { plan, step } from "./plan";
 import { RateLimiter } from "./rate-limit";
 import { toSender } from "./replies";
 import { quiet, timezone } from "./settings";
+import { silenceClick } from "./silence";
 import { history, status } from "./status";
 import { suggest } from "./suggest";
 import { runTick } from "./tick";
+import { commitUnlessSetAside, endSetAsideClick, turnClick, undoTurnClick } from "./turn";
 import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
 export type { EngineConfig, EngineDeps } from "./context";
@@ -28,7 +30,8 @@ export type { EngineConfig, EngineDeps } from "./context";
 // nothing rather than an inherited method.
 const COMMAND_HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
-    commit,
+    // /commit, declining a step set aside by the step-11 turn (src/engine/turn.ts).
+    commit: commitUnlessSetAside,
     checkin,
     status,
     history,
@@ -60,6 +63,10 @@ const CLICK_HANDLERS = new Map<string, ClickHandler>(
     wsd: stepDown,
     forget: confirmForget,
     keep: keepData,
+    sil: silenceClick,
+    turn: turnClick,
+    unturn: undoTurnClick,
+    turnend: endSetAsideClick,
   }),
 );
 

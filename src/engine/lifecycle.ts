@@ -8,35 +8,44 @@ import { GRADUATED_PHASES, localDate } from "../cadence";
 import {
   advanceDue,
   commitmentWithParties,
-  hasOpenCheckIn,
+  dueSoonOf,
   insertCheckIn,
   updateCheckIn,
 } from "../store/checkins";
 import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import { dropUnsent, enqueue } from "../store/outbox";
+import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
 import { completeIfFinished } from "./endings";
 import {
   missAlert,
+  placeOf,
   privateCheckInFallback,
+  promptItem,
   promptMessage,
+  reminderItem,
   reminderMessage,
   verifyFallback,
   verifyRequest,
 } from "./messages";
 import { purpose } from "./purposes";
 import { afterQuiet, quietOf } from "./quiet";
-import { dmOf, promptRecipient } from "./recipients";
+import { bundleKey, checkInRecipient, dmOf } from "./recipients";
 import { planNext } from "./schedule";
+import { askAboutSilence, isSilent, missRun } from "./silence";
 import { statsFor } from "./stats";
 
 /** A check-in's window stays open until the next check-in or this long, whichever is first. */
 export const MAX_WINDOW_MS = 24 * 3_600_000;
 /** After downtime, at most this many missed occurrences are recorded `skipped` per commitment. */
 const MAX_SKIPPED = 100;
+/**
+ * An owner's other commitments falling due this soon after one that opens, with prompts for the
+ * same chat, open with it: their prompts go out at the same moment and arrive as one message.
+ */
+export const TOGETHER_MS = 10 * 60_000;
 
 /** A due commitment with the people and chat its messages need. */
 export interface Due {
@@ -55,13 +64,26 @@ export interface OpenResult {
   completed: boolean;
 }
 
+/** A check-in opened early, with another one of the same person's that opens now. */
+interface Together {
+  /** The first one's prompt time: this prompt goes out with it. */
+  notBefore: number;
+  /** The first one's reminder time, used when it falls in this window too, so they go together. */
+  remindAt: number | null;
+}
+
 /**
  * Opens the check-in a due commitment owes, with catch-up: of all occurrences up to `now`
  * only the latest gets a prompt, and only while its window is still open; earlier ones are
  * recorded `skipped` (they never break a streak). The commitment's next due time moves on by
  * compare-and-set, so two ticks at once open each check-in once.
+ *
+ * The owner's other active commitments falling due within {@link TOGETHER_MS}, whose prompts go
+ * to the same chat, are opened with it (`together`): each check-in keeps its own due time and
+ * window, but its prompt goes out with this one's, and its reminder with this one's when it can.
+ * A silent commitment (see ./silence) is prompted in the owner's direct chat, with no reminder.
  */
-export function openDue(db: Db, due: Due, now: number): OpenResult {
+export function openDue(db: Db, due: Due, now: number, together?: Together): OpenResult {
   const { commitment: c, owner, chat } = due;
   const first = c.nextDueAt;
   if (first === null) return { opened: 0, skipped: 0, lost: true, completed: false };
@@ -101,17 +123,18 @@ export function openDue(db: Db, due: Due, now: number): OpenResult {
   }
 
   const quiet = quietOf(owner);
-  const promptAt = afterQuiet(Math.max(latest, now), c.zone, quiet);
+  const promptAt = together?.notBefore ?? afterQuiet(Math.max(latest, now), c.zone, quiet);
   // Quiet hours that outlast the whole window would deliver a prompt for a closed check-in:
   // record it skipped instead (it does not count against anyone).
   const state = promptAt < latestEnd ? "pending" : "skipped";
-  // The reminder goes halfway through what is left of the window once the prompt is out.
-  const halfway = afterQuiet(promptAt + Math.floor((latestEnd - promptAt) / 2), c.zone, quiet);
+  // The window before this one closes in this same tick (or, opened early, at this one's due
+  // time), after this opens: its ending already counts.
+  const silent = isSilent(db, c.id, Math.max(now, latest), now - LATE_CLOSE_MS);
   const ci = insertCheckIn(db, {
     commitmentId: c.id,
     dueAt: latest,
     windowEnd: latestEnd,
-    remindAt: state === "pending" && halfway < latestEnd ? halfway : null,
+    remindAt: state === "pending" && !silent ? reminderTime(c, owner, promptAt, latestEnd, together) : null,
     state,
     createdAt: now,
   });
@@ -121,19 +144,59 @@ export function openDue(db: Db, due: Due, now: number): OpenResult {
       next === null && completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
     return { opened: 0, skipped: skipped + (ci ? 1 : 0), lost: false, completed };
   }
+  const to = checkInRecipient(c, owner, chat, silent, privateCheckInFallback(c, ci, false, now));
   enqueue(db, {
     purpose: purpose("prompt", ci.id),
-    to: promptRecipient(c, owner, chat, privateCheckInFallback(c, ci, false)),
-    message: promptMessage(c, owner, ci),
+    to,
+    message: promptMessage(c, owner, ci, placeOf(to)),
     personId: owner.id,
     commitmentId: c.id,
     notBefore: promptAt,
     now,
+    bundle: promptItem(c, owner, to),
   });
-  return { opened: 1, skipped, lost: false, completed: false };
+  const result = { opened: 1, skipped, lost: false, completed: false };
+  if (!together)
+    openTogether(db, due, bundleKey(owner, to), { notBefore: promptAt, remindAt: ci.remindAt }, now, result);
+  return result;
 }
 
-/** Sends the one reminder of an open check-in (quiet hours were applied when it was planned). */
+/**
+ * When the reminder goes: halfway through what is left of the window once the prompt is out,
+ * out of quiet hours, or with the first check-in's reminder when this one opened with it and
+ * that time falls in this window; null when no time is left before the window closes.
+ */
+function reminderTime(
+  c: CommitmentRow,
+  owner: PersonRow,
+  promptAt: number,
+  windowEnd: number,
+  together: Together | undefined,
+): number | null {
+  const shared = together?.remindAt ?? null;
+  if (shared !== null && shared > promptAt && shared < windowEnd) return shared;
+  const halfway = afterQuiet(promptAt + Math.floor((windowEnd - promptAt) / 2), c.zone, quietOf(owner));
+  return halfway < windowEnd ? halfway : null;
+}
+
+/** Opens, with `due`, the owner's other commitments due soon whose prompts go to the same chat. */
+function openTogether(db: Db, due: Due, key: string, together: Together, now: number, result: OpenResult) {
+  for (const other of dueSoonOf(db, due.owner.id, now, now + TOGETHER_MS)) {
+    const c = other.commitment;
+    if (c.id === due.commitment.id || c.nextDueAt === null) continue;
+    const silent = isSilent(db, c.id, c.nextDueAt, now - LATE_CLOSE_MS);
+    if (bundleKey(other.owner, checkInRecipient(c, other.owner, other.chat, silent)) !== key) continue;
+    const r = openDue(db, other, now, together);
+    result.opened += r.opened;
+    result.skipped += r.skipped;
+  }
+}
+
+/**
+ * Sends the one reminder of an open check-in (quiet hours were applied when it was planned).
+ * A window gets one reminder on the bot's own account; a snooze the person asks for moves it, or,
+ * once it went out, asks for one more at the time they chose.
+ */
 export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   if (ci.windowEnd <= now || !updateCheckIn(db, ci.id, "pending", { remindAt: null })) {
     updateCheckIn(db, ci.id, null, { remindAt: null });
@@ -142,15 +205,19 @@ export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   const parties = commitmentWithParties(db, ci.commitmentId);
   if (!parties || parties.commitment.state === "cancelled") return false;
   const { commitment: c, owner, chat } = parties;
+  // A silent commitment plans no reminder; one asked for with a snooze goes to the direct chat.
+  const silent = isSilent(db, c.id, now, now - LATE_CLOSE_MS);
+  const to = checkInRecipient(c, owner, chat, silent, privateCheckInFallback(c, ci, true, now));
   return enqueue(db, {
-    // Keyed by its time too: a snoozed check-in may be reminded again.
+    // Keyed by its time too: a snooze the person asks for after the reminder went out is honoured.
     purpose: purpose("remind", ci.id, String(ci.remindAt)),
-    to: promptRecipient(c, owner, chat, privateCheckInFallback(c, ci, true)),
-    message: reminderMessage(c, owner, ci),
+    to,
+    message: reminderMessage(c, owner, ci, placeOf(to), now),
     personId: owner.id,
     commitmentId: c.id,
     notBefore: now,
     now,
+    bundle: reminderItem(c, owner, ci, to, now),
   });
 }
 
@@ -161,7 +228,8 @@ export const LATE_CLOSE_MS = 5 * 60_000;
  * Closes an unanswered window as missed (nothing is said in the group), or as skipped when it
  * ended while the bot was down: the person may have tried to answer and found nobody there.
  * Its prompt or reminder still waiting in the outbox is dropped: they would ask about a closed
- * check-in.
+ * check-in. The second window in a row closing with no answer brings the owner's private
+ * question (see ./silence).
  * @returns null when the check-in was no longer open.
  */
 export function closeWindow(
@@ -175,7 +243,9 @@ export function closeWindow(
   const parties = commitmentWithParties(db, ci.commitmentId);
   if (!parties) return { state, completed: false };
   if (state === "skipped") return { state, completed: completeIfFinished(db, parties, now) };
-  return { state, completed: afterOutcome(db, parties, ci, "missed", now) };
+  const completed = afterOutcome(db, parties, ci, "missed", now);
+  if (!completed) askAboutSilence(db, parties, ci, now, now - LATE_CLOSE_MS);
+  return { state, completed };
 }
 
 /** Records the owner's answer to an open check-in; false when it was no longer open. */
@@ -196,6 +266,8 @@ export function recordAnswer(
   });
   if (!ok) return false;
   dropUnsent(db, ci.id, now);
+  // The silence is over: a question about it still waiting (quiet hours) would ask too late.
+  dropUnsentQuestion(db, parties.commitment.id, now);
   appendEvent(db, {
     commitmentId: parties.commitment.id,
     actorId: parties.owner.id,
@@ -227,7 +299,9 @@ export function recordAnswer(
 
 /**
  * After an answer or a miss: refresh the cached figures, move the graduated ladder, alert the
- * witness on the second miss in a row, and complete the commitment if this was its last check-in.
+ * witness on the second miss in a row (said by the owner or a window that closed with no answer;
+ * a disputed answer is no miss here: the witness disputed it themselves), and complete the
+ * commitment if this was its last check-in.
  */
 function afterOutcome(
   db: Db,
@@ -260,14 +334,17 @@ function afterOutcome(
   updateCommitment(db, c.id, { ...patch, updatedAt: now });
   Object.assign(c, patch);
 
-  if (outcome === "missed" && stats.missesInRow === 2 && c.witnessAlerts && c.witnessStatus === "active") {
+  const misses =
+    outcome === "missed" && c.witnessAlerts && c.witnessStatus === "active" ? missRun(db, c.id) : [];
+  const [latest, before] = misses;
+  if (misses.length === 2 && latest && before) {
     const witness = c.witnessId === null ? undefined : getPerson(db, c.witnessId);
     if (witness) {
       enqueue(db, {
         purpose: purpose("alert", ci.id),
         // No group fallback: an alert names a miss, and a miss is never announced in the group.
         to: dmOf(witness),
-        message: missAlert(c, parties.owner),
+        message: missAlert(c, parties.owner, latest, before),
         personId: witness.id,
         commitmentId: c.id,
         notBefore: afterQuiet(now, witness.zone ?? c.zone, quietOf(witness)),

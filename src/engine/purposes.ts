@@ -37,6 +37,10 @@ export const PURPOSE_KINDS = [
   "paused",
   /** The witness hears the owner resumed. */
   "resumed",
+  /** The owner is asked, privately, about two check-ins in a row that got no answer. */
+  "silence",
+  /** The witness hears, privately, that a commitment they witnessed ended or was cancelled. */
+  "ended",
 ] as const;
 
 /** One kind of queued message. */

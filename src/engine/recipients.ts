@@ -39,3 +39,27 @@ export function promptRecipient(
 ): Recipient {
   return c.visibility === "group" && chat.kind === "group" ? groupOf(chat) : dmOf(owner, chat, fallbackReply);
 }
+
+/**
+ * Where a check-in's prompt or reminder goes. While the commitment is silent (its last two
+ * windows closed with no answer, see ./silence) it goes only to the owner's direct chat, with
+ * no group fallback: a group never watches someone's silence pile up. Otherwise as
+ * {@link promptRecipient}.
+ */
+export function checkInRecipient(
+  c: CommitmentRow,
+  owner: PersonRow,
+  chat: ChatRow,
+  silent: boolean,
+  fallbackReply?: Reply,
+): Recipient {
+  return silent ? dmOf(owner) : promptRecipient(c, owner, chat, fallbackReply);
+}
+
+/**
+ * The bundle key of a check-in message to `to`: one person in one chat. Messages with the same
+ * key that are ready together go out as one (src/dispatch/bundle.ts).
+ */
+export function bundleKey(person: Pick<PersonRow, "id">, to: Recipient): string {
+  return `${person.id}:${to.chatKind === "dm" ? "dm" : `group:${to.chatId}`}`;
+}

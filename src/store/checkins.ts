@@ -117,6 +117,61 @@ export function advanceDue(db: Db, id: number, expected: number, next: number | 
   return writes(db).advanceDue.run(next, now, id, expected).changes > 0;
 }
 
+const rhythm = perConnection((client) => ({
+  // Newest first through the (commitment, due time) index; skipped check-ins are passed over.
+  recentClosings: client.prepare(
+    `SELECT k.state AS state, k.answer AS answer FROM check_ins k
+     WHERE k.commitment_id = ? AND (k.state IN ('answered', 'missed')
+       OR (k.state = 'pending' AND k.window_end <= ? AND k.window_end >= ?))
+     ORDER BY k.due_at DESC LIMIT ?`,
+  ),
+  // Through the owner's own commitments (a few dozen at most), never the due-time index: in a
+  // burst that index would walk every commitment falling due in the next minutes.
+  dueSoonOf: client.prepare(
+    `SELECT ${selectList(commitments, "c")}, ${selectList(people, "p")}, ${selectList(chats, "h")}
+     FROM commitments c JOIN people p ON p.id = c.owner_id JOIN chats h ON h.id = c.chat_id
+     WHERE c.owner_id = ? AND +c.state = 'active' AND +c.next_due_at > ? AND +c.next_due_at <= ?
+     ORDER BY c.next_due_at, c.id`,
+  ),
+}));
+
+/** How a window closed, or will close: answered (with the answer) or with no answer. */
+export interface Closing {
+  state: "answered" | "missed" | "pending";
+  answer: CheckInRow["answer"];
+}
+
+/**
+ * A commitment's latest closed check-ins, newest first, skipped ones left out. An open window
+ * that ends by `asOf` counts as closing unanswered when it will close as missed, that is unless
+ * it ended before `lateFrom` (the tick records those skipped): the tick opens the next check-in
+ * before it closes the one before, and its prompt must already know how that one ended.
+ */
+export function recentClosings(
+  db: Db,
+  commitmentId: number,
+  opts: { asOf: number; lateFrom: number; limit: number },
+): Closing[] {
+  return rhythm(db).recentClosings.all(commitmentId, opts.asOf, opts.lateFrom, opts.limit) as Closing[];
+}
+
+/**
+ * An owner's other active commitments falling due in (`after`, `until`], soonest first, with
+ * their owner and chat: opened together with one due now, so their prompts arrive together.
+ */
+export function dueSoonOf(
+  db: Db,
+  ownerId: number,
+  after: number,
+  until: number,
+): { commitment: CommitmentRow; owner: typeof people.$inferSelect; chat: typeof chats.$inferSelect }[] {
+  return (rhythm(db).dueSoonOf.all(ownerId, after, until) as Record<string, unknown>[]).map((r) => ({
+    commitment: mapCommitment(r),
+    owner: mapOwner(r),
+    chat: mapChat(r),
+  }));
+}
+
 /** A check-in by id. */
 export function getCheckIn(db: Db, id: number): CheckInRow | undefined {
   return db.select().from(checkIns).where(eq(checkIns.id, id)).get();

@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Recipient, Reply } from "../types";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
-import { outbox } from "./schema";
+import { type BundleItem, outbox } from "./schema";
 
 /** A message to queue. */
 export interface NewMessage {
@@ -21,6 +21,8 @@ export interface NewMessage {
   /** Not to be sent before this instant (quiet hours, retries). */
   notBefore: number;
   now: number;
+  /** Set on check-in prompts and reminders: ready together, one bundle's rows go out as one message. */
+  bundle?: BundleItem | null;
 }
 
 /** An outbox row as the dispatcher sees it. */
@@ -33,12 +35,14 @@ export interface QueuedMessage {
   notBefore: number;
   personId: number | null;
   commitmentId: number | null;
+  /** The row's place in a combined message, if it may share one (src/dispatch/bundle.ts). */
+  bundle: BundleItem | null;
 }
 
 const insert = perConnection((client) =>
   client.prepare(
-    `INSERT INTO outbox (purpose, platform, recipient, payload, person_id, commitment_id, not_before, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (purpose) DO NOTHING`,
+    `INSERT INTO outbox (purpose, platform, recipient, payload, person_id, commitment_id, not_before, bundle, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (purpose) DO NOTHING`,
   ),
 );
 
@@ -55,6 +59,7 @@ export function enqueue(db: Db, m: NewMessage): boolean {
     m.personId ?? null,
     m.commitmentId ?? null,
     m.notBefore,
+    m.bundle ? JSON.stringify(m.bundle) : null,
     m.now,
   );
   return result.changes > 0;
@@ -69,6 +74,7 @@ interface RawRow {
   not_before: number;
   person_id: number | null;
   commitment_id: number | null;
+  bundle: string | null;
 }
 
 /**
@@ -93,7 +99,7 @@ export function claimReady(
       ORDER BY not_before, id
       LIMIT ${opts.limit}
     )
-    RETURNING id, purpose, recipient, payload, attempts, not_before, person_id, commitment_id`);
+    RETURNING id, purpose, recipient, payload, attempts, not_before, person_id, commitment_id, bundle`);
   return rows
     .map((r) => ({
       id: r.id,
@@ -104,6 +110,7 @@ export function claimReady(
       notBefore: r.not_before,
       personId: r.person_id,
       commitmentId: r.commitment_id,
+      bundle: r.bundle === null ? null : (JSON.parse(r.bundle) as BundleItem),
     }))
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }
@@ -166,7 +173,11 @@ export function markFailed(db: Db, id: number, owner: string, now: number, error
   );
 }
 
-/** Re-addresses a leased message (a refused DM falling back to the group) and makes it ready now. */
+/**
+ * Re-addresses a leased message (a refused DM falling back to the group) and makes it ready now.
+ * It leaves its bundle: the group gets each row's own neutral fallback, never a combined message
+ * built from the private lines.
+ */
 export function redirect(
   db: Db,
   id: number,
@@ -182,6 +193,7 @@ export function redirect(
         recipient: to,
         payload: message,
         platform: to.platform,
+        bundle: null,
         notBefore: now,
         leaseOwner: null,
         leaseUntil: null,
@@ -209,6 +221,14 @@ const dropStale = perConnection((client) =>
 /** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
 export function dropUnsent(db: Db, checkInId: number, now: number): number {
   return dropStale(db).run(now, `prompt:${checkInId}`, `remind:${checkInId}:%`).changes;
+}
+
+/**
+ * Drops a commitment's question about silence not sent yet (src/engine/silence.ts): an answer
+ * came meanwhile, so the silence it asks about is over.
+ */
+export function dropUnsentQuestion(db: Db, commitmentId: number, now: number): number {
+  return dropStale(db).run(now, "", `silence:${commitmentId}:%`).changes;
 }
 
 /**

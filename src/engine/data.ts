@@ -21,10 +21,13 @@ import {
 import type { CommitmentRow, EventRow, OutboxRow } from "../store/schema";
 import { promiseVersions } from "../store/scrub";
 import type { Platform, Reply, RichText } from "../types";
+import { consistencyWords } from "./consistency-words";
 import type { ClickContext, CommandContext } from "./context";
 import { zoneOf } from "./context";
+import { historyPhrase } from "./history-words";
 import { toSender } from "./replies";
 import { hhmm } from "./settings";
+import { consistencyFactsFor } from "./stats";
 
 /** How long a /forget confirmation button stays valid. */
 const CONFIRM_MS = 10 * 60_000;
@@ -124,7 +127,12 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
       pendingChangeAt: c.pendingChangeAt,
       streak: c.streak,
       verifiedStreak: c.verifiedStreak,
+      // The figure as stored (0–100, see src/engine/stats.ts), and as the person reads it.
       consistency: c.consistency,
+      consistencyInWords: consistencyWords(
+        consistencyFactsFor(db, c.id),
+        (c.witnessStatus === "active" ? nameOf(c.witnessId) : undefined) ?? "your witness",
+      ),
       witness: c.witnessStatus === "active" ? (nameOf(c.witnessId) ?? null) : null,
       invited: c.witnessStatus === "invited" ? invitee(c.witnessInvite) : null,
       witnessAlerts: c.witnessAlerts,
@@ -145,6 +153,11 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
     history: data.events.map((e) => ({
       commitment: numberOf(e.commitmentId),
       kind: e.kind,
+      // What the entry says, in the words /history uses.
+      what: historyPhrase(
+        { ...e, actorName: nameOf(e.actorId) ?? null },
+        own.get(e.commitmentId ?? -1)?.zone ?? zoneOf(me, ctx.deps.config),
+      ),
       ...byWhom(e, me.id, nameOf),
       ...(e.data ? { data: withInvitees(e.data, invitee) } : {}),
       at: e.at,

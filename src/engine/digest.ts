@@ -4,13 +4,16 @@ import { bold, italic, lines, rich } from "../richtext";
 import { checkInsBetween } from "../store/checkins";
 import { listWitnessed } from "../store/commitments";
 import type { Db } from "../store/db";
-import { enqueue } from "../store/outbox";
+import { enqueue, offeredTo } from "../store/outbox";
 import { getPerson, updatePerson } from "../store/people";
-import type { CheckInRow, PersonRow } from "../store/schema";
+import type { CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
 import type { RichText } from "../types";
+import { describeCounts } from "./consistency-words";
+import { plural } from "./format";
 import { stepDownButton } from "./messages";
 import { purpose } from "./purposes";
 import { dmOf } from "./recipients";
+import { countOutcomes, type OutcomeCounts } from "./stats";
 
 /** Digests go out at this local time on Sundays. */
 const DIGEST_AT = { hour: 19, minute: 0 };
@@ -47,26 +50,24 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
   }
   const rows: RichText[] = [];
   const buttons = [];
+  let quiet = false;
+  let waiting = 0;
   for (const c of active) {
     const owner = getPerson(db, c.ownerId);
-    if (buttons.length < 5) buttons.push([stepDownButton(c, owner?.name ?? "someone")]);
-    // The week's outcomes: check-ins answered, or closed unanswered, in the last seven days.
-    const resolvedAt = (x: CheckInRow) => x.answeredAt ?? (x.state === "missed" ? x.windowEnd : null);
-    const week = checkInsBetween(db, c.id, now - 3 * WEEK_MS, now).filter((x) => {
-      const at = resolvedAt(x);
-      return at !== null && at > now - WEEK_MS && at <= now;
-    });
-    const count = (pred: (x: (typeof week)[number]) => boolean) => week.filter(pred).length;
-    const kept = count((x) => x.answer === "kept");
-    const partly = count((x) => x.answer === "partly");
-    const missed = count((x) => x.state === "missed" || x.answer === "missed");
-    const confirmed = count((x) => x.verdict === "confirmed");
-    const summary =
-      week.length === 0
-        ? "no check-ins this week"
-        : `${kept} kept, ${partly} partly, ${missed} missed; you confirmed ${confirmed}`;
+    const name = owner?.name ?? "someone";
+    if (buttons.length < 5) buttons.push([stepDownButton(c, name)]);
+    const week = weekOf(db, c.id, now);
+    const n = countOutcomes(week.resolved);
+    // Half or more of the week's check-ins went unanswered: worth a word, not a reminder.
+    if (n.total > 0 && n.unanswered * 2 >= n.total) quiet = true;
+    waiting += week.resolved.filter(
+      (x) =>
+        (x.answer === "kept" || x.answer === "partly") &&
+        x.verdict === null &&
+        offeredTo(db, purpose("verify", x.id), witness.id),
+    ).length;
     rows.push(
-      rich(owner?.name ?? "someone", " ", bold(`#${c.number}`), " ", italic(c.promise), `: ${summary}.`),
+      rich(`${name}'s `, bold(`#${c.number}`), " ", italic(c.promise), `: ${weekWords(c, week, n)}.`),
     );
   }
   const queued = enqueue(db, {
@@ -74,7 +75,7 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
     // No group fallback: the digest counts misses, and a miss is never announced in the group.
     to: dmOf(witness),
     message: {
-      text: lines(rich(bold("Your week as a witness")), ...rows, "Thank you for being there."),
+      text: lines(rich(bold("Your week as a witness")), ...rows, nextStep(quiet, waiting)),
       visibility: "chat",
       buttons,
     },
@@ -84,4 +85,51 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
   });
   updatePerson(db, witness.id, { nextDigestAt: nextDigestAt(now, zone) });
   return queued;
+}
+
+/** A commitment's week: the check-ins that came to an outcome in it, and those still open or due. */
+interface Week {
+  /** Answered, or closed unanswered, in the last seven days. */
+  resolved: CheckInRow[];
+  /** Due in the last seven days and still open. */
+  open: number;
+}
+
+function weekOf(db: Db, commitmentId: number, now: number): Week {
+  const rows = checkInsBetween(db, commitmentId, now - 3 * WEEK_MS, now);
+  const resolvedAt = (x: CheckInRow) => x.answeredAt ?? (x.state === "missed" ? x.windowEnd : null);
+  return {
+    resolved: rows.filter((x) => {
+      const at = resolvedAt(x);
+      return at !== null && at > now - WEEK_MS && at <= now;
+    }),
+    open: rows.filter((x) => x.state === "pending").length,
+  };
+}
+
+/**
+ * How one commitment's week went, in words without bare zeros: "kept 1 of 6, 1 confirmed by
+ * you; 5 got no answer", "all 6 this week got no answer". A week with nothing due says so,
+ * which is not the same as a week of silence.
+ */
+export function weekWords(c: Pick<CommitmentRow, "state">, week: Week, n: OutcomeCounts): string {
+  if (n.total > 0) return describeCounts(n, "week", "you");
+  if (week.open > 0)
+    return week.open === 1 ? "its check-in is still open" : `${week.open} check-ins are still open`;
+  return c.state === "paused" ? "paused; no check-in was due this week" : "no check-in was due this week";
+}
+
+/** What, if anything, the witness might do after reading the week. */
+export function nextStep(quiet: boolean, waiting: number): string {
+  const asks: string[] = [];
+  if (waiting > 0) {
+    asks.push(
+      waiting === 1
+        ? "One kept or partly answer this week still waits for your word, if you know how it went."
+        : `${plural(waiting, "kept or partly answer")} this week still wait for your word, if you know how they went.`,
+    );
+  }
+  if (quiet) asks.push("Where check-ins went unanswered, a kind word may help more than a reminder.");
+  if (asks.length === 0) asks.push("Nothing is needed from you this week.");
+  return `${asks.join(" ")} Thank you for being there.`;
 }

@@ -1,7 +1,7 @@
 /** Shared wording: how commitments, cadences and times are shown. */
-import { describeCadence, formatLocal } from "../cadence";
+import { describeCadence, formatDate, formatLocal } from "../cadence";
 import { bold, italic, type Part, rich } from "../richtext";
-import type { CommitmentRow } from "../store/schema";
+import type { CommitmentRow, PendingChange } from "../store/schema";
 import type { RichText } from "../types";
 import { storedCadence } from "./schedule";
 
@@ -34,4 +34,28 @@ export function stateLine(c: CommitmentRow): Part[] {
     case "cancelled":
       return ["cancelled"];
   }
+}
+
+/** "Sun 29 Nov": the local day of an instant, without year or time, for short lines. */
+export function shortDay(ms: number, zone: string): string {
+  return formatLocal(ms, zone).replace(/ \d{4},.*$/, "");
+}
+
+/** "Sun 29 Nov 2026": the local day of an instant, without the time. */
+export function day(ms: number, zone: string): string {
+  return formatLocal(ms, zone).replace(/,.*$/, "");
+}
+
+/** "1 check-in", "3 check-ins". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** " (every 3 days at 20:00, ending Sat 12 Dec 2026)": what an easier change asks for. */
+export function changeWords(change: PendingChange): string {
+  const parts: string[] = [];
+  if (change.cadence !== undefined) parts.push(describeCadence(storedCadence(change.cadence)));
+  if (change.until !== undefined)
+    parts.push(change.until === null ? "no end date" : `ending ${formatDate(change.until)}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }

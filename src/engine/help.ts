@@ -1,14 +1,81 @@
-/** /help: what Amends is and how each command reads. */
+/**
+ * /help: what Amends is and how each command reads. To someone who witnesses a commitment it
+ * also speaks about that role, and `/help witness` explains the role to anyone (PRODUCT §5).
+ * Examples name nobody, so they never collide with the names of the people reading.
+ */
 import { COMMANDS, findCommand } from "../commands/table";
 import { refuse } from "../errors";
 import { bold, code, lines, rich } from "../richtext";
-import type { Reply } from "../types";
+import { listWitnessed } from "../store/commitments";
+import type { Reply, RichText } from "../types";
 import type { CommandContext } from "./context";
+import { plural } from "./format";
 import { toSender } from "./replies";
+
+/** What a witness does, for anyone: what they are asked, what they hear, and that they can stop. */
+const ROLE =
+  "A witness is a friend the person asked to stand by one commitment, not a supervisor. After a kept or " +
+  "partly check-in I ask the witness privately whether it matches what they've seen (Confirm, Dispute or " +
+  "Not sure). If the person allows it, I tell them when two check-ins in a row are missed, and on Sunday " +
+  "evenings they get a short digest of the week. Nothing else is asked of them.";
+
+/** For someone who witnesses something now: where to see it and how to stop. */
+function rolePart(count: number): RichText {
+  return rich(
+    bold("You witness "),
+    bold(plural(count, "commitment")),
+    bold("."),
+    " After a kept or partly check-in I'll ask you whether it matches what you've seen; on Sundays you get a ",
+    "short digest. ",
+    code("/status"),
+    " shows what you witness, with a Step down button for each; the person is told if you step down. ",
+    code("/help witness"),
+    " says more.",
+  );
+}
+
+/** How many commitments the person witnesses now (accepted, still open). */
+function witnessing(ctx: CommandContext): number {
+  return listWitnessed(ctx.db, ctx.me.id).filter(
+    (c) => c.witnessStatus === "active" && (c.state === "active" || c.state === "paused"),
+  ).length;
+}
+
+/** `/help witness`: the role, then how to ask someone to take it. */
+function witnessHelp(ctx: CommandContext): Reply[] {
+  const count = witnessing(ctx);
+  return [
+    toSender(
+      lines(
+        rich(bold("Being a witness")),
+        ROLE,
+        count > 0
+          ? rich(
+              "You witness ",
+              plural(count, "commitment"),
+              " now. ",
+              code("/status"),
+              " lists them, with a Step down button for each; the person is told if you step down.",
+            )
+          : rich("A witness can step down any time from ", code("/status"), "; the person is told."),
+        rich(
+          "To ask someone, send ",
+          code("/witness #1 @their_name"),
+          " in a group you share (add ",
+          code("alerts: off"),
+          " if they shouldn't hear about misses); only they can accept, and nothing is sent to them before they do. ",
+          code("/unwitness #1"),
+          " removes a witness.",
+        ),
+      ),
+    ),
+  ];
+}
 
 /** `/help [command]` */
 export function help(ctx: CommandContext): Reply[] {
   const topic = ctx.args.command?.replace(/^\//, "").trim();
+  if (topic?.toLowerCase() === "witness") return witnessHelp(ctx);
   if (topic) {
     const spec = findCommand(topic);
     if (!spec) refuse("unknown-topic", `There's no /${topic}. Send /help for the list.`);
@@ -26,6 +93,7 @@ export function help(ctx: CommandContext): Reply[] {
       ),
     ];
   }
+  const count = witnessing(ctx);
   return [
     toSender(
       lines(
@@ -41,6 +109,7 @@ export function help(ctx: CommandContext): Reply[] {
           code("/plan"),
           ".",
         ),
+        count > 0 ? rolePart(count) : null,
         ...COMMANDS.map((c) => `/${c.name} — ${c.description}`),
         rich("Options go as ", code("name: value"), "; ", code("/help commit"), " explains one command."),
         "I'm not a counsellor. If this is weighing on you, talking with one can help.",

@@ -5,6 +5,8 @@
  */
 import { formatLocal, graduatedPhase } from "../cadence";
 import type { EventWithActor } from "../store/events";
+import type { PendingChange } from "../store/schema";
+import { changeWords } from "./format";
 
 type Phrase = (e: EventWithActor, zone: string) => string;
 
@@ -14,7 +16,18 @@ const PART: Record<string, string> = {
   until: "end date",
   step: "step",
 };
-const ANSWER: Record<string, string> = { kept: "kept", partly: "partly kept", missed: "missed" };
+const ANSWER: Record<string, string> = {
+  kept: "you checked in: kept",
+  partly: "you checked in: partly kept",
+  missed: "you checked in: missed",
+};
+/** How a commitment came to its end (the reasons src/engine/endings.ts and tick.ts record). */
+const ENDED: Record<string, string> = {
+  end: "it came to its end",
+  renegotiated: "it ended, as you asked",
+  zone: "it ended: no check-in was left in your new time zone",
+  paused: "it came to its end while paused",
+};
 const VERDICT: Record<string, string> = {
   confirmed: "confirmed a check-in",
   disputed: "disputed a check-in",
@@ -32,6 +45,20 @@ function parts(keys: string[]): string {
   return named.length <= 1 ? (named[0] ?? "it") : `${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
 }
 
+/** " (every 3 days at 20:00)": what an easier change asked for, when the entry says. */
+function asked(e: EventWithActor): string {
+  const d = (e.data ?? {}) as PendingChange;
+  try {
+    return changeWords({
+      ...(typeof d.cadence === "string" ? { cadence: d.cadence } : {}),
+      ...(d.until === null || typeof d.until === "string" ? { until: d.until } : {}),
+    });
+  } catch {
+    // A cadence this version cannot read: the words without it.
+    return "";
+  }
+}
+
 /** How often a graduated phase checks in. */
 function pace(phase: unknown): string {
   const p = graduatedPhase(typeof phase === "number" ? phase : 0);
@@ -44,7 +71,7 @@ const PHRASES: Record<string, Phrase> = {
   created: () => "you made it",
   edited: (e) => `you changed ${parts(Object.keys(e.data ?? {}))}`,
   "change-requested": (e, zone) =>
-    `${field(e, "cancel") ? "you asked to cancel it" : "you asked to make it easier"}, from ${when(field(e, "effectiveAt"), zone)}`,
+    `${field(e, "cancel") ? "you asked to cancel it" : `you asked to make it easier${asked(e)}`}, from ${when(field(e, "effectiveAt"), zone)}`,
   "change-withdrawn": () => "an earlier request to make it easier was withdrawn",
   "change-dropped": () => "a change you asked for no longer fitted, so it was left as it was",
   paused: (e, zone) =>
@@ -54,15 +81,19 @@ const PHRASES: Record<string, Phrase> = {
         ? `paused until ${when(field(e, "until"), zone)}`
         : "paused",
   resumed: (e) => (field(e, "auto") ? "resumed after its pause" : "you resumed it"),
-  cancelled: () => "cancelled",
-  completed: () => "ended",
+  // No actor: a cancellation asked for a day earlier, applied when its 24 hours were up.
+  cancelled: (e) => (e.actorId === null ? "cancelled, as you asked a day earlier" : "you cancelled it"),
+  completed: (e) => ENDED[String(field(e, "reason"))] ?? "it came to its end",
   quiet: () => "you changed your quiet hours",
   zone: (e) => `time zone set to ${String(field(e, "to") ?? "")}`,
+  // The step-11 turn (src/engine/turn.ts): a person's own entries, like quiet and zone.
+  "plan-turned": () => "you recorded at step 11 that they said no",
+  "plan-turn-undone": () => "you undid the record of their answer at step 11",
   skipped: (e) => {
     const n = Number(field(e, "count") ?? 1);
     return `${n === 1 ? "a check-in" : `${n} check-ins`} passed while I was down; they don't count against you`;
   },
-  answered: (e) => `you answered: ${ANSWER[String(field(e, "answer"))] ?? "answered"}`,
+  answered: (e) => ANSWER[String(field(e, "answer"))] ?? "you checked in",
   note: (e) =>
     typeof field(e, "text") === "string" ? `you added a note: “${field(e, "text")}”` : "you added a note",
   verdict: (e) => `${witness(e)} ${VERDICT[String(field(e, "verdict"))] ?? "answered a check-in"}`,

@@ -1,5 +1,5 @@
 /**
- * Streaks and the trust meter, derived from a commitment's check-ins and cached on the
+ * Streaks and the consistency figure, derived from a commitment's check-ins and cached on the
  * commitment for /status. Deriving them each time (from the last 200 check-ins, one indexed
  * query) keeps them right after verdicts arrive late or answers change.
  *
@@ -7,10 +7,8 @@
  *   a miss (answered or unanswered) or a disputed check-in breaks it; skipped ones don't count.
  * - Verified streak: the same, counting only kept check-ins the witness confirmed; a kept
  *   check-in still waiting for (or unsure of) a verdict neither extends nor breaks it.
- * - Trust meter (0–100): an exponentially weighted average of the answers, kept 1, partly 0.5,
- *   missed 0, where a disputed check-in counts as missed and a confirmed one weighs double.
- *   Each older answer weighs 0.8 times the next newer one, so a lapse fades over a handful of
- *   kept check-ins: trust = 100 · Σ wᵢ·0.8^ageᵢ·sᵢ / Σ wᵢ·0.8^ageᵢ (age 0 = newest).
+ * - Consistency: see {@link computeStats}. It is never called trust (trust is the other
+ *   person's to give) and never shown bare: see src/engine/consistency-words.ts.
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../store/db";
@@ -38,7 +36,23 @@ function outcome(ci: Pick<CheckInRow, "state" | "answer" | "verdict">): Outcome 
   return ci.verdict === "disputed" ? "missed" : ci.answer;
 }
 
-/** Computes the figures from check-ins ordered newest first. */
+/**
+ * Computes the figures from check-ins ordered newest first.
+ *
+ * Consistency (0–100, one decimal) is an exponentially weighted average of the answers, so it
+ * rewards steadiness more than a streak does and lets a lapse fade:
+ *
+ *     consistency = 100 · Σ wᵢ · 0.8^ageᵢ · sᵢ  /  Σ wᵢ · 0.8^ageᵢ
+ *
+ * - sᵢ, the score of check-in i: kept 1, partly 0.5, missed 0. A check-in whose window closed
+ *   with no answer scores 0, and so does one the witness disputed.
+ * - wᵢ, its weight: 2 when the witness confirmed it, else 1.
+ * - ageᵢ: 0 for the newest counted check-in, 1 for the one before, and so on
+ *   ({@link CONSISTENCY_DECAY} = 0.8 per step), so after five kept answers a miss weighs a third.
+ * - Skipped (the bot was down) and still-open check-ins take no weight and age nothing.
+ *
+ * Null until something counts.
+ */
 export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | "verdict">[]): Stats {
   let streak = 0;
   let verifiedStreak = 0;
@@ -78,12 +92,89 @@ export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | 
 
 /** Reads a commitment's recent check-ins and computes its figures. */
 export function statsFor(db: Db, commitmentId: number): Stats {
-  const rows = db
+  return computeStats(countedRows(db, commitmentId));
+}
+
+/** The newest counted (answered or closed unanswered) check-ins of a commitment, newest first. */
+function countedRows(db: Db, commitmentId: number) {
+  return db
     .select({ state: checkIns.state, answer: checkIns.answer, verdict: checkIns.verdict })
     .from(checkIns)
     .where(and(eq(checkIns.commitmentId, commitmentId), inArray(checkIns.state, ["answered", "missed"])))
     .orderBy(desc(checkIns.dueAt))
     .limit(WINDOW)
     .all();
-  return computeStats(rows);
+}
+
+/** How many of the newest counted check-ins the words about consistency describe. */
+export const RECENT = 5;
+
+/** What the words about a commitment's consistency are made of (see consistency-words.ts). */
+export interface ConsistencyFacts {
+  /** The figure, as {@link computeStats} gives it. */
+  consistency: number | null;
+  /** Check-ins the person answered themselves (kept, partly or missed). */
+  answers: number;
+  /** Check-ins that count: answered, or closed with no answer. */
+  counted: number;
+  /** The newest {@link RECENT} counted check-ins, in counts. */
+  recent: OutcomeCounts;
+}
+
+/** A group of counted check-ins, by what happened to them. */
+export interface OutcomeCounts {
+  /** How many check-ins the group holds. */
+  total: number;
+  kept: number;
+  partly: number;
+  /** Missed by the person's own answer. */
+  missed: number;
+  /** Closed with no answer. */
+  unanswered: number;
+  /** Kept or partly answers the witness confirmed. */
+  confirmed: number;
+  /** Kept or partly answers the witness disputed. */
+  disputed: number;
+}
+
+/** Counts check-ins by what happened to them; skipped and open ones are left out. */
+export function countOutcomes(rows: Pick<CheckInRow, "state" | "answer" | "verdict">[]): OutcomeCounts {
+  const n: OutcomeCounts = {
+    total: 0,
+    kept: 0,
+    partly: 0,
+    missed: 0,
+    unanswered: 0,
+    confirmed: 0,
+    disputed: 0,
+  };
+  for (const ci of rows) {
+    if (ci.state === "missed") n.unanswered++;
+    else if (ci.state !== "answered" || !ci.answer) continue;
+    else n[ci.answer]++;
+    n.total++;
+    if (ci.state === "answered" && ci.answer !== "missed") {
+      if (ci.verdict === "confirmed") n.confirmed++;
+      if (ci.verdict === "disputed") n.disputed++;
+    }
+  }
+  return n;
+}
+
+/** The facts behind the words, from check-ins ordered newest first. */
+export function consistencyFacts(
+  newestFirst: Pick<CheckInRow, "state" | "answer" | "verdict">[],
+): ConsistencyFacts {
+  const counted = newestFirst.filter((ci) => ci.state === "missed" || (ci.state === "answered" && ci.answer));
+  return {
+    consistency: computeStats(counted).consistency,
+    answers: counted.filter((ci) => ci.state === "answered").length,
+    counted: counted.length,
+    recent: countOutcomes(counted.slice(0, RECENT)),
+  };
+}
+
+/** Reads a commitment's recent check-ins and gathers the facts behind the words. */
+export function consistencyFactsFor(db: Db, commitmentId: number): ConsistencyFacts {
+  return consistencyFacts(countedRows(db, commitmentId));
 }

@@ -1,99 +1,169 @@
-/** /status and /history: where my commitments stand. */
-import { formatLocal } from "../cadence";
-import { bold, code, lines, rich } from "../richtext";
+/**
+ * `/status`: where my commitments stand (PRODUCT §4, §5). For each open one: its schedule and
+ * next check-in, how it is going in words (never a bare score), whether it is private, who
+ * witnesses it or who was invited, and a change waiting out its 24 hours. Then what ended in
+ * the last seven days and how, and, for someone who witnesses others, the "You witness" part
+ * with a Step down button each. The reply is only for the person who asked (sender-only).
+ */
+import { bold, code, lines, type Part, rich } from "../richtext";
 import { latestOutcomes } from "../store/checkins";
-import { listCheckIns, listCommitments } from "../store/commitments";
-import { listCommitmentEvents } from "../store/events";
-import type { CheckInRow } from "../store/schema";
-import type { Reply, RichText } from "../types";
-import { ownCommitment } from "./commitments";
+import { listCommitments } from "../store/commitments";
+import type { Db } from "../store/db";
+import { endedAt } from "../store/events";
+import { lastInvitation } from "../store/invitations";
+import { findPerson, getPerson } from "../store/people";
+import type { CheckInRow, CommitmentRow } from "../store/schema";
+import type { Platform, Reply, RichText } from "../types";
+import { consistencyWords } from "./consistency-words";
 import { type CommandContext, zoneOf } from "./context";
-import { cadenceText, label, stateLine } from "./format";
-import { historyPhrase } from "./history-words";
+import { cadenceText, changeWords, label, shortDay, stateLine, when } from "./format";
+import { history, wholeWords } from "./history";
 import { toSender } from "./replies";
+import { consistencyFactsFor } from "./stats";
+import { witnessPart } from "./status-witness";
+import { INVITE_DAYS } from "./witness";
+
+// /history lives in its own file; index.ts finds it here, beside /status, as it always has.
+export { history };
+
+/** How far back /status shows commitments that ended. */
+const RECENT_END_MS = 7 * 86_400_000;
+const START_EXAMPLE = "/commit Call my sister every Sunday cadence: weekly sun 18:00";
 
 /** `/status` */
 export function status(ctx: CommandContext): Reply[] {
-  const all = listCommitments(ctx.db, ctx.me.id);
+  const { db, me, now } = ctx;
+  const all = listCommitments(db, me.id);
   const open = all.filter((c) => c.state === "active" || c.state === "paused");
-  const zone = zoneOf(ctx.me, ctx.deps.config);
-  if (open.length === 0) {
-    const finished = all.length > 0 ? ` (${all.length} finished or cancelled; /history #n shows each)` : "";
-    return [
-      toSender([
-        `You have no open commitments${finished}. Start one with `,
-        code("/commit Call my sister every Sunday cadence: weekly sun 18:00"),
-        ".",
-      ]),
-    ];
-  }
-  const outcomes = latestOutcomes(ctx.db, ctx.me.id);
-  const rows: RichText[] = open.map((c) =>
-    rich(
-      label(c),
-      `\n   ${cadenceText(c)} · `,
-      stateLine(c),
-      lastLine(outcomes.get(c.id), c.zone),
-      ` · streak ${c.streak}`,
-      c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : "",
-      c.consistency !== null ? ` · trust ${Math.round(c.consistency)}/100` : "",
-      c.zone !== zone ? ` (${c.zone})` : "",
-    ),
+  const zone = zoneOf(me, ctx.deps.config);
+  const endings = endedAt(
+    db,
+    all.filter((c) => !open.includes(c)).map((c) => c.id),
   );
-  const closed = all.length - open.length;
-  return [
-    toSender(
-      lines(
-        rich(bold("Your commitments"), ` (times in ${zone})`),
-        ...rows,
-        closed > 0 ? `${closed} more finished or cancelled; /history #n shows any of them.` : null,
-      ),
-    ),
-  ];
+  const ended = all
+    .filter((c) => (endings.get(c.id) ?? 0) > now - RECENT_END_MS)
+    .sort((a, b) => (endings.get(b.id) ?? 0) - (endings.get(a.id) ?? 0));
+  const earlier = all.length - open.length - ended.length;
+  const witnessing = witnessPart(ctx);
+
+  if (open.length === 0 && ended.length === 0 && !witnessing) {
+    const finished = earlier > 0 ? ` (${earlier} finished or cancelled; /history #n shows each)` : "";
+    return [toSender([`You have no open commitments${finished}. Start one with `, code(START_EXAMPLE), "."])];
+  }
+
+  const outcomes = latestOutcomes(db, me.id);
+  const text: (RichText | string | null)[] = [];
+  if (open.length > 0) {
+    text.push(rich(bold("Your commitments"), ` (times in ${zone})`));
+    for (const c of open) text.push(openRow(db, c, outcomes.get(c.id), zone, now, me.platform as Platform));
+  }
+  if (ended.length > 0) {
+    text.push(rich(bold("Ended in the last 7 days")));
+    for (const c of ended) text.push(endedRow(db, c, endings.get(c.id) ?? now));
+    if (open.length === 0) text.push(rich(code("/commit"), " starts a new one when you're ready."));
+  }
+  if (earlier > 0) text.push(earlierLine(all.filter((c) => !open.includes(c) && !ended.includes(c))));
+  if (witnessing) text.push(...witnessing.lines);
+  return [toSender(lines(...text), witnessing?.buttons)];
 }
 
-/** " · last kept ✓ (Sun 29 Nov)": how the newest finished check-in went. */
-function lastLine(last: Pick<CheckInRow, "state" | "answer" | "dueAt"> | undefined, zone: string): string {
-  if (!last) return "";
-  const what = last.state === "missed" ? "missed" : (ANSWER_MARK[last.answer ?? ""] ?? "answered");
-  return ` · last ${what} (${formatLocal(last.dueAt, zone).replace(/ \d{4},.*$/, "")})`;
+/** "#1 and #5 ended earlier; /history with the number shows how each went." */
+function earlierLine(earlier: CommitmentRow[]): string {
+  const numbers = earlier.map((c) => `#${c.number}`);
+  if (numbers.length === 1) return `${numbers[0]} ended earlier; /history ${numbers[0]} shows how it went.`;
+  const which =
+    numbers.length <= 3
+      ? `${numbers.slice(0, -1).join(", ")} and ${numbers.at(-1)}`
+      : `${numbers.length} more`;
+  return `${which} ended earlier; /history with the number shows how each went.`;
 }
 
-const ANSWER_MARK: Record<string, string> = { kept: "kept ✓", partly: "partly", missed: "missed" };
-
-function checkInLine(ci: CheckInRow, zone: string): string {
-  const what =
-    ci.state === "answered"
-      ? (ANSWER_MARK[ci.answer ?? ""] ?? "answered")
-      : ci.state === "pending"
-        ? "open"
-        : ci.state;
-  const verdict = ci.verdict ? ` (${ci.verdict} by your witness)` : "";
-  // Later notes sit on lines of their own; indent them under their check-in.
-  const note = ci.note ? ` — “${ci.note.replaceAll("\n", "\n      ")}”` : "";
-  return `${formatLocal(ci.dueAt, zone)}: ${what}${verdict}${note}`;
+/** One open commitment: what, when, how it is going, and who stands by it. */
+function openRow(
+  db: Db,
+  c: CommitmentRow,
+  last: Pick<CheckInRow, "state" | "answer" | "dueAt"> | undefined,
+  zone: string,
+  now: number,
+  platform: Platform,
+): RichText {
+  const witness =
+    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
+  const by = witness?.name ?? "your witness";
+  const words = consistencyWords(consistencyFactsFor(db, c.id), by);
+  // An unanswered last check-in is in the words already ("the last 5 got no answer").
+  const lastSaid = last?.state === "missed" && words.includes("no answer") ? null : lastLine(last, c.zone);
+  const going = [
+    lastSaid,
+    c.streak > 0 ? `streak ${c.streak}${c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : ""}` : null,
+    words,
+  ].filter((s): s is string => s !== null);
+  const standing = [witnessLine(db, c, witness?.name, now, platform), pendingLine(c)].filter(
+    (p) => p !== null,
+  );
+  return rich(
+    label(c),
+    c.visibility === "private" ? " (private)" : "",
+    `\n   ${cadenceText(c)} · `,
+    stateLine(c),
+    c.zone !== zone ? ` (${c.zone})` : "",
+    `\n   ${going.join(" · ")}`,
+    standing.length > 0 ? ["\n   ", ...joinParts(standing, " · ")] : "",
+  );
 }
 
-/** `/history <commitment>` */
-export function history(ctx: CommandContext): Reply[] {
-  const c = ownCommitment(ctx);
-  const checkIns = listCheckIns(ctx.db, c.id, 10);
-  const events = listCommitmentEvents(ctx.db, c.id, 10);
-  const checkInRows =
-    checkIns.length > 0
-      ? checkIns.map((ci) => `   ${checkInLine(ci, c.zone)}`)
-      : [`   none yet${c.nextDueAt ? `; the first is ${formatLocal(c.nextDueAt, c.zone)}` : ""}`];
-  const eventRows = events.map((e) => `   ${formatLocal(e.at, c.zone)}: ${historyPhrase(e, c.zone)}`);
-  return [
-    toSender(
-      lines(
-        rich(label(c), ` — ${cadenceText(c)}, `, stateLine(c)),
-        `Streak ${c.streak}, verified ${c.verifiedStreak}${c.consistency !== null ? `, trust ${Math.round(c.consistency)}/100` : ""}.`,
-        "Check-ins (newest first):",
-        ...checkInRows,
-        "Changes:",
-        ...eventRows,
-      ),
-    ),
-  ];
+/** "last kept ✓ (Sun 29 Nov)": how the newest finished check-in went. */
+function lastLine(
+  last: Pick<CheckInRow, "state" | "answer" | "dueAt"> | undefined,
+  zone: string,
+): string | null {
+  if (!last) return null;
+  const date = shortDay(last.dueAt, zone);
+  if (last.state === "missed") return `the last one got no answer (${date})`;
+  return `last ${LAST_ANSWER[last.answer ?? ""] ?? "answered"} (${date})`;
+}
+
+const LAST_ANSWER: Record<string, string> = { kept: "kept ✓", partly: "partly kept", missed: "missed" };
+
+/** "witness: jo", or where an invitation stands. */
+function witnessLine(
+  db: Db,
+  c: CommitmentRow,
+  name: string | undefined,
+  now: number,
+  platform: Platform,
+): string | null {
+  if (c.witnessStatus === "active") return `witness: ${name ?? "someone who left Amends"}`;
+  if (c.witnessStatus !== "invited") return null;
+  const invite = c.witnessInvite ?? "";
+  const who = invite.startsWith("@")
+    ? invite
+    : (findPerson(db, platform, invite.replace(/^id:/, ""))?.name ?? "the person you invited");
+  const sent = lastInvitation(db, c.id)?.at;
+  if (sent !== undefined && sent + INVITE_DAYS * 86_400_000 <= now) {
+    return `the invitation to ${who} has expired; /witness #${c.number} asks again`;
+  }
+  return `invited ${who} to witness it, waiting for an answer`;
+}
+
+/** "you asked to make it easier (every 3 days at 20:00); that takes effect Fri 4 Dec 2026, 12:00". */
+function pendingLine(c: CommitmentRow): Part[] | null {
+  if (!c.pendingChange || c.pendingChangeAt === null) return null;
+  const what = c.pendingChange.cancel
+    ? "you asked to cancel it"
+    : `you asked to make it easier${changeWords(c.pendingChange)}`;
+  return [`${what}; that takes effect ${when(c.pendingChangeAt, c.zone)}`];
+}
+
+/** One commitment that ended this past week, and how, in a few words. */
+function endedRow(db: Db, c: CommitmentRow, at: number): RichText {
+  const date = shortDay(at, c.zone);
+  if (c.state === "cancelled") return rich(label(c), ` — cancelled ${date}`);
+  const how = wholeWords(db, c);
+  return rich(label(c), how ? ` — ended ${date}: ${how}` : ` — ended ${date}, before any check-in`);
+}
+
+/** Joins rich parts with a separator. */
+function joinParts(items: Part[], sep: string): Part[] {
+  return items.flatMap((p, i) => (i === 0 ? [p] : [sep, p]));
 }

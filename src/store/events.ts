@@ -1,5 +1,5 @@
 /** The append-only history. Rows are only ever inserted (and removed by /forget). */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
 import { type EventRow, events, people } from "./schema";
@@ -82,4 +82,21 @@ export function witnessLeftSince(db: Db, commitmentId: number, since: number): n
     active = effect === "on";
   }
   return left !== null && left >= since ? left : null;
+}
+
+/**
+ * When each of the given commitments ended (its newest `completed` or `cancelled` entry), for
+ * /status's "ended this past week". Commitments with no such entry are absent.
+ */
+export function endedAt(db: Db, commitmentIds: readonly number[]): Map<number, number> {
+  if (commitmentIds.length === 0) return new Map();
+  const rows = db
+    .select({ id: events.commitmentId, at: max(events.at) })
+    .from(events)
+    .where(
+      and(inArray(events.commitmentId, [...commitmentIds]), inArray(events.kind, ["completed", "cancelled"])),
+    )
+    .groupBy(events.commitmentId)
+    .all();
+  return new Map(rows.flatMap((r) => (r.id !== null && r.at !== null ? [[r.id, r.at] as const] : [])));
 }

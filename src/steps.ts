@@ -2,11 +2,16 @@
  * The repair plan: the 13 steps of the source guide, held as data.
  *
  * Every text here is written in our own words (see PRODUCT.md §2 and §10): a calm,
- * honest friend, short, no exclamation marks, no shame, and no promise that trust
- * will come back. The engine reads these to render `/plan` and `/step`, to suggest
- * a next step, and to schedule a commitment tagged with a step when the owner gives
- * no cadence of their own.
+ * honest friend, short, no exclamation marks, no shame, no pressure on the other person,
+ * and no promise that trust will come back. Examples name nobody, and any date in them is
+ * computed from the day they are shown. The engine reads these to render `/plan` and
+ * `/step`, to suggest a next step, to ask a step's question in check-ins, and to schedule a
+ * commitment tagged with a step when the owner gives no cadence of their own.
+ *
+ * After the step-11 turn (the other person said no), the contact steps are set aside and the
+ * steps whose usual words imply reaching the other person speak in their `afterNo` words.
  */
+import { addMonths } from "./cadence/zone";
 
 /** What kind of commitment a step suggests. */
 export type StepKind =
@@ -29,6 +34,20 @@ export type StepDefault =
   | { kind: "once"; afterDays: number }
   | { kind: "recurring"; cadence: string; forDays?: number };
 
+/**
+ * One line showing what a commitment for a step could look like, built for `today` (the
+ * person's local date, `YYYY-MM-DD`) so that a date in it is still ahead and copying it works.
+ */
+export type StepSuggestion = (today: string) => string;
+
+/** How a step speaks once the other person said no, where its usual words imply contact. */
+export interface AfterNo {
+  /** Two or three sentences of guidance that ask nothing of the other person. */
+  guidance: string;
+  /** An example commitment that involves only the owner. */
+  suggestion: StepSuggestion;
+}
+
 /** One step of the repair plan. */
 export interface Step {
   /** Position in the plan, 1..13. */
@@ -39,12 +58,21 @@ export interface Step {
   title: string;
   /** What kind of commitment the step suggests. */
   kind: StepKind;
-  /** Two or three sentences of guidance. */
+  /** Two or three sentences of guidance, speaking to the person as "you". */
   guidance: string;
-  /** One reflection question, ending with a question mark. */
+  /**
+   * One reflection question, ending with a question mark. Check-in prompts ask it, so it
+   * never implies contact for a step that stays open after the step-11 turn.
+   */
   question: string;
   /** One line showing what a commitment for this step could look like. */
-  suggestion: string;
+  suggestion: StepSuggestion;
+  /**
+   * The words used after the step-11 turn, for a step that stays open then but whose usual
+   * guidance or example implies reaching the other person. Contact steps have none: they are
+   * set aside instead.
+   */
+  afterNo?: AfterNo;
   /** Scheduling used when a commitment tagged with this step has no cadence of its own. */
   defaults: StepDefault;
 }
@@ -52,6 +80,11 @@ export interface Step {
 const once = (afterDays: number): StepDefault => ({ kind: "once", afterDays });
 const recurring = (cadence: string, forDays?: number): StepDefault =>
   forDays === undefined ? { kind: "recurring", cadence } : { kind: "recurring", cadence, forDays };
+/** A suggestion with no date in it. */
+const fixed =
+  (line: string): StepSuggestion =>
+  () =>
+    line;
 
 const RAW_STEPS: Step[] = [
   {
@@ -63,7 +96,13 @@ const RAW_STEPS: Step[] = [
       "Say plainly what you did, without softening it or explaining it away. " +
       "The whole story, told once and clearly, gives them something solid to stand on.",
     question: "Which part of the truth are you most tempted to leave out?",
-    suggestion: "Try: /commit Tell Sam the whole of what I did step: 1",
+    suggestion: fixed("Try: /commit Tell the whole truth about what I did step: 1"),
+    afterNo: {
+      guidance:
+        "Their answer does not change what happened, and owning it is still yours to do. " +
+        "Write down plainly what you did, without softening it, and go over it with your witness or a counsellor if that helps.",
+      suggestion: fixed("Try: /commit Write down the whole of what I did, without excuses step: 1"),
+    },
     defaults: once(2),
   },
   {
@@ -75,7 +114,9 @@ const RAW_STEPS: Step[] = [
       "Pick someone you trust, a friend or a counsellor, to walk beside you through this. " +
       "Invite them with /witness so they can confirm your check-ins and keep you honest.",
     question: "Who would tell you the truth about your progress, even when it is hard to hear?",
-    suggestion: "Try: /commit Ask Alex to witness my progress step: 2, then invite them with /witness",
+    suggestion: fixed(
+      "Try: /commit Ask a friend to witness my progress step: 2, then invite them with /witness",
+    ),
     defaults: once(2),
   },
   {
@@ -88,7 +129,7 @@ const RAW_STEPS: Step[] = [
       "Ask if they are willing, let them choose the time and place, and give the date when you commit. " +
       "If they decline, that is an answer to respect.",
     question: "What do you most want them to know when you sit down together?",
-    suggestion: "Try: /commit Ask Sam whether they are open to meeting step: 3",
+    suggestion: fixed("Try: /commit Ask whether they are open to meeting step: 3"),
     defaults: once(7),
   },
   {
@@ -100,7 +141,13 @@ const RAW_STEPS: Step[] = [
       "Let yourself feel the weight of what your actions did to them, and say sorry without conditions. " +
       "Keep the attention on their hurt rather than on your guilt.",
     question: "What did your actions cost them, seen from their side rather than yours?",
-    suggestion: "Try: /commit Write down what I am sorry for, with no excuses step: 4",
+    suggestion: fixed("Try: /commit Write down what I am sorry for, with no excuses step: 4"),
+    afterNo: {
+      guidance:
+        "Let yourself feel the weight of what your actions cost them, without turning it into self-punishment. " +
+        "Name it honestly, for yourself, and keep the attention on their hurt rather than on your guilt.",
+      suggestion: fixed("Try: /commit Write down what I am sorry for, with no excuses step: 4"),
+    },
     defaults: once(1),
   },
   {
@@ -113,7 +160,7 @@ const RAW_STEPS: Step[] = [
       "Look for the pattern, the moment you chose, and what you were protecting. " +
       "Honest answers here are what make real change possible.",
     question: "What were you feeling or avoiding just before it happened?",
-    suggestion: "Try: /commit Spend ten minutes each evening on why it happened step: 5",
+    suggestion: fixed("Try: /commit Spend ten minutes each evening on why it happened step: 5"),
     defaults: recurring("daily 20:00", 7),
   },
   {
@@ -125,7 +172,13 @@ const RAW_STEPS: Step[] = [
       "When they speak, listen to understand rather than to reply. " +
       "Their feelings are real even when they are hard to hear, so let them land before you respond.",
     question: "What did you hear today that you wanted to push back on, and what was true in it?",
-    suggestion: "Try: /commit Hear Sam out without interrupting or defending myself step: 6",
+    suggestion: fixed("Try: /commit Hear them out without interrupting or defending myself step: 6"),
+    afterNo: {
+      guidance:
+        "Openness still matters when hard words come your way, from your witness, a friend or your own notes. " +
+        "Let the true part land before you defend yourself.",
+      suggestion: fixed("Try: /commit Take hard feedback without defending myself step: 6"),
+    },
     defaults: recurring("daily 20:00", 14),
   },
   {
@@ -134,11 +187,11 @@ const RAW_STEPS: Step[] = [
     title: "Have the real conversation",
     kind: "one-off",
     guidance:
-      "When they are ready, talk through what happened and what it did to each of you. " +
+      "If they are willing, talk through what happened and what it did to each of you. " +
       "Aim for understanding, not for winning or for being forgiven. " +
       "Leave room to agree on how things could be different.",
     question: "What would make this conversation worth having for them, not only for you?",
-    suggestion: "Try: /commit Have an honest talk with Sam about what happened step: 7",
+    suggestion: fixed("Try: /commit Have an honest talk about what happened, if they are willing step: 7"),
     defaults: once(7),
   },
   {
@@ -147,10 +200,10 @@ const RAW_STEPS: Step[] = [
     title: "Talk about the why",
     kind: "reflection",
     guidance:
-      "Share what you have learned about the reasons behind your actions, without using them as excuses. " +
+      "If they want to hear it, share what you have learned about the reasons behind your actions, without using them as excuses. " +
       "Naming the cause helps you both see what has to change.",
     question: "Can you explain the cause without asking them to excuse it?",
-    suggestion: "Try: /commit Tell Sam what I now understand about my reasons step: 8",
+    suggestion: fixed("Try: /commit Share what I now understand about my reasons step: 8"),
     defaults: once(3),
   },
   {
@@ -159,11 +212,11 @@ const RAW_STEPS: Step[] = [
     title: "Stay calm",
     kind: "practice",
     guidance:
-      "Hard talks stir up defensiveness. " +
+      "Defensiveness comes fast when you feel judged. " +
       "Notice when you start to justify yourself or raise your voice, and slow down instead. " +
-      "Staying steady shows respect for them and for the repair.",
+      "Staying steady is a form of respect, for others and for the change you are making.",
     question: "When did you feel the urge to defend yourself today, and what did you do with it?",
-    suggestion: "Try: /commit Pause and breathe before I reply when I feel defensive step: 9",
+    suggestion: fixed("Try: /commit Pause and breathe before I reply when I feel defensive step: 9"),
     defaults: recurring("daily 20:00", 14),
   },
   {
@@ -175,7 +228,9 @@ const RAW_STEPS: Step[] = [
       "Offer specific changes you will make, not a general promise to do better. " +
       "Make each change its own commitment, so you check in on it and your witness can see it.",
     question: "Which change would matter most to them, and how would they notice it?",
-    suggestion: "Try: one commitment per change, like /commit Call home when I am running late step: 10",
+    suggestion: fixed(
+      "Try: one commitment per change, like /commit Call home when I am running late step: 10",
+    ),
     defaults: once(7),
   },
   {
@@ -188,7 +243,13 @@ const RAW_STEPS: Step[] = [
       "If the answer is no, let it stand without trying to change it. " +
       "Your plan then turns to your own growth, with no contact.",
     question: "Can you respect their answer, whatever it is, and still keep growing?",
-    suggestion: "Try: /commit Accept Sam's decision without pushing back step: 11",
+    suggestion: fixed("Try: /commit Accept their answer without pushing back step: 11"),
+    afterNo: {
+      guidance:
+        "Their answer stands, and letting it stand is this step. " +
+        "What is left is your own growth, which counts whether or not anyone else sees it.",
+      suggestion: fixed("Try: /commit Let their answer stand, even on hard days step: 11"),
+    },
     defaults: once(2),
   },
   {
@@ -198,10 +259,19 @@ const RAW_STEPS: Step[] = [
     kind: "waiting",
     guidance:
       "Healing runs on their clock, not yours. " +
-      "Give them room, hold back from reaching out, and let them come to you when they are ready. " +
+      "Give them room, and do not press for an answer, a meeting or forgiveness. " +
       "Set how long with until: and check in with yourself each day.",
     question: "Did I respect their space today?",
-    suggestion: "Try: /commit Give Sam room and let them reach out first step: 12 until: 2026-07-01",
+    suggestion: (today) =>
+      `Try: /commit Respect the space they asked for step: 12 until: ${addMonths(today, 1)}`,
+    afterNo: {
+      guidance:
+        "Their answer stands, and the distance they chose is theirs. " +
+        "When the urge to close it comes, notice it and let it pass. " +
+        "Set how long with until: and check in with yourself each day.",
+      suggestion: (today) =>
+        `Try: /commit Respect the space they asked for step: 12 until: ${addMonths(today, 1)}`,
+    },
     defaults: recurring("daily 20:00"),
   },
   {
@@ -210,18 +280,24 @@ const RAW_STEPS: Step[] = [
     title: "Keep the change going",
     kind: "long-term",
     guidance:
-      "The lasting proof is what you do over months, not what you say now. " +
+      "What lasts is what you do over months, not what you say now. " +
       "Keep living the changes, watch for early signs of the old pattern, " +
       "and check in less often as the habit holds.",
-    question: "What made it hard this time, and what small thing would help next time?",
-    suggestion: "Try: /commit Keep the changes I promised, for good step: 13",
+    question: "What helped or got in the way this time, and what small thing would make next time easier?",
+    suggestion: fixed("Try: /commit Keep the changes I promised, for good step: 13"),
     defaults: recurring("graduated 20:00"),
   },
 ];
 
 /** The 13 steps, in order, deeply frozen. `STEPS[i].number === i + 1`. */
 export const STEPS: readonly Step[] = Object.freeze(
-  RAW_STEPS.map((s) => Object.freeze({ ...s, defaults: Object.freeze({ ...s.defaults }) })),
+  RAW_STEPS.map((s) =>
+    Object.freeze({
+      ...s,
+      defaults: Object.freeze({ ...s.defaults }),
+      ...(s.afterNo ? { afterNo: Object.freeze({ ...s.afterNo }) } : {}),
+    }),
+  ),
 );
 
 /**
@@ -276,4 +352,22 @@ export function checkInQuestion(step: number | null, turned: boolean): string {
   if (step === null) return PLAIN_QUESTION;
   if (turned && CONTACT_STEPS.includes(step)) return PLAIN_QUESTION;
   return stepByNumber(step)?.question ?? PLAIN_QUESTION;
+}
+
+/** True when `step` is set aside: a contact step, once the plan has turned. */
+export function isSetAside(step: number | null, turned: boolean): boolean {
+  return turned && step !== null && CONTACT_STEPS.includes(step);
+}
+
+/** A step's guidance as the person should read it now (`turned`: after the step-11 turn). */
+export function guidanceFor(s: Step, turned: boolean): string {
+  return turned && s.afterNo ? s.afterNo.guidance : s.guidance;
+}
+
+/**
+ * A step's example commitment for `today` (the person's local date), in its after-the-turn
+ * words when the plan has turned and the step has them.
+ */
+export function suggestionFor(s: Step, today: string, turned: boolean): string {
+  return (turned && s.afterNo ? s.afterNo.suggestion : s.suggestion)(today);
 }

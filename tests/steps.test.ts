@@ -2,13 +2,36 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  CONTACT_STEPS,
+  checkInQuestion,
   findStep,
+  GROWTH_STEPS,
+  guidanceFor,
+  isSetAside,
+  PLAIN_QUESTION,
   STEP_13_QUESTION,
   STEPS,
   type StepDefault,
   stepByKey,
   stepByNumber,
+  suggestionFor,
 } from "../src/steps.js";
+import { contactPhrases } from "./support/contact";
+
+/** Two days to build examples for: a date in an example must follow whichever is today. */
+const TODAYS = ["2026-11-29", "2027-03-31"];
+const TODAY = TODAYS[0] ?? "";
+
+/** Every text of a step a person can read, before and after the step-11 turn. */
+function texts(s: (typeof STEPS)[number]): string[] {
+  return [
+    s.title,
+    s.guidance,
+    s.question,
+    ...TODAYS.map((d) => s.suggestion(d)),
+    ...(s.afterNo ? [s.afterNo.guidance, ...TODAYS.map((d) => s.afterNo?.suggestion(d) ?? "")] : []),
+  ];
+}
 
 const KEYS = [
   "honesty",
@@ -98,22 +121,91 @@ describe("STEPS", () => {
     }
   });
 
-  it("suggests a /commit tagged with the step", () => {
+  it("suggests a /commit tagged with the step, before and after the turn", () => {
     for (const s of STEPS) {
-      expect(s.suggestion, s.key).toMatch(/^Try: /);
-      expect(s.suggestion, s.key).toContain("/commit ");
-      expect(s.suggestion, s.key).toContain(`step: ${s.number}`);
-      expect(s.suggestion, s.key).not.toContain("\n");
+      for (const turned of [false, true]) {
+        const line = suggestionFor(s, TODAY, turned);
+        expect(line, s.key).toMatch(/^Try: /);
+        expect(line, s.key).toContain("/commit ");
+        expect(line, s.key).toContain(`step: ${s.number}`);
+        expect(line, s.key).not.toContain("\n");
+      }
     }
+  });
+
+  it("gives after-the-turn words of two or three sentences where it has them", () => {
+    for (const s of STEPS) {
+      if (!s.afterNo) continue;
+      const n = sentences(s.afterNo.guidance).length;
+      expect(n, s.key).toBeGreaterThanOrEqual(2);
+      expect(n, s.key).toBeLessThanOrEqual(3);
+      expect(s.afterNo.guidance.length, s.key).toBeLessThanOrEqual(400);
+      expect(guidanceFor(s, true)).toBe(s.afterNo.guidance);
+      expect(guidanceFor(s, false)).toBe(s.guidance);
+    }
+    // A step set aside is never shown at all after the turn, so it needs no such words.
+    for (const n of CONTACT_STEPS) expect(stepByNumber(n)?.afterNo, `step ${n}`).toBeUndefined();
+  });
+
+  it("names nobody in its examples", () => {
+    for (const s of STEPS) {
+      for (const turned of [false, true]) {
+        const line = suggestionFor(s, TODAY, turned);
+        // The promise of the example: from "/commit " to " step:". Only its first word and "I"
+        // may be capitalised; any other capital would be a name ("Sam", "Robin", "Alex").
+        const promise = /\/commit (.*?) step:/.exec(line)?.[1] ?? "";
+        expect(promise, s.key).not.toBe("");
+        const capitals = promise
+          .split(/\s+/)
+          .slice(1)
+          .filter((w) => /^[A-Z]/.test(w) && w !== "I");
+        expect(capitals, `${s.key}: ${line}`).toEqual([]);
+      }
+      for (const text of texts(s)) expect(text, s.key).not.toMatch(/\b(Sam|Robin|Alex|Jo)\b/);
+    }
+  });
+
+  it("dates every dated example from today, so it is still ahead when shown", () => {
+    let dated = 0;
+    for (const s of STEPS) {
+      for (const turned of [false, true]) {
+        for (const today of TODAYS) {
+          const dates = suggestionFor(s, today, turned).match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+          for (const date of dates) {
+            dated++;
+            expect(date > today, `${s.key} on ${today}: ${date}`).toBe(true);
+          }
+        }
+      }
+    }
+    // Step 12 is set for a while: its example carries an end date, a month out.
+    expect(dated).toBeGreaterThan(0);
+    expect(stepByNumber(12)?.suggestion("2026-11-29")).toContain("until: 2026-12-29");
+    expect(stepByNumber(12)?.suggestion("2027-01-31")).toContain("until: 2027-02-28");
   });
 
   it("never uses an exclamation mark", () => {
     for (const s of STEPS) {
-      for (const text of [s.title, s.guidance, s.question, s.suggestion]) {
-        expect(text, s.key).not.toContain("!");
-      }
+      for (const text of texts(s)) expect(text, s.key).not.toContain("!");
     }
     expect(STEP_13_QUESTION).not.toContain("!");
+  });
+
+  it("speaks to the person as you, promises no trust back and puts no pressure on the other person", () => {
+    for (const s of STEPS) {
+      for (const guidance of [s.guidance, s.afterNo?.guidance ?? s.guidance]) {
+        expect(guidance, s.key).toMatch(/\byou(r|rs|rself)?\b/i);
+        expect(guidance, s.key).not.toMatch(/\bI\b|\bme\b|\bmy\b/);
+      }
+      for (const text of texts(s)) {
+        expect(text, s.key).not.toMatch(/\btrust (will|comes?|returns?)\b|\b(will|can) trust\b/i);
+        expect(text, s.key).not.toMatch(/\bwill (forgive|come back|come round|change their mind)\b/i);
+        expect(text, s.key).not.toMatch(/\b(make|get|convince|persuade) them\b/i);
+        expect(text, s.key).not.toMatch(/\b(should|must) (forgive|accept|listen|meet)\b/i);
+      }
+    }
+    // PRODUCT.md §2 quotes this question: it stays word for word.
+    expect(stepByNumber(12)?.question).toBe("Did I respect their space today?");
   });
 
   it("has the kinds from PRODUCT.md §2", () => {
@@ -184,6 +276,58 @@ describe("STEPS", () => {
   });
 });
 
+describe("after the step-11 turn", () => {
+  it("sets aside exactly the contact steps, and keeps the growth steps open", () => {
+    expect([...CONTACT_STEPS]).toEqual([3, 7, 8, 10]);
+    expect([...GROWTH_STEPS]).toEqual([5, 9, 12, 13]);
+    for (const s of STEPS) {
+      expect(isSetAside(s.number, true), s.key).toBe(CONTACT_STEPS.includes(s.number));
+      expect(isSetAside(s.number, false), s.key).toBe(false);
+    }
+    expect(isSetAside(null, true)).toBe(false);
+  });
+
+  it("asks a contact step's question only before the turn", () => {
+    for (const n of CONTACT_STEPS) {
+      expect(checkInQuestion(n, false)).toBe(stepByNumber(n)?.question);
+      expect(checkInQuestion(n, true)).toBe(PLAIN_QUESTION);
+    }
+    expect(checkInQuestion(12, true)).toBe("Did I respect their space today?");
+    expect(checkInQuestion(null, true)).toBe(PLAIN_QUESTION);
+  });
+
+  it("says nothing that suggests contact in any step that stays open, nor in any question asked then", () => {
+    const found: string[] = [];
+    for (const s of STEPS) {
+      const asked = checkInQuestion(s.number, true);
+      for (const p of contactPhrases(asked)) found.push(`${s.key} question: "${p}"`);
+      if (isSetAside(s.number, true)) continue;
+      const shown = [
+        s.title,
+        guidanceFor(s, true),
+        s.question,
+        ...TODAYS.map((d) => suggestionFor(s, d, true)),
+      ];
+      for (const text of shown)
+        for (const p of contactPhrases(text)) found.push(`${s.key}: "${p}" in ${text}`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("the contact check finds the usual words of the contact steps, and each of their questions", () => {
+    for (const n of CONTACT_STEPS) {
+      const s = stepByNumber(n);
+      if (!s) throw new Error(`no step ${n}`);
+      // So a check-in prompt that asked a set-aside step's question would be caught too.
+      expect(contactPhrases(s.question), s.key).not.toEqual([]);
+      expect(
+        contactPhrases([s.title, s.guidance, s.question, s.suggestion(TODAY)].join(" ")),
+        s.key,
+      ).not.toEqual([]);
+    }
+  });
+});
+
 describe("lookups", () => {
   it("finds steps by number and key", () => {
     for (const s of STEPS) {
@@ -239,7 +383,7 @@ describe("originality", () => {
     expect(seed.size).toBeGreaterThan(100);
     const copied: string[] = [];
     for (const s of STEPS) {
-      for (const text of [s.title, s.guidance, s.question, s.suggestion]) {
+      for (const text of texts(s)) {
         for (const gram of ngrams(text, 6)) if (seed.has(gram)) copied.push(`${s.key}: "${gram}"`);
       }
     }

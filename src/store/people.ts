@@ -109,3 +109,21 @@ export function ensureChat(db: Db, ref: ChatRef, now: number): ChatRow {
 export function getChat(db: Db, id: number): ChatRow | undefined {
   return db.select().from(chats).where(eq(chats.id, id)).get();
 }
+
+/**
+ * Records the step-11 turn: at `at`, the person noted that the one they hurt said no. While it
+ * is set, the plan turns to their own growth (see src/engine/turn.ts).
+ */
+export function setPlanTurned(db: Db, id: number, at: number): void {
+  db.update(people).set({ planTurnedAt: at }).where(eq(people.id, id)).run();
+}
+
+/** Undoes the step-11 turn: the plan is as it was before. */
+export function clearPlanTurned(db: Db, id: number): void {
+  db.update(people).set({ planTurnedAt: null }).where(eq(people.id, id)).run();
+}
+
+/** When the person recorded the step-11 turn, or null when their plan has not turned. */
+export function planTurnedAt(db: Db, id: number): number | null {
+  return db.select({ at: people.planTurnedAt }).from(people).where(eq(people.id, id)).get()?.at ?? null;
+}

@@ -316,10 +316,32 @@ function describePhase(p: GraduatedPhase): string {
   return `every ${days} days`;
 }
 
+/** How often one graduated phase checks in, in words that fit before "at 20:00". */
+function phaseWords(p: GraduatedPhase): string {
+  if (p.everyMonths !== undefined)
+    return p.everyMonths === 1 ? "once a month" : `every ${p.everyMonths} months`;
+  const days = p.everyDays ?? 1;
+  if (days === 1) return "every day";
+  if (days === 7) return "every week";
+  return `every ${days} days`;
+}
+
+/**
+ * A graduated cadence in words a person would use: how often now, and that it eases off as the
+ * commitment holds (the ladder's mechanics are in /help, not in every line that names it).
+ */
+function describeGraduated(at: LocalTime, phase?: number): string {
+  const p = graduatedPhase(phase);
+  const time = `${phaseWords(p)} at ${formatTime(at)}`;
+  if (!Number.isFinite(p.checkIns)) return `${time} for now`;
+  const first = phase === undefined || !(phase >= 1);
+  return `${time} ${first ? "to begin with" : "for now"}, then less often as it holds`;
+}
+
 /**
  * A short description for people: `"every day at 20:00"`, `"Mondays and Thursdays at 18:30"`,
- * `"once on Tue 1 Dec 2026 at 18:00"`, `"graduated (now daily) at 20:00"`,
- * `'cron schedule "0 20 * * 1-5"'`.
+ * `"once on Tue 1 Dec 2026 at 18:00"`, `"every day at 20:00 to begin with, then less often as
+ * it holds"` (graduated), `'cron schedule "0 20 * * 1-5"'`.
  *
  * `phase` only matters for graduated cadences (default 0, the first phase; past the last phase
  * reads as the last). Times are the commitment's local times; the zone is for the caller to add.
@@ -338,7 +360,7 @@ export function describeCadence(c: Cadence, phase?: number): string {
     case "once":
       return `once on ${formatDate(c.date)} at ${formatTime(c.at)}`;
     case "graduated":
-      return `graduated (now ${describePhase(graduatedPhase(phase))}) at ${formatTime(c.at)}`;
+      return describeGraduated(c.at, phase);
     case "cron":
       return `cron schedule "${c.expr}"`;
   }

@@ -53,7 +53,7 @@ export function parseCommandText(text: string, opts: { botUsername?: string } = 
 export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
   const fail = (error: string, missing?: string[]): ParsedCommand => ({
     ok: false,
-    error: `${error} Example: ${spec.example}`,
+    error: `${error} For example: ${spec.example}`,
     name: spec.name,
     ...(missing ? { missing } : {}),
   });
@@ -75,7 +75,7 @@ export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
 
   const positional = takeFlags(split.head);
   for (const [name, value] of split.named) {
-    if (raw.has(name)) return fail(`You gave ${name}: twice.`);
+    if (raw.has(name)) return fail(`You gave ${name}: twice; say it once.`);
     raw.set(name, takeFlags(value));
   }
 
@@ -95,7 +95,7 @@ export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
   const missing = spec.options.filter((o) => o.required && args[o.name] === undefined).map((o) => o.name);
   if (missing.length > 0) {
     const first = spec.options.find((o) => o.name === missing[0]);
-    return fail(`/${spec.name} needs ${describeOption(first)}.`, missing);
+    return fail(askFor(first), missing);
   }
   return { ok: true, name: spec.name, args, mentions };
 }
@@ -211,12 +211,39 @@ export function checkValue(option: OptionSpec, value: string): { value: string }
   }
 }
 
-function describeOption(option: OptionSpec | undefined): string {
-  if (!option) return "more";
-  if (option.type === "commitment") return "a commitment number, like #1";
-  if (option.type === "person") return "a person, like @sam";
-  if (option.type === "choice") return `${option.name}: ${option.choices?.join(" | ")}`;
-  return `${option.name === "promise" ? "a promise" : option.name}`;
+/**
+ * The question a person would ask for a missing option, as a friend would put it ("Which time
+ * zone?"); the caller adds a working example.
+ */
+function askFor(option: OptionSpec | undefined): string {
+  if (!option) return "Something is missing.";
+  switch (option.name) {
+    case "promise":
+      return "What do you promise?";
+    case "zone":
+      return "Which time zone?";
+    case "hours":
+      return "Which hours should be quiet?";
+    case "answer":
+      return `How did it go: ${listOr(option.choices ?? [])}?`;
+    case "number":
+      return `Which step, from ${option.min ?? 1} to ${option.max ?? 13}?`;
+  }
+  switch (option.type) {
+    case "commitment":
+      return "Which commitment? Give its number (/status lists yours).";
+    case "person":
+      return "Who would you like to ask? Name them with @ and their username.";
+    case "choice":
+      return `Which one: ${listOr(option.choices ?? [])}?`;
+    default:
+      return `What ${option.name} do you mean?`;
+  }
+}
+
+/** "kept, partly or missed". */
+function listOr(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
 function stripQuotes(v: string): string {

@@ -13,6 +13,7 @@ import {
   openCheckInsOf,
   updateCheckIn,
 } from "../store/checkins";
+import { getPerson } from "../store/people";
 import type { CheckInRow } from "../store/schema";
 import type { Reply } from "../types";
 import { ownCommitment } from "./commitments";
@@ -32,7 +33,7 @@ export function checkin(ctx: CommandContext): Reply[] {
   }
   const note = readNote(ctx.args.note);
   const { ci, parties } = findOpen(ctx);
-  return answerWith(ctx.db, parties, ci, answer, note, ctx.now);
+  return answerWith(ctx, parties, ci, answer, note, ctx.now);
 }
 
 /** The open check-in the command means: of `#n`, or the caller's only open one. */
@@ -73,15 +74,33 @@ function readNote(text: string | undefined): string | null {
   return note;
 }
 
-/** Records the answer and builds the reply: only a kept answer on a group commitment shows in the group. */
+/**
+ * Where an answer's reply is read: `"group"` when it is a kept answer on a group commitment given
+ * in that commitment's own group (the one answer the group hears of); otherwise `"own"`, the
+ * owner's own chat or a reply only they see, where the bot speaks to them as "you".
+ */
+type Audience = "group" | "own";
+
+function audienceOf(chat: CommandContext["chat"], parties: Due, answer: Answer): Audience {
+  const inItsGroup = chat.kind === "group" && chat.id === parties.chat.id;
+  return answer === "kept" && parties.commitment.visibility === "group" && inItsGroup ? "group" : "own";
+}
+
+/**
+ * Records the answer and builds the reply (PRODUCT §4): only a kept answer on a group
+ * commitment shows in its group, as "✓ sam checked in on #2 …" and nothing more; everything
+ * else (the streak, the note, who will confirm, a partly or a miss) is said to the owner alone,
+ * as "you".
+ */
 function answerWith(
-  db: CommandContext["db"],
+  ctx: Pick<CommandContext, "db" | "chat">,
   parties: Due,
   ci: CheckInRow,
   answer: Answer,
   note: string | null,
   now: number,
-) {
+): Reply[] {
+  const { db } = ctx;
   if (!recordAnswer(db, parties, ci, answer, note, now)) {
     refuse("closed", "That check-in is already answered or closed.");
   }
@@ -91,17 +110,23 @@ function answerWith(
   const noteButton = [
     [{ label: "Add a note", action: encodeAction("note", ci.id), style: "secondary" as const }],
   ];
-  const witnessLine =
-    c.witnessStatus === "active" && answer !== "missed" ? " Your witness will be asked to confirm." : "";
+  const witness =
+    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
+  const saved = note ? " Your note is saved with it." : "";
+  const asked = witness && answer !== "missed" ? ` ${witness.name} will be asked to confirm it.` : "";
   if (answer === "kept") {
-    const text = rich(
-      "✓ ",
-      parties.owner.name,
-      " checked in on ",
-      label,
-      `. Streak ${c.streak}.${witnessLine}`,
-    );
-    return [c.visibility === "group" ? toChat(text, noteButton) : toSender(text, noteButton)];
+    const inRow = c.streak > 1 ? ` That's ${c.streak} in a row.` : "";
+    if (audienceOf(ctx.chat, parties, answer) === "group") {
+      // The group reads that it was kept, nothing more; a note is the owner's and their witness's.
+      const shown = toChat(rich("✓ ", parties.owner.name, " checked in on ", label, "."), noteButton);
+      return note
+        ? [
+            shown,
+            toSender(rich("Your note is saved with your check-in on ", bold(`#${c.number}`), `.${asked}`)),
+          ]
+        : [shown];
+    }
+    return [toSender(rich("✓ You checked in on ", label, `.${inRow}${saved}${asked}`), noteButton)];
   }
   if (answer === "partly") {
     return [
@@ -109,13 +134,18 @@ function answerWith(
         rich(
           "Noted as partly kept for ",
           label,
-          `. Part of it counts. What would help with the rest?${witnessLine}`,
+          `. Part of it counts. What would help with the rest?${saved}${asked}`,
         ),
         noteButton,
       ),
     ];
   }
-  return [toSender(rich("Missed this one, and you said so honestly. ", STEP_13_QUESTION), noteButton)];
+  // A miss is plain and forward-looking: what comes next, and the step-13 question.
+  const next =
+    c.state === "active" && c.nextDueAt !== null
+      ? ` The next check-in is ${formatLocal(c.nextDueAt, c.zone)}.`
+      : "";
+  return [toSender(rich("Noted as missed for ", label, `.${saved}${next} ${STEP_13_QUESTION}`), noteButton)];
 }
 
 /** The Kept / Partly / Missed buttons: only the owner's click counts. */
@@ -124,7 +154,7 @@ export function answerClick(ctx: ClickContext): Reply[] {
   const answer = Object.hasOwn(FROM_CODE, code ?? "") ? FROM_CODE[code as keyof typeof FROM_CODE] : undefined;
   const { ci, parties } = ownOpenCheckIn(ctx, extra.length === 0 ? idPart : undefined);
   if (!answer) refuse("not-offered", NOT_FOR_YOU);
-  const replies = answerWith(ctx.db, parties, ci, answer, null, ctx.now);
+  const replies = answerWith(ctx, parties, ci, answer, null, ctx.now);
   // A forged click from another group must not carry the answer there: only the commitment's own
   // group may read a kept answer on it.
   const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
@@ -152,7 +182,11 @@ function ownOpenCheckIn(ctx: ClickContext, idPart: string | undefined): { ci: Ch
 
 const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };
 
-/** Pushes an open check-in's reminder back by `minutes` (within its window and out of quiet hours). */
+/**
+ * Pushes an open check-in's reminder back by `minutes` (within its window and out of quiet
+ * hours). When quiet hours moved it, the reply says so: "I'll remind you at 08:00" alone would
+ * read as a mistake at 22:31.
+ */
 function snoozeCheckIn(
   ctx: { db: CommandContext["db"]; now: number },
   ci: CheckInRow,
@@ -160,18 +194,25 @@ function snoozeCheckIn(
   minutes: number,
 ) {
   const c = parties.commitment;
-  const at = afterQuiet(ctx.now + minutes * 60_000, c.zone, quietOf(parties.owner));
+  const asked = ctx.now + minutes * 60_000;
+  const at = afterQuiet(asked, c.zone, quietOf(parties.owner));
+  const quiet = at !== asked;
+  const closes = formatLocalTime(ci.windowEnd, c.zone);
   if (at >= ci.windowEnd) {
     updateCheckIn(ctx.db, ci.id, "pending", { remindAt: null });
-    return [
-      toSender(
-        `That would be after this check-in closes (${formatLocalTime(ci.windowEnd, c.zone)}), so no more reminders for it. You can still answer until then.`,
-      ),
-    ];
+    const why = quiet
+      ? `That's in your quiet hours, and this check-in closes at ${closes}, before they end`
+      : `That would be after this check-in closes (${closes})`;
+    return [toSender(`${why}, so no more reminders for it. You can still answer until then.`)];
   }
   updateCheckIn(ctx.db, ci.id, "pending", { remindAt: at });
+  const time = formatLocalTime(at, c.zone);
   return [
-    toSender(rich("I'll remind you about ", bold(`#${c.number}`), ` at ${formatLocalTime(at, c.zone)}.`)),
+    toSender(
+      quiet
+        ? rich("That's in your quiet hours, so I'll remind you about ", bold(`#${c.number}`), ` at ${time}.`)
+        : rich("I'll remind you about ", bold(`#${c.number}`), ` at ${time}.`),
+    ),
   ];
 }
 

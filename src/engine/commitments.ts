@@ -22,12 +22,13 @@ import { appendEvent } from "../store/events";
 import type { CommitmentRow, PendingChange } from "../store/schema";
 import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
-import { finishIfDone } from "./endings";
+import { finishIfDone, tellWitnessItEnded } from "./endings";
 import { cadenceText, label, when } from "./format";
 import { purpose } from "./purposes";
 import { defer, easingWait, settlePending, tellWitness } from "./renegotiate";
 import { toChat, toSender } from "./replies";
 import { INITIAL_CADENCE_STATE, isEasier, planNext, readCadence, readUntil } from "./schedule";
+import { dayWords, scheduleWords, suggestedChange } from "./schedule-words";
 import { inviteWitness } from "./witness";
 
 const DEFAULT_CADENCE = "daily 20:00";
@@ -37,7 +38,7 @@ const MAX_PAUSE_MS = 366 * 86_400_000;
 function readPromise(text: string | undefined): string {
   const promise = (text ?? "").replace(/\s+/g, " ").trim();
   if (!promise)
-    refuse("empty-promise", "A commitment needs a promise. Example: /commit Call my sister every Sunday");
+    refuse("empty-promise", "What do you promise? For example: /commit Call my sister every Sunday");
   const length = [...promise].length;
   if (length > LIMITS.promise) {
     refuse("long-promise", `That promise is ${length} characters; please keep it to ${LIMITS.promise}.`);
@@ -123,14 +124,15 @@ export function commit(ctx: CommandContext): Reply[] {
     data: { promise, cadence, step: c.step, until, visibility: c.visibility },
     at: now,
   });
+  // The schedule is said once, and only a change that fits it is offered: the bot chose it.
+  const change = args.cadence ? null : suggestedChange(cadence);
   const text = [
     "Committed ",
     label(c),
     step ? ` (step ${step.number}: ${step.title})` : "",
-    `. Check-ins ${cadenceText(c)}${until ? ` until ${until}` : ""}; the first is ${when(nextDueAt, zone)}`,
-    me.zone ? "." : ` (${zone}).`,
-    args.cadence ? "" : ["\nChange the schedule with ", code(`/edit #${c.number} cadence: daily 21:00`), "."],
-    me.zone ? "" : ["\nSet your time zone with ", code("/timezone Europe/Berlin"), "."],
+    `: ${scheduleWords(c, nextDueAt, now)}`,
+    me.zone ? "." : ` (times in ${zone}).`,
+    hints(c.number, change, !me.zone),
   ];
   const replies = [isPrivate ? toSender(text) : toChat(text)];
   if (args.witness && ctx.chat.kind === "group") replies.push(inviteWitness(ctx, c, "witness"));
@@ -165,16 +167,40 @@ export function edit(ctx: CommandContext): Reply[] {
   const wait = easier ? easingWait(ctx, c) : null;
   if (wait) return defer(ctx, c, change, wait);
   applyEdit(db, c, change, now, me.id);
-  const nextLine = patch.nextDueAt ? ` Next check-in: ${when(patch.nextDueAt, c.zone)}.` : "";
   const text: Part = [
     "Updated ",
     label({ number: c.number, promise: next.promise }),
-    `: check-ins ${cadenceText(next)}${next.until ? ` until ${next.until}` : ""}.${nextLine}`,
+    `: ${editedSchedule(next, patch.nextDueAt, now)}`,
   ];
   const aside = settlePending(ctx, c, change);
   // Easing is the owner's own news: the group hears of stricter terms and new words only.
   if (easier || c.visibility === "private") return [toSender([text, aside ? [" ", aside] : ""])];
   return aside ? [toChat(text), toSender(aside)] : [toChat(text)];
+}
+
+/**
+ * The schedule after an edit, said once: a one-off by its day and time, anything else with its
+ * next check-in (a paused commitment has none until it resumes).
+ */
+function editedSchedule(c: CommitmentRow, nextDueAt: number | null | undefined, now: number): string {
+  if (nextDueAt && c.cadence.startsWith("once")) return `${scheduleWords(c, nextDueAt, now)}.`;
+  const until = c.until ? ` until ${dayWords(c.until, localDate(now, c.zone))}` : "";
+  const next = nextDueAt ? ` Next check-in: ${when(nextDueAt, c.zone)}.` : "";
+  return `check-ins ${cadenceText(c)}${until}.${next}`;
+}
+
+/**
+ * The one sentence after a commit that offers what the owner may want to change: another time
+ * (or day, for a one-off) when the bot chose the schedule, and their time zone when unset.
+ */
+function hints(n: number, change: ReturnType<typeof suggestedChange>, zone: boolean): Part {
+  const edit = change && [
+    change.what === "day" ? "move it to another day with " : "change the time with ",
+    code(`/edit #${n} cadence: ${change.cadence}`),
+  ];
+  const tz = zone && ["set your time zone with ", code("/timezone Europe/Berlin")];
+  if (!edit && !tz) return "";
+  return [" You can ", edit || "", edit && tz ? " and " : "", tz || "", "."];
 }
 
 /**
@@ -258,8 +284,9 @@ export function pause(ctx: CommandContext): Reply[] {
     `${until(zone)}. Nothing is asked of you meanwhile.`,
   ]);
   const mine = pausedUntil === null ? " until you /resume it" : ` until ${when(pausedUntil, c.zone)}`;
+  // A pause is the owner's own choice: theirs to hear, not the group's (PRODUCT §5).
   return [
-    reply(c, ["Paused ", label(c), `${mine}. No check-ins meanwhile, and your streak stays as it is.`]),
+    toSender(["Paused ", label(c), `${mine}. No check-ins meanwhile, and your streak stays as it is.`]),
   ];
 }
 
@@ -275,12 +302,13 @@ export function resume(ctx: CommandContext): Reply[] {
     " resumed ",
     label(c),
     nextDueAt === null ? "." : `. The next check-in is ${when(nextDueAt, zone)}.`,
+    " As before, I'll ask you to confirm the kept and partly ones.",
   ]);
   const next =
     nextDueAt === null
       ? " No check-in is left after the one open now."
       : ` Next check-in: ${when(nextDueAt, c.zone)}.`;
-  return [reply(c, ["Resumed ", label(c), `.${next}`])];
+  return [toSender(["Resumed ", label(c), `.${next}`])];
 }
 
 /**
@@ -333,9 +361,6 @@ export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId:
   // An open check-in of a cancelled commitment is not a miss: nothing counts, nobody is alerted.
   skipOpenCheckIns(db, c.id);
   appendEvent(db, { commitmentId: c.id, actorId, kind: "cancelled", at: now });
-}
-
-/** Group commitments are answered in the chat; private ones only to their owner. */
-function reply(c: CommitmentRow, text: Part): Reply {
-  return c.visibility === "private" ? toSender(text) : toChat(text);
+  // A witness still attached (the cancellation waited out its day) hears that it ended.
+  tellWitnessItEnded(db, c, now, "cancelled");
 }

@@ -4,12 +4,12 @@
  * kept, and a look back or a new start when most check-ins went unanswered.
  */
 import { code, rich } from "../richtext";
-import { hasOpenCheckIn } from "../store/checkins";
+import { checkInsBetween, hasOpenCheckIn } from "../store/checkins";
 import { type CheckInTally, checkInTally, updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import { enqueue } from "../store/outbox";
-import { getPerson } from "../store/people";
+import { getChat, getPerson } from "../store/people";
 import type { CommitmentRow } from "../store/schema";
 import type { RichText } from "../types";
 import { label } from "./format";
@@ -66,7 +66,48 @@ export function finishIfDone(
       now,
     });
   }
+  tellWitnessItEnded(db, c, now, "completed");
   return text;
+}
+
+/**
+ * Tells a commitment's active witness, privately, that it ended (completed, or cancelled once
+ * the cancellation waited out its day), and thanks them: there is nothing left for them to do.
+ * Queued outside their quiet hours; the group fallback is the neutral pointer. Once per
+ * commitment: a commitment ends only once.
+ */
+export function tellWitnessItEnded(
+  db: Db,
+  c: CommitmentRow,
+  now: number,
+  how: "completed" | "cancelled",
+): void {
+  if (c.witnessStatus !== "active" || c.witnessId === null) return;
+  const witness = getPerson(db, c.witnessId);
+  const owner = getPerson(db, c.ownerId);
+  if (!witness || !owner) return;
+  const ended = how === "cancelled" ? " is cancelled, as they asked a day ago" : " has come to its end";
+  // The answer that ended a one-off may still be theirs to confirm: the request comes with this.
+  const last = checkInsBetween(db, c.id, 0, now + 1).at(-1);
+  const waiting =
+    last?.state === "answered" &&
+    (last.answer === "kept" || last.answer === "partly") &&
+    last.verdict === null;
+  const rest = waiting
+    ? "Once you've answered about its last check-in, there's nothing more for you to do."
+    : "There's nothing more for you to do.";
+  enqueue(db, {
+    purpose: purpose("ended", c.id),
+    to: dmOf(witness, getChat(db, c.chatId)),
+    message: {
+      text: rich(owner.name, "'s ", label(c), `${ended}. Thank you for standing by them. ${rest}`),
+      visibility: "chat",
+    },
+    personId: witness.id,
+    commitmentId: c.id,
+    notBefore: afterQuiet(now, witness.zone ?? c.zone, quietOf(witness)),
+    now,
+  });
 }
 
 /**
@@ -104,8 +145,14 @@ export function endingText(
     if (parts.length > 0 && t.confirmed > 0) parts.push(`${by} confirmed ${t.confirmed}`);
   }
   const head = rich(label(c), lead, parts.length > 0 ? `: ${parts.join(", ")}.` : ".");
-  if (t.unanswered * 2 > t.counted) {
-    const most = t.counted === 1 ? "Its check-in went unanswered" : "Most of its check-ins went unanswered";
+  // Thanks only for what happened: from half unanswered on, a look back instead.
+  if (t.unanswered * 2 >= t.counted) {
+    const most =
+      t.counted === 1
+        ? "Its check-in went unanswered"
+        : t.unanswered * 2 === t.counted
+          ? "Half of its check-ins went unanswered"
+          : "Most of its check-ins went unanswered";
     return rich(
       head,
       ` ${most}. If you'd like a look back, `,

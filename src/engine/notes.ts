@@ -12,7 +12,7 @@
  * {@link MAX_NOTES}, so a history or a witness's question stays readable.
  */
 import { idArg } from "../actions";
-import { formatLocal } from "../cadence";
+import { formatLocal, localDate } from "../cadence";
 import { LIMITS } from "../commands/table";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
@@ -21,6 +21,7 @@ import { appendEvent } from "../store/events";
 import type { Reply } from "../types";
 import type { ClickContext } from "./context";
 import { NOT_FOR_YOU, toSender } from "./replies";
+import { dayWords } from "./schedule-words";
 
 /** The most characters all the notes of one check-in may hold together, times included. */
 export const MAX_NOTES = 2 * LIMITS.note;
@@ -65,7 +66,7 @@ export function noteClick(ctx: ClickContext): Reply[] {
     refuse(
       "notes-full",
       room > 0
-        ? `This check-in has room for ${room} more characters of notes; please shorten this one.`
+        ? `This check-in has room for ${room === 1 ? "1 more character" : `${room} more characters`} of notes; please shorten this one.`
         : "This check-in's notes are full, so nothing changed. The next check-in can take new ones.",
     );
   }
@@ -78,7 +79,13 @@ export function noteClick(ctx: ClickContext): Reply[] {
     data: { checkIn: ci.id, text: note },
     at: ctx.now,
   });
+  // Said back with the check-in it belongs to: the button may sit under an older answer.
+  const day = dayWords(localDate(ci.dueAt, c.zone), localDate(ctx.now, c.zone));
+  const which = /^(today|yesterday)$/.test(day) ? `${day}'s check-in` : `the check-in of ${day}`;
   return [
-    { ...toSender(rich("Noted on ", bold(`#${c.number}`), ": ", italic(note))), settles: rich("Note added") },
+    {
+      ...toSender(rich(`Your note is saved with ${which} on `, bold(`#${c.number}`), ": ", italic(note))),
+      settles: rich("Note added"),
+    },
   ];
 }

@@ -97,6 +97,8 @@ export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChan
         label(c),
         `${describeChange(change)}. As their witness you're told first: it takes effect ${when(wait.at, witness.zone ?? c.zone)}.`,
         pending ? " It replaces what they asked for earlier." : "",
+        // A witness is a friend, not a gatekeeper: say what, if anything, they might do.
+        ` There's nothing you need to do; if it worries you, talk it over with ${me.name}.`,
       ),
       visibility: "chat",
     },
@@ -145,7 +147,7 @@ export function settlePending(ctx: CommandContext, c: CommitmentRow, change: Pen
     ctx.me.name,
     ` no longer asks to ${pending.cancel ? "cancel" : "ease"} `,
     label(c),
-    ".",
+    ". Nothing changes for you.",
   ]);
   const what = pending.cancel
     ? "Your request to cancel it is withdrawn"

@@ -21,7 +21,7 @@ export function timezone(ctx: CommandContext): Reply[] {
   if (!zone) {
     refuse(
       "bad-zone",
-      `I don't know the time zone "${typed}". Use an IANA name like Europe/Berlin or America/New_York.`,
+      `I don't know the time zone ${quoted(typed)}. Zones are written like Europe/Berlin or America/New_York, for example: /timezone Europe/Berlin`,
     );
   }
   // A witness's planned digest moves to the same Sunday evening in the new zone (or the next
@@ -66,6 +66,12 @@ export function timezone(ctx: CommandContext): Reply[] {
   ];
 }
 
+/** What the person typed, quoted and cut short: a refusal quotes at most a short piece. */
+function quoted(text: string): string {
+  const t = text.trim();
+  return `"${[...t].length > 32 ? `${[...t].slice(0, 31).join("")}…` : t}"`;
+}
+
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 /** Reads `22:00-08:00` (or `off`); null means quiet hours off. */
@@ -78,7 +84,7 @@ export function readQuietHours(text: string): QuietHours | null {
   if (!a || !b || extra !== undefined) {
     refuse(
       "bad-quiet",
-      `I couldn't read "${text}" as quiet hours. Use from-to in 24-hour time, like /quiet 22:00-08:00.`,
+      `I couldn't read ${quoted(text)} as quiet hours. Give when they start and end, for example: /quiet 22:00-08:00`,
     );
   }
   const start = Number(a[1]) * 60 + Number(a[2]);

@@ -4,7 +4,7 @@
  */
 import { encodeAction, idArg } from "../actions";
 import { refuse } from "../errors";
-import { bold, italic, mention, type Part, rich } from "../richtext";
+import { bold, code, italic, mention, type Part, rich } from "../richtext";
 import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/checkins";
 import { updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
@@ -78,16 +78,17 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   const invitee: Part = targetId
     ? mention(me.platform as Platform, targetId, ref.name ?? known?.name ?? targetUsername)
     : `@${targetUsername}`;
-  const alertLine = alerts ? " and hear from me if they miss two in a row" : "";
+  const alertLine = alerts ? ", hear from me if two check-ins in a row slip," : "";
   // Where the platform could not say who the handle is (Telegram, the console), it may be a bot's.
-  const personOnly = targetId ? "Only you can accept." : "Only that person can accept (not a bot).";
+  const personOnly = targetId ? "Only you can accept" : "Only that person can accept (not a bot)";
   return toChat(
     [
       invitee,
       `, ${me.name} asks you to witness `,
       // A private promise stays private in the group: the witness sees it once they accept.
       c.visibility === "private" ? [bold(`#${c.number}`), ", a private commitment"] : label(c),
-      `. You'd confirm their check-ins${alertLine}, and get a short digest on Sundays. ${personOnly} The invitation lasts ${INVITE_DAYS} days.`,
+      // Two sentences before the buttons: a group reads this.
+      `: you'd confirm their check-ins${alertLine} and get a short digest on Sundays. ${personOnly}, within ${INVITE_DAYS} days.`,
     ],
     [
       [
@@ -155,7 +156,7 @@ export function acceptInvite(ctx: ClickContext): Reply[] {
     owner.name,
     "'s ",
     label(c),
-    ". After a kept or partly check-in I'll ask you whether it matches what you've seen; on Sundays you get a short digest. You can step down any time.",
+    ". After a kept or partly check-in I'll ask you whether it matches what you've seen; on Sundays you get a short digest. That's all: reminding them is my part, not yours. You can step down any time from /status.",
   ]);
   const what = c.visibility === "private" ? [bold(`#${c.number}`)] : label(c);
   return [
@@ -181,7 +182,14 @@ export function declineInvite(ctx: ClickContext): Reply[] {
     owner,
     c,
     ctx.now,
-    [ctx.me.name, " won't witness ", label(c), ". That's all right; you can ask someone else with /witness."],
+    [
+      ctx.me.name,
+      " won't witness ",
+      label(c),
+      ". That's all right; you can ask someone else with ",
+      code(`/witness #${c.number}`),
+      " and their @name.",
+    ],
     chat,
   );
   return [
@@ -203,7 +211,7 @@ export function unwitness(ctx: CommandContext): Reply[] {
       ctx.me.name,
       " no longer needs a witness for ",
       label(c),
-      ". Thank you for your support.",
+      ", so nothing more is asked of you. Thank you for standing by them.",
     ]);
   }
   const what = former ? `${former.name} no longer witnesses` : "The invitation is withdrawn for";
@@ -229,7 +237,14 @@ export function stepDown(ctx: ClickContext): Reply[] {
     owner,
     c,
     ctx.now,
-    [ctx.me.name, " stepped down as witness of ", label(c), ". You can invite someone else with /witness."],
+    [
+      ctx.me.name,
+      " stepped down as witness of ",
+      label(c),
+      ". If you'd like someone else, you can ask them with ",
+      code(`/witness #${c.number}`),
+      " and their @name.",
+    ],
     chat.kind === "group" ? chat : undefined,
   );
   return [
@@ -239,7 +254,7 @@ export function stepDown(ctx: ClickContext): Reply[] {
         owner.name,
         "'s ",
         label(c),
-        ". Thank you for your help.",
+        `. I'll let ${owner.name} know. Thank you for standing by them.`,
       ]),
       settles: rich("Stepped down"),
     },

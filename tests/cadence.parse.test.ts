@@ -132,14 +132,15 @@ describe("describeCadence", () => {
     expect(describeCadence(ok("cron 0 20 * * 1-5"))).toBe('cron schedule "0 20 * * 1-5"');
   });
 
-  it("names the current graduated phase", () => {
+  it("names the current graduated phase in words, and that it eases off as it holds", () => {
     const g = ok("graduated 20:00");
-    expect(describeCadence(g)).toBe("graduated (now daily) at 20:00");
-    expect(describeCadence(g, 0)).toBe("graduated (now daily) at 20:00");
-    expect(describeCadence(g, 1)).toBe("graduated (now every 3 days) at 20:00");
-    expect(describeCadence(g, 2)).toBe("graduated (now weekly) at 20:00");
-    expect(describeCadence(g, 3)).toBe("graduated (now monthly) at 20:00");
-    expect(describeCadence(g, 9)).toBe("graduated (now monthly) at 20:00");
+    const first = "every day at 20:00 to begin with, then less often as it holds";
+    expect(describeCadence(g)).toBe(first);
+    expect(describeCadence(g, 0)).toBe(first);
+    expect(describeCadence(g, 1)).toBe("every 3 days at 20:00 for now, then less often as it holds");
+    expect(describeCadence(g, 2)).toBe("every week at 20:00 for now, then less often as it holds");
+    expect(describeCadence(g, 3)).toBe("once a month at 20:00 for now");
+    expect(describeCadence(g, 9)).toBe("once a month at 20:00 for now");
     expect(describeGraduatedLadder()).toBe(
       "daily ×7, then every 3 days ×4, then weekly ×8, then monthly from then on",
     );

@@ -118,14 +118,14 @@ describe("parseCommandText", () => {
   const refusals: [string, RegExp][] = [
     ["/commit Call mum note: soon", /\/commit has no option "note"/],
     ["/edit #1 promis: hacked", /Did you mean promise:\?/],
-    ["/commit", /\/commit needs a promise/],
-    ["/commit cadence: daily 20:00", /needs a promise/],
+    ["/commit", /^What do you promise\? For example: \/commit /],
+    ["/commit cadence: daily 20:00", /What do you promise\?/],
     [`/commit ${"x".repeat(501)}`, /501 characters; the limit is 500/],
-    ["/checkin #1 great", /needs answer: kept \| partly \| missed/],
+    ["/checkin #1 great", /How did it go: kept, partly or missed\?/],
     ["/checkin answer: great", /must be one of kept, partly, missed/],
     ["/step 14", /between 1 and 13/],
     ["/step five", /whole number/],
-    ["/pause", /needs a commitment number, like #1/],
+    ["/pause", /^Which commitment\? Give its number/],
     ["/history commitment: one", /by its number, like #2/],
     ["/status now", /didn't understand "now"/],
     ["/commit a cadence: daily cadence: weekly", /cadence: twice/],
@@ -138,8 +138,20 @@ describe("parseCommandText", () => {
     if (parsed && !parsed.ok) {
       expect(parsed.error).toMatch(reason);
       expect(parsed.error).not.toContain("\n");
-      if (parsed.name) expect(parsed.error).toContain("Example: /");
+      if (parsed.name) expect(parsed.error).toContain("For example: /");
     }
+  });
+
+  it("asks for a missing option as a person would, never 'needs zone.'", () => {
+    const error = (text: string) => {
+      const parsed = parseCommandText(text);
+      return parsed && !parsed.ok ? parsed.error : "";
+    };
+    expect(error("/timezone")).toBe("Which time zone? For example: /timezone Europe/Berlin");
+    expect(error("/quiet")).toBe("Which hours should be quiet? For example: /quiet 22:00-08:00");
+    expect(error("/step")).toBe("Which step, from 1 to 13? For example: /step 5");
+    for (const text of ["/timezone", "/quiet", "/step", "/commit", "/checkin", "/pause", "/witness #1"])
+      expect(error(text)).not.toMatch(/needs|Example:/);
   });
 
   it("lists missing required options for guided prompts", () => {

@@ -35,15 +35,18 @@ describe("npm start with a piped script", () => {
     expect(code).toBe(0);
     expect(out).toContain("[group → alice only] bot: Your time zone is now Europe/Berlin; it's 12:00 there.");
     expect(out).toContain(
-      "[group] bot: Committed #1 Call my sister every Sunday (step 13: Keep the change going).",
+      "[group] bot: Committed #1 Call my sister every Sunday (step 13: Keep the change going): check-ins from " +
+        "today, Sundays at 18:00.",
     );
-    expect(out).toContain("[group] bot: Committed #2 Stay calm when we talk.");
+    expect(out).toContain("[group] bot: Committed #2 Stay calm when we talk: check-ins from today");
     expect(out).toContain("next check-in Sun 29 Nov 2026, 18:00");
     expect(out).toContain(
       "[group → bob only] bot: You have no commitment #1. Only the person who made a commitment can change it",
     );
     expect(out).toContain("◐ 13. Keep the change going (started)");
-    expect(out).toContain("[group] bot: Paused #2 Stay calm when we talk until Wed 2 Dec 2026, 12:00.");
+    expect(out).toContain(
+      "[group → alice only] bot: Paused #2 Stay calm when we talk until Wed 2 Dec 2026, 12:00.",
+    );
     expect(out).toMatch(/\[file amends-export-2026-11-29\.json, \d+ bytes\]/);
     expect(out).toContain('"format": "amends-export/1"');
   });
@@ -58,16 +61,16 @@ describe("npm start with a piped script", () => {
       "[group] bot: @alice, time to check in on #1 Call my sister every Sunday. How did it go?",
       "  [Kept] [Partly] [Missed] [Snooze 1h]",
       "(console) now 2026-11-29T17:30:00.000Z",
-      "[group] bot: @alice, a gentle reminder: #1 Call my sister every Sunday is still open until Mon 30 Nov 2026, 18:00.",
+      "[group] bot: @alice, your check-in on #1 Call my sister every Sunday is waiting for an answer until 18:00 today.",
       "(console) now 2026-11-30T07:30:00.000Z",
-      "[group] bot: ✓ alice checked in on #1 Call my sister every Sunday. Streak 1.",
+      "[group] bot: ✓ alice checked in on #1 Call my sister every Sunday.",
       "[dm bob] bot: alice says they kept #1 Call my sister every Sunday",
       "  [Confirm] [Dispute] [Not sure]",
       "[dm alice] bot: bob confirmed your check-in on #1 Call my sister every Sunday. Verified streak: 1.",
-      "streak 1, verified 1 · trust 100/100",
-      "Streak so far: 1.",
-      "still open until Mon 7 Dec 2026, 18:00.",
-      "last missed (Sun 6 Dec) · streak 0 · trust 62/100",
+      "streak 1, verified 1 · just started",
+      "(streak so far: 1). How did it go?",
+      "is waiting for an answer until 18:00 today.",
+      "the last one got no answer (Sun 6 Dec) · just started",
     ];
     let at = 0;
     for (const line of order) {

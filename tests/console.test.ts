@@ -267,7 +267,7 @@ describe("console session", () => {
     expect(calls).toEqual([]);
     const lines = transcript.split("\n");
     expect(lines[1]).toMatch(/^\[group → alice only\] bot: I don't know \/frobnicate\./);
-    expect(lines[3]).toMatch(/^\[dm alice\] bot: .*between 1 and 13.* Example: \/step 5$/);
+    expect(lines[3]).toMatch(/^\[dm alice\] bot: .*between 1 and 13.* For example: \/step 5$/);
   });
 
   it("passes parsed mentions through", async () => {

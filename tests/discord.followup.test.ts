@@ -99,7 +99,7 @@ describe("the follow-up loop on Discord", () => {
     // Halfway through the window is 06:00 in Berlin, inside quiet hours: the reminder waits for 08:00.
     const morning = await bot.advance(14 * H);
     expect(morning.map((m) => bot.when(m))).toEqual(["2026-11-30T07:00:00.000Z"]);
-    expect(morning[0]?.message.content).toContain("still open until Mon 30 Nov 2026, 18:00");
+    expect(morning[0]?.message.content).toContain("is waiting for an answer until 18:00 today");
     const reminder = fake.withButton(general.id, "Kept");
     expect(reminder.message.id).toBe(morning[0]?.message.id);
 
@@ -111,12 +111,7 @@ describe("the follow-up loop on Discord", () => {
     expect(kept.type).toBe(InteractionResponseType.UpdateMessage);
     expect(fake.message(reminder.message.id).message.content.split("\n").at(-1)).toBe("✓ Kept");
     expect(kept.messages.map((m) => [m.source, m.ephemeral, m.message.content])).toEqual([
-      [
-        "followup",
-        false,
-        "✓ alice checked in on **#1** *Call my sister every Sunday*. Streak 1. " +
-          "Your witness will be asked to confirm.",
-      ],
+      ["followup", false, "✓ alice checked in on **#1** *Call my sister every Sunday*."],
     ]);
     expect(() => fake.click(alice, fake.message(reminder.message.id), "Kept")).toThrow(/disabled/);
 
@@ -152,7 +147,7 @@ describe("the follow-up loop on Discord", () => {
 
     const status = await bot.slash(alice, "status");
     expect(status.messages[0]?.ephemeral).toBe(true);
-    expect(seen(status)).toContain("streak 1, verified 1 · trust 100/100");
+    expect(seen(status)).toContain("streak 1, verified 1 · just started");
 
     const week = await bot.advance(8 * 24 * H);
     const bobDmNow = fake.dmChannel(bob.user.id).id;
@@ -163,14 +158,14 @@ describe("the follow-up loop on Discord", () => {
     ]);
     expect(week[0]?.message.content).toContain("time to check in on **#1**");
     expect(week[1]?.message.content).toMatch(/week/i);
-    expect(week[2]?.message.content).toContain("a gentle reminder");
+    expect(week[2]?.message.content).toContain("is waiting for an answer");
 
     const after = await bot.slash(alice, "status");
     expect(seen(after)).toContain(
-      "next check-in Sun 13 Dec 2026, 18:00 · last missed (Sun 6 Dec) · streak 0 · trust 62/100",
+      "next check-in Sun 13 Dec 2026, 18:00\n   the last one got no answer (Sun 6 Dec) · just started",
     );
     const history = await bot.slash(alice, "history", { commitment: "#1" });
-    expect(seen(history)).toContain("Sun 6 Dec 2026, 18:00: missed");
+    expect(seen(history)).toContain("Sun 6 Dec 2026, 18:00: no answer");
     expect(seen(history)).toContain("Sun 29 Nov 2026, 18:00: kept ✓ (confirmed by your witness)");
   });
 });

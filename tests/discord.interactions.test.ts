@@ -96,7 +96,7 @@ describe("the note form", () => {
 
     const noted = await bot.settle(fake.submitModal(alice, answer, "We talked for an hour, *finally*"));
     expect(noted.messages.map((m) => [m.ephemeral, m.message.content])).toEqual([
-      [true, "Noted on **#1**: *We talked for an hour, \\*finally\\**"],
+      [true, "Your note is saved with today's check-in on **#1**: *We talked for an hour, \\*finally\\**"],
     ]);
     // The note settles the button it came from: the answer now says so, and cannot take another.
     expect(noted.type).toBe(InteractionResponseType.UpdateMessage);
@@ -142,7 +142,7 @@ describe("answering clicks", () => {
     expect(buttonsOf(spent.message).map((b) => b.disabled)).toEqual([true, true, true, true]);
     // A miss is never announced in the group: the answer goes to alice alone.
     expect(missed.messages.map((m) => m.ephemeral)).toEqual([true]);
-    expect(seen(missed)).toMatch(/^Missed this one, and you said so honestly/);
+    expect(seen(missed)).toMatch(/^Noted as missed for \*\*#1\*\*/);
   });
 
   it("defers when the engine is slow, then fills in the answer", async () => {

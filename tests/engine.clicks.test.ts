@@ -47,7 +47,9 @@ describe("Add a note", () => {
     expect(plain(await note("bob", "sneaky"))).toBe(NOT_FOR_YOU);
     expect(plain(await note("alice"))).toBe("The note was empty, so nothing changed.");
     expect(plain(await note("alice", "x".repeat(1001)))).toMatch(/1001 characters/);
-    expect(plain(await note("alice", "We talked for an hour"))).toBe("Noted on #1: We talked for an hour");
+    expect(plain(await note("alice", "We talked for an hour"))).toBe(
+      "Your note is saved with today's check-in on #1: We talked for an hour",
+    );
     expect(bot.db.select().from(checkIns).get()?.note).toBe("We talked for an hour");
   });
 });

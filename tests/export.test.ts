@@ -75,9 +75,9 @@ describe("/export", () => {
       ["verdict", "confirmed"],
     ]);
     // A witness's message from Otto keeps what happened, not what Otto promised.
-    const alert = doc.messages.find((m: { text: string }) => m.text.includes("missed the last two"));
+    const alert = doc.messages.find((m: { text: string }) => m.text.includes("A kind word"));
     expect(alert?.text).toBe(
-      `${OTTO.name} has missed the last two check-ins on #1 …. A kind word may help more than a reminder.`,
+      `${OTTO.name}'s last two check-ins on #1 … got no answer. A kind word may help more than a reminder.`,
     );
     // Their own verdict notices stay whole, with the witness by name.
     expect(doc.messages.map((m: { text: string }) => m.text)).toContain(
@@ -86,6 +86,15 @@ describe("/export", () => {
     // Who did what in their own history: them, their witness by name.
     expect(doc.history.find((e: { kind: string }) => e.kind === "verdict")?.by).toBe(WREN.name);
     expect(doc.history.find((e: { kind: string }) => e.kind === "created")?.by).toBe("you");
+    // Each entry also says what it was in the words /history uses; the figure is "consistency",
+    // with its words beside it, and nothing is called trust.
+    expect(doc.history.find((e: { kind: string }) => e.kind === "verdict")?.what).toBe(
+      `${WREN.name} confirmed a check-in`,
+    );
+    expect(doc.history.find((e: { kind: string }) => e.kind === "created")?.what).toBe("you made it");
+    expect(doc.commitments[0]).toHaveProperty("consistency");
+    expect(typeof doc.commitments[0]?.consistencyInWords).toBe("string");
+    expect(content).not.toMatch(/"trust|trust\W{0,3}\d|\d\s*\/\s*100\b/i);
     expect(caption).toMatch(
       /^Here is everything I hold about you: 4 commitments, \d+ check-ins and \d+ history entries\.$/,
     );

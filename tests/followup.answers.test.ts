@@ -29,7 +29,11 @@ describe("/checkin", () => {
     expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
 
     const first = await bot.send("alice", "/checkin #1 kept Called her after work");
-    expect(plain(first)).toBe("✓ alice checked in on #1 Call my sister. Streak 1.");
+    // The group reads that it was kept; the note's acknowledgement is alice's alone.
+    expect(first.map((r) => [r.visibility, plain([r])])).toEqual([
+      ["chat", "✓ alice checked in on #1 Call my sister."],
+      ["sender-only", "Your note is saved with your check-in on #1."],
+    ]);
     expect(checkInsOf(bot, 1)[0]).toMatchObject({
       state: "answered",
       answer: "kept",
@@ -114,7 +118,7 @@ describe("what each answer shows, and to whom", () => {
     const kept = await bot.send("alice", "/checkin #1 kept");
     expect(kept).toHaveLength(1);
     expect(kept[0]?.visibility).toBe("chat");
-    expect(plain(kept)).toBe("✓ alice checked in on #1 Call my sister. Streak 1.");
+    expect(plain(kept)).toBe("✓ alice checked in on #1 Call my sister.");
 
     const partly = await bot.click("alice", prompts[1]?.message, "Partly");
     expect(partly[0]?.visibility).toBe("sender-only");
@@ -126,7 +130,9 @@ describe("what each answer shows, and to whom", () => {
     const missed = await bot.click("alice", prompts[2]?.message, "Missed");
     expect(missed).toHaveLength(1);
     expect(missed[0]?.visibility).toBe("sender-only");
-    expect(plain(missed)).toBe(`Missed this one, and you said so honestly. ${STEP_13_QUESTION}`);
+    expect(plain(missed)).toBe(
+      `Noted as missed for #3 Stay calm. The next check-in is Mon 30 Nov 2026, 12:00. ${STEP_13_QUESTION}`,
+    );
     expect(checkInsOf(bot, 3)[0]).toMatchObject({ state: "answered", answer: "missed" });
 
     // No witness: nothing is queued for anyone by these answers.
@@ -164,7 +170,7 @@ describe("what each answer shows, and to whom", () => {
     ]);
     const kept = await bot.click("alice", out[0]?.message, "Kept", dm("alice"));
     expect(kept[0]?.visibility).toBe("sender-only");
-    expect(plain(kept)).toBe("✓ alice checked in on #1 Journal. Streak 1.");
+    expect(plain(kept)).toBe("✓ You checked in on #1 Journal.");
   });
 
   it("refuses someone else's click politely, only to them, and leaves the check-in open", async () => {
@@ -217,7 +223,7 @@ describe("what each answer shows, and to whom", () => {
       ["2026-11-30T08:00:00.000Z", `remind:${second?.id}:${at("2026-11-30T08:00:00Z")}`],
     ]);
     expect(reminders[0]?.text).toBe(
-      "@alice, a gentle reminder: #2 Walk is still open until Mon 30 Nov 2026, 12:00.",
+      "@alice, your check-in on #2 Walk is waiting for an answer until 12:00 today.",
     );
     expect(day.some((d) => d.purpose === `remind:${first?.id}`)).toBe(false);
   });
@@ -291,13 +297,13 @@ describe("/snooze and Snooze 1h", () => {
   });
 });
 
-describe("streaks and the trust meter", () => {
+describe("streaks and the consistency figure", () => {
   it("kept extends the streak, partly keeps it, missed breaks it, skipped does not count", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     const day = (n: number) => at("2026-11-29T12:00:00Z") + n * 24 * H;
     const answers: [string, number, number][] = [
-      // answer, streak after, trust after (see the formula in stats.ts)
+      // answer, streak after, consistency after (see the formula in stats.ts)
       ["kept", 1, 100],
       ["kept", 2, 100],
       ["partly", 2, 79.5],
@@ -307,11 +313,14 @@ describe("streaks and the trust meter", () => {
     ];
     for (const [i, [answer, streak, trust]] of answers.entries()) {
       await jumpTo(bot, day(i));
-      const reply = await bot.say("alice", `/checkin ${answer}`);
-      if (answer === "kept") expect(reply).toContain(`Streak ${streak}.`);
+      // Answered in alice's own chat, where the streak is said to her.
+      const reply = await bot.say("alice", `/checkin ${answer}`, dm("alice"));
+      if (answer === "kept" && streak > 1) expect(reply).toContain(`That's ${streak} in a row.`);
       expect([commitment(bot).streak, commitment(bot).consistency]).toEqual([streak, trust]);
     }
-    expect(await bot.say("alice", "/status")).toContain("streak 1 · trust 71/100");
+    expect(await bot.say("alice", "/status")).toContain(
+      "streak 1 · consistency 71: kept 3 of the last 5, partly kept 1; missed 1",
+    );
 
     // The bot is down for three days: two occurrences are skipped and change nothing.
     bot.clock.ms = day(8) + H;
@@ -329,7 +338,7 @@ describe("streaks and the trust meter", () => {
     expect(commitment(bot).consistency).toBe(78.6);
   });
 
-  it("an unanswered window closes as missed, breaks the streak and lowers trust", async () => {
+  it("an unanswered window closes as missed, breaks the streak and lowers consistency", async () => {
     const bot = await withOpenCheckIn();
     await bot.say("alice", "/checkin kept");
     await bot.advance(48 * H);
@@ -349,7 +358,7 @@ describe("computeStats", () => {
   const skipped = { state: "skipped", answer: null, verdict: null } as const;
   const pending = { state: "pending", answer: null, verdict: null } as const;
 
-  it("has no trust before any answer", () => {
+  it("has no consistency figure before any answer", () => {
     expect(computeStats([])).toEqual({ streak: 0, verifiedStreak: 0, missesInRow: 0, consistency: null });
     expect(computeStats([pending, skipped])).toEqual({
       streak: 0,

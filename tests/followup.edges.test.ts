@@ -67,6 +67,6 @@ describe("alerts and digests", () => {
     await bot.advance(7 * 24 * H);
     const digest = bot.delivered.find((d) => d.purpose.startsWith("digest"));
     expect(digest?.to.fallbackChatId).toBeUndefined();
-    expect(plain(digest ? [digest.message] : [])).toContain("missed");
+    expect(plain(digest ? [digest.message] : [])).toContain("got no answer");
   });
 });

@@ -48,7 +48,8 @@ describe("with a witness, easing waits 24 hours", () => {
         "dm",
         "bob",
         "alice asked to ease #1 Call my sister (to weekly sun 12:00). As their witness you're told first: " +
-          "it takes effect Mon 30 Nov 2026, 11:00.",
+          "it takes effect Mon 30 Nov 2026, 11:00. There's nothing you need to do; if it worries you, " +
+          "talk it over with alice.",
       ],
     ]);
     expect(commitment(bot)).toMatchObject({
@@ -101,7 +102,8 @@ describe("with a witness, easing waits 24 hours", () => {
     // Setting an end date where there was none is easing too.
     expect(bot.deliver().map((d) => d.text)).toEqual([
       "alice asked to ease #1 Call my sister (ending 2027-01-31). As their witness you're told first: " +
-        "it takes effect Mon 30 Nov 2026, 11:00.",
+        "it takes effect Mon 30 Nov 2026, 11:00. There's nothing you need to do; if it worries you, " +
+        "talk it over with alice.",
     ]);
     const first = await bot.advance(24 * H);
     expect(first.filter((d) => kind(d.purpose) === "applied").map((d) => iso(d.at))).toEqual([
@@ -135,7 +137,7 @@ describe("with a witness, easing waits 24 hours", () => {
         "renegotiate",
         "bob",
         "alice asked to cancel #1 Call my sister. As their witness you're told first: it takes effect Mon 30 Nov " +
-          "2026, 11:00.",
+          "2026, 11:00. There's nothing you need to do; if it worries you, talk it over with alice.",
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ state: "active", pendingChange: { cancel: true } });
@@ -144,9 +146,15 @@ describe("with a witness, easing waits 24 hours", () => {
     expect(day.map((d) => [iso(d.at), kind(d.purpose), d.to.personId])).toEqual([
       ["2026-11-29T12:00:00.000Z", "prompt", undefined],
       ["2026-11-30T08:00:00.000Z", "remind", undefined],
+      ["2026-11-30T11:00:00.000Z", "ended", "bob"],
       ["2026-11-30T11:00:00.000Z", "applied", "alice"],
     ]);
-    expect(day[2]?.text).toBe("#1 Call my sister is now cancelled, as you asked a day ago.");
+    // The witness hears, privately, that it ended, with nothing left for them to do.
+    expect(day[2]?.text).toBe(
+      "alice's #1 Call my sister is cancelled, as they asked a day ago. Thank you for standing by them. " +
+        "There's nothing more for you to do.",
+    );
+    expect(day[3]?.text).toBe("#1 Call my sister is now cancelled, as you asked a day ago.");
     expect(commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null, pendingChange: null });
     const later = await bot.advance(3 * 24 * H);
     expect(later.filter((d) => kind(d.purpose) === "prompt")).toEqual([]);
@@ -190,7 +198,7 @@ describe("stricter changes, and changes without a witness, apply at once", () =>
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00 until: 2026-12-31");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
     bot.deliver();
-    expect(await bot.say("alice", "/edit #1 until: 2027-03-01")).toContain("until 2027-03-01");
+    expect(await bot.say("alice", "/edit #1 until: 2027-03-01")).toContain("until Mon 1 Mar 2027");
     expect(commitment(bot).until).toBe("2027-03-01");
     await bot.say("alice", "/edit #1 until: none");
     expect(commitment(bot)).toMatchObject({ until: null, pendingChange: null });

@@ -73,9 +73,9 @@ describe("review fixes", () => {
     const replies = await bot.send("alice", "/commit Stop drinking witness: @bob private");
     expect(replies.map((r) => r.visibility)).toEqual(["sender-only", "chat"]);
     expect(toPlain(replies[1]?.text ?? [])).toBe(
-      "@bob, alice asks you to witness #1, a private commitment. You'd confirm their check-ins and hear from me " +
-        "if they miss two in a row, and get a short digest on Sundays. Only that person can accept (not a bot). " +
-        "The invitation lasts 7 days.",
+      "@bob, alice asks you to witness #1, a private commitment: you'd confirm their check-ins, hear from me " +
+        "if two check-ins in a row slip, and get a short digest on Sundays. Only that person can accept " +
+        "(not a bot), within 7 days.",
     );
   });
 
@@ -92,7 +92,7 @@ describe("review fixes", () => {
       from: actor("alice"),
     });
     expect(toPlain(r[0]?.settles ?? [])).toBe("Answered");
-    expect(plain(r)).toMatch(/Missed this one/);
+    expect(plain(r)).toMatch(/^Noted as missed for #1/);
   });
 });
 

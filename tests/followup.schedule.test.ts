@@ -264,7 +264,10 @@ describe("completion", () => {
         "#1 Tell her the whole story is done: you kept it. Thank you for seeing it through.",
       ],
     ]);
-    expect(await bot.say("alice", "/status")).toMatch(/^You have no open commitments \(1 finished/);
+    // Just ended: /status says how, not "You have no open commitments".
+    expect(await bot.say("alice", "/status")).toMatch(
+      /^Ended in the last 7 days\n#1 .* — ended Tue 1 Dec: kept it\n/,
+    );
     expect(await bot.say("alice", "/history #1")).toContain("completed");
     // Nothing more is ever sent for it.
     expect(await bot.advance(3 * DAY)).toEqual([]);

@@ -43,14 +43,14 @@ describe("the follow-up loop, as in the issue's console script", () => {
     expect(morning.map((d) => [iso(d.at), d.purpose.split(":")[0]])).toEqual([
       ["2026-11-30T07:00:00.000Z", "remind"],
     ]);
-    expect(morning[0]?.text).toContain("still open until Mon 30 Nov 2026, 18:00");
+    expect(morning[0]?.text).toBe(
+      "@alice, your check-in on #1 Call my sister every Sunday is waiting for an answer until 18:00 today.",
+    );
 
     expect(plain(await bot.click("bob", bot.lastWith("Kept"), "Kept"))).toBe(NOT_FOR_YOU);
     const kept = await bot.click("alice", bot.lastWith("Kept"), "Kept");
     expect(kept[0]?.visibility).toBe("chat");
-    expect(plain(kept)).toBe(
-      "✓ alice checked in on #1 Call my sister every Sunday. Streak 1. Your witness will be asked to confirm.",
-    );
+    expect(plain(kept)).toBe("✓ alice checked in on #1 Call my sister every Sunday.");
     expect(plain(await bot.click("alice", bot.lastWith("Kept"), "Kept"))).toMatch(/already answered/);
 
     const request = bot.deliver();
@@ -70,7 +70,9 @@ describe("the follow-up loop, as in the issue's console script", () => {
     ]);
 
     const status = await bot.say("alice", "/status");
-    expect(status).toContain("last kept ✓ (Sun 29 Nov) · streak 1, verified 1 · trust 100/100");
+    expect(status).toContain(
+      "last kept ✓ (Sun 29 Nov) · streak 1, verified 1 · just started\n   witness: bob",
+    );
 
     const week = await bot.advance(8 * 24 * H);
     const kinds = week.map((d) => [iso(d.at), d.purpose.split(":")[0]]);
@@ -81,11 +83,12 @@ describe("the follow-up loop, as in the issue's console script", () => {
     ]);
     expect(week.some((d) => d.purpose.startsWith("alert"))).toBe(false);
     const after = await bot.say("alice", "/status");
+    // Unanswered is "no answer" (a miss is what the person says); below three answers, "just started".
     expect(after).toContain(
-      "next check-in Sun 13 Dec 2026, 18:00 · last missed (Sun 6 Dec) · streak 0 · trust 62/100",
+      "next check-in Sun 13 Dec 2026, 18:00\n   the last one got no answer (Sun 6 Dec) · just started\n",
     );
     const history = await bot.say("alice", "/history #1");
-    expect(history).toContain("Sun 6 Dec 2026, 18:00: missed");
+    expect(history).toContain("Sun 6 Dec 2026, 18:00: no answer");
     expect(history).toContain("Sun 29 Nov 2026, 18:00: kept ✓ (confirmed by your witness)");
   });
 });

@@ -34,9 +34,9 @@ describe("the invitation", () => {
     const invite = r[0];
     expect(invite?.visibility).toBe("chat");
     expect(plain(r)).toBe(
-      "@bob, alice asks you to witness #1 Call my sister. You'd confirm their check-ins and hear from me " +
-        "if they miss two in a row, and get a short digest on Sundays. Only that person can accept (not a bot). " +
-        "The invitation lasts 7 days.",
+      "@bob, alice asks you to witness #1 Call my sister: you'd confirm their check-ins, hear from me if two " +
+        "check-ins in a row slip, and get a short digest on Sundays. Only that person can accept (not a bot), " +
+        "within 7 days.",
     );
     expect(invite?.buttons?.flat().map((b) => b.label)).toEqual(["Accept", "Decline"]);
     expect(bot.deliver()).toEqual([]);
@@ -104,7 +104,7 @@ describe("the invitation", () => {
       [
         "dm",
         "alice",
-        "bob won't witness #1 Call my sister. That's all right; you can ask someone else with /witness.",
+        "bob won't witness #1 Call my sister. That's all right; you can ask someone else with /witness #1 and their @name.",
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null, witnessInvite: null });
@@ -212,7 +212,7 @@ describe("the invitation", () => {
     expect(r).toHaveLength(2);
     expect(plain([r[0] as Reply])).toContain("Committed #1 Call my sister");
     expect(r[1]?.visibility).toBe("chat");
-    expect(plain([r[1] as Reply])).toContain("@bob, alice asks you to witness #1 Call my sister.");
+    expect(plain([r[1] as Reply])).toContain("@bob, alice asks you to witness #1 Call my sister: ");
     expect(plain(await bot.click("bob", r[1], "Accept"))).toContain("bob is now the witness");
     expect(commitment(bot).witnessStatus).toBe("active");
   });
@@ -223,9 +223,11 @@ describe("verdicts", () => {
     const bot = await witnessed();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     const kept = await bot.send("alice", "/checkin kept Called her after work");
-    expect(plain(kept)).toBe(
-      "✓ alice checked in on #1 Call my sister. Streak 1. Your witness will be asked to confirm.",
-    );
+    // The group reads only that it was kept; the note and who confirms are alice's to hear.
+    expect(kept.map((r) => [r.visibility, plain([r])])).toEqual([
+      ["chat", "✓ alice checked in on #1 Call my sister."],
+      ["sender-only", "Your note is saved with your check-in on #1. bob will be asked to confirm it."],
+    ]);
     const [ci] = checkInsOf(bot);
     const request = bot.deliver();
     expect(request.map((d) => [d.purpose, { ...d.to, fallbackReply: undefined }])).toEqual([
@@ -253,7 +255,7 @@ describe("verdicts", () => {
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     const partly = await bot.say("alice", "/checkin partly");
-    expect(partly).toContain("Your witness will be asked to confirm.");
+    expect(partly).toContain("bob will be asked to confirm it.");
     expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
       [
         "verify",
@@ -317,7 +319,7 @@ describe("verdicts", () => {
     expect(checkInsOf(bot)[0]?.verdict).toBe("confirmed");
     expect(bot.deliver()).toEqual([]);
     expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, consistency: 100 });
-    expect(await bot.say("alice", "/status")).toContain("streak 1, verified 1 · trust 100/100");
+    expect(await bot.say("alice", "/status")).toContain("streak 1, verified 1 · just started");
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
@@ -380,7 +382,8 @@ describe("the two-misses alert", () => {
         "2026-12-01T12:00:00.000Z",
         "dm",
         "bob",
-        "alice has missed the last two check-ins on #1 Call my sister. A kind word may help more than a reminder.",
+        // The first miss alice said herself; the second window closed with no answer.
+        "alice's latest check-in on #1 Call my sister got no answer, and they said they missed the one before. A kind word may help more than a reminder.",
       ],
     ]);
     // A third miss sends no second alert.
@@ -435,7 +438,7 @@ describe("ending the witness", () => {
         "unwitnessed",
         "dm",
         "bob",
-        "alice no longer needs a witness for #1 Call my sister. Thank you for your support.",
+        "alice no longer needs a witness for #1 Call my sister, so nothing more is asked of you. Thank you for standing by them.",
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
@@ -500,8 +503,11 @@ describe("the weekly digest", () => {
     expect(digests.map((d) => [iso(d.at), d.to.chatKind, d.to.personId])).toEqual([
       ["2026-12-07T00:00:00.000Z", "dm", "bob"],
     ]);
+    // Counts in words, with what bob might do: two answers still wait for his word.
     expect(digests[0]?.text).toBe(
-      "Your week as a witness\nalice #1 Call my sister: 3 kept, 1 partly, 2 missed; you confirmed 2.\n" +
+      "Your week as a witness\n" +
+        "alice's #1 Call my sister: kept 3 of 6, partly kept 1, 2 confirmed by you; missed 1; 1 got no answer.\n" +
+        "2 kept or partly answers this week still wait for your word, if you know how they went. " +
         "Thank you for being there.",
     );
     expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
@@ -518,14 +524,14 @@ describe("the weekly digest", () => {
     const down = await bot.click("bob", digest, label, dm("bob"));
     expect(down[0]?.visibility).toBe("sender-only");
     expect(plain(down)).toBe(
-      "You've stepped down as witness of alice's #1 Call my sister. Thank you for your help.",
+      "You've stepped down as witness of alice's #1 Call my sister. I'll let alice know. Thank you for standing by them.",
     );
     expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
         "stepped-down",
         "dm",
         "alice",
-        "bob stepped down as witness of #1 Call my sister. You can invite someone else with /witness.",
+        "bob stepped down as witness of #1 Call my sister. If you'd like someone else, you can ask them with /witness #1 and their @name.",
       ],
     ]);
     expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
@@ -564,8 +570,10 @@ describe("the weekly digest", () => {
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
     await bot.say("alice", "/pause #1");
     const digest = (await jumpTo(bot, at("2026-12-06T19:00:00Z"))).find((d) => kind(d.purpose) === "digest");
+    // Nothing was due: not the same as a week of silence.
     expect(digest?.text).toBe(
-      "Your week as a witness\nalice #1 Call my sister: no check-ins this week.\nThank you for being there.",
+      "Your week as a witness\nalice's #1 Call my sister: paused; no check-in was due this week.\n" +
+        "Nothing is needed from you this week. Thank you for being there.",
     );
   });
 });

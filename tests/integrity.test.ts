@@ -215,8 +215,9 @@ describe("bots as witnesses (case 11)", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister");
     const [invite] = await bot.send("alice", "/witness #1 @helperbot");
-    expect(plain(invite ? [invite] : [])).toContain("Only that person can accept (not a bot).");
-    expect(plain(invite ? [invite] : [])).toContain("The invitation lasts 7 days.");
+    expect(plain(invite ? [invite] : [])).toContain(
+      "Only that person can accept (not a bot), within 7 days.",
+    );
     // A bot's click is never an answer.
     const byBot = await bot.engine.handle({
       type: "click",
@@ -247,7 +248,7 @@ describe("bots as witnesses (case 11)", () => {
       chat: GROUP,
       from: actor("alice"),
     });
-    expect(plain(r)).toContain("Only you can accept. The invitation lasts 7 days.");
+    expect(plain(r)).toContain("Only you can accept, within 7 days.");
   });
 });
 

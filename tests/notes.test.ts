@@ -30,7 +30,9 @@ describe("a second note", () => {
   it("is added after the first on a new line with its local time, and the history keeps its words", async () => {
     const { bot, note } = await answered();
     bot.clock.ms = at("2026-11-29T21:15:00Z");
-    expect(plain(await note("we talked after all"))).toBe("Noted on #1: we talked after all");
+    expect(plain(await note("we talked after all"))).toBe(
+      "Your note is saved with today's check-in on #1: we talked after all",
+    );
     expect(noteOf(bot)).toBe("Went for a walk first\nSun 29 Nov 2026, 21:15: we talked after all");
     bot.clock.ms = at("2026-11-29T21:40:00Z");
     await note("  she called back,\n\n  and we laughed  ");
@@ -78,7 +80,7 @@ describe("limits", () => {
     );
     // 1000 thumbs with a skin tone are 2000 code points but 1000 characters on screen.
     const thumbs = "👍🏽".repeat(LIMITS.note);
-    expect(plain(await note(thumbs))).toBe(`Noted on #1: ${thumbs}`);
+    expect(plain(await note(thumbs))).toBe(`Your note is saved with today's check-in on #1: ${thumbs}`);
     expect(noteOf(bot)).toContain(thumbs);
   });
 

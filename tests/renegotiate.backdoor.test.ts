@@ -121,7 +121,7 @@ describe("found case 8: a later change replaces a pending one", () => {
       ],
     ]);
     expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
-      ["withdrawn", "dm", "bob", "alice no longer asks to ease #1 Call my sister."],
+      ["withdrawn", "dm", "bob", "alice no longer asks to ease #1 Call my sister. Nothing changes for you."],
     ]);
     expect(commitment(bot)).toMatchObject({ pendingChange: null, pendingChangeAt: null });
     // A day later nothing is applied: the commitment stays daily.
@@ -158,7 +158,8 @@ describe("found case 8: a later change replaces a pending one", () => {
     );
     expect(bot.deliver().map((d) => d.text)).toEqual([
       "alice asked to ease #1 Call my sister (ending 2026-12-05). As their witness you're told first: it takes " +
-        "effect Mon 30 Nov 2026, 12:00. It replaces what they asked for earlier.",
+        "effect Mon 30 Nov 2026, 12:00. It replaces what they asked for earlier. There's nothing you need " +
+        "to do; if it worries you, talk it over with alice.",
     ]);
     expect(commitment(bot)).toMatchObject({
       pendingChange: { until: "2026-12-05" },
@@ -214,7 +215,10 @@ describe("found case 8: a later change replaces a pending one", () => {
 describe("a pause while witnessed", () => {
   it("applies at once and the witness is told; so is a resume", async () => {
     const bot = await witnessed();
-    expect(await bot.say("alice", "/pause #1 for: 3d")).toMatch(/^Paused #1 Call my sister until Wed 2 Dec/);
+    // The pause and the resume are alice's own choices: answered to her alone, never in the group.
+    const paused = await bot.send("alice", "/pause #1 for: 3d");
+    expect(paused.map((r) => r.visibility)).toEqual(["sender-only"]);
+    expect(plain(paused)).toMatch(/^Paused #1 Call my sister until Wed 2 Dec/);
     expect(commitment(bot)).toMatchObject({ state: "paused", pendingChange: null });
     expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
@@ -224,9 +228,16 @@ describe("a pause while witnessed", () => {
         "alice paused #1 Call my sister until Wed 2 Dec 2026, 11:00. Nothing is asked of you meanwhile.",
       ],
     ]);
-    expect(await bot.say("alice", "/resume #1")).toMatch(/^Resumed #1/);
+    const resumed = await bot.send("alice", "/resume #1");
+    expect(resumed.map((r) => r.visibility)).toEqual(["sender-only"]);
+    expect(plain(resumed)).toMatch(/^Resumed #1/);
     expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
-      ["resumed", "bob", "alice resumed #1 Call my sister. The next check-in is Sun 29 Nov 2026, 12:00."],
+      [
+        "resumed",
+        "bob",
+        "alice resumed #1 Call my sister. The next check-in is Sun 29 Nov 2026, 12:00. As before, I'll ask " +
+          "you to confirm the kept and partly ones.",
+      ],
     ]);
     // Pausing and resuming again at the same instant still tells bob each time.
     await bot.say("alice", "/pause #1");

@@ -112,7 +112,7 @@ describe("Telegram: commands", () => {
 
     await tg.send(alice, group, "every 2 days 19:00", { replyTo: typeIt });
     const made = tg.sent(group.id).at(-1);
-    expect(textOf(made)).toMatch(/^Committed #1 Call my sister\. Check-ins every 2 days/);
+    expect(textOf(made)).toMatch(/^Committed #1 Call my sister: check-ins from today, every 2 days/);
     expect(made?.reply_to_message?.message_id).toBe(command.message_id);
     expect(w.db.select().from(commitments).get()).toMatchObject({
       promise: "Call my sister",
@@ -267,7 +267,7 @@ describe("Telegram: commands", () => {
     const promise = `<b>bold</b> & </a> <a href="tg://user?id=1">x</a> &amp;`;
     await tg.send(alice, group, `/commit ${promise} cadence: daily 12:00`);
     const made = tg.sent(group.id).at(-1);
-    expect(textOf(made)).toContain(`Committed #1 ${promise}.`);
+    expect(textOf(made)).toContain(`Committed #1 ${promise}: check-ins`);
     expect(made?.entities?.map((e) => e.type)).toEqual(["bold", "italic", "code"]);
     await w.advance(3_600_000);
     const prompt = tg.lastWith("Kept", group.id);
@@ -294,7 +294,9 @@ describe("Telegram: commands", () => {
     expect(textOf(ask)).toBe("alice, what would you like to add? Reply to this message.");
     expect(lastMarkup()).toMatchObject({ force_reply: true, selective: true });
     await tg.send(alice, group, "We talked for an hour", { replyTo: ask });
-    expect(textOf(tg.sent(alice.id).at(-1))).toBe("Noted on #1: We talked for an hour");
+    expect(textOf(tg.sent(alice.id).at(-1))).toBe(
+      "Your note is saved with today's check-in on #1: We talked for an hour",
+    );
     expect(w.db.select().from(checkIns).get()?.note).toBe("We talked for an hour");
   });
 });

@@ -212,7 +212,7 @@ describe("Telegram under the dispatcher", () => {
     const prompt = tg.lastWith("Kept", group.id);
     // The group gets the neutral version: the number and the buttons, never the private promise.
     expect(textOf(prompt)).toBe(
-      "Dave: time to check in on #1 (Mon 30 Nov 2026, 13:00). How did it go? Open a direct chat with me to see the details.",
+      "Dave: time to check in on #1 (Mon 30 Nov 2026, 13:00). Open a direct chat with me to see the details, or answer here.",
     );
     expect(prompt?.entities?.[0]).toMatchObject({
       type: "text_mention",

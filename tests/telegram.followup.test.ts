@@ -89,7 +89,7 @@ describe("Telegram: the follow-up loop in a group", () => {
     await w.advance(14 * H);
     expect(deliveries(tg.calls, mark)).toEqual([["2026-11-30T07:00:00.000Z", group.id]]);
     const reminder = tg.lastWith("Kept", group.id);
-    expect(textOf(reminder)).toContain("still open until Mon 30 Nov 2026, 18:00");
+    expect(textOf(reminder)).toContain("is waiting for an answer until 18:00 today");
     if (!reminder) throw new Error("no reminder");
 
     const keptData = tg.dataOf(reminder, "Kept");
@@ -98,14 +98,12 @@ describe("Telegram: the follow-up loop in a group", () => {
     const kept = await tg.click(alice, reminder, "Kept");
     expect(kept?.params.text).toBeUndefined();
     const answered = tg.sent(group.id).at(-1);
-    expect(textOf(answered)).toBe(
-      "✓ alice checked in on #1 Call my sister every Sunday. Streak 1. Your witness will be asked to confirm.",
-    );
+    expect(textOf(answered)).toBe("✓ alice checked in on #1 Call my sister every Sunday.");
     expect(answered?.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(["Add a note"]);
     // The reminder now shows its outcome under the same words (mention, bold and italic kept), without buttons.
     const settled = tg.find(group.id, reminder.message_id);
     expect(textOf(settled)).toBe(
-      "alice, a gentle reminder: #1 Call my sister every Sunday is still open until Mon 30 Nov 2026, 18:00.\n\n✓ Kept",
+      "alice, your check-in on #1 Call my sister every Sunday is waiting for an answer until 18:00 today.\n\n✓ Kept",
     );
     expect(settled?.entities?.map((e) => e.type)).toEqual(["text_mention", "bold", "italic"]);
     expect(settled?.reply_markup).toBeUndefined();
@@ -143,7 +141,7 @@ describe("Telegram: the follow-up loop in a group", () => {
 
     await tg.send(alice, group, "/status");
     expect(textOf(tg.sent(alice.id).at(-1))).toContain(
-      "last kept ✓ (Sun 29 Nov) · streak 1, verified 1 · trust 100/100",
+      "last kept ✓ (Sun 29 Nov) · streak 1, verified 1 · just started",
     );
 
     mark = tg.calls.length;
@@ -157,15 +155,17 @@ describe("Telegram: the follow-up loop in a group", () => {
     expect(digest.map((c) => [iso(c.at), Number(c.params.chat_id), c.outcome])).toEqual([
       ["2026-12-06T19:00:00.000Z", bob.id, 403],
     ]);
-    expect(tg.sent(group.id).some((m) => /two check-ins|missed the last two/.test(textOf(m)))).toBe(false);
+    expect(
+      tg.sent(group.id).some((m) => /got no answer|missed the last two|said they missed/.test(textOf(m))),
+    ).toBe(false);
 
     await tg.send(alice, group, "/status");
     expect(textOf(tg.sent(alice.id).at(-1))).toContain(
-      "next check-in Sun 13 Dec 2026, 18:00 · last missed (Sun 6 Dec) · streak 0 · trust 62/100",
+      "next check-in Sun 13 Dec 2026, 18:00\n   the last one got no answer (Sun 6 Dec) · just started",
     );
     await tg.send(alice, group, "/history #1");
     const history = textOf(tg.sent(alice.id).at(-1));
-    expect(history).toContain("Sun 6 Dec 2026, 18:00: missed");
+    expect(history).toContain("Sun 6 Dec 2026, 18:00: no answer");
     expect(history).toContain("Sun 29 Nov 2026, 18:00: kept ✓ (confirmed by your witness)");
 
     // Never a token or a person's words in the logs.

@@ -145,6 +145,10 @@ export async function sweep() {
   await send("sam", "/commit Call my sister cadence: daily 13:00");
   await send("sam", "/witness #2 @jo");
   await click("jo", "Accept");
+  // What a witness sees: their part of /status, and /help speaking to them.
+  await send("jo", "/status");
+  await send("jo", "/help");
+  await send("jo", "/help witness");
   await send("sam", "/commit Write the letter to Robin cadence: once 2026-12-01 18:00 private");
 
   // Day 1: a partly answer on the private one, clicked on its fallback in the group, with notes.
@@ -169,6 +173,8 @@ export async function sweep() {
   await advance(6);
   await click("sam", "Kept");
   await send("sam", "/checkin #2 partly");
+  // A confirmed partly answer: the verified streak stays at nothing, and must not read as a zero.
+  await click("jo", "Confirm");
   await advance(20);
 
   // Renegotiation with a witness: an easier cadence waits a day, the witness is told.
@@ -185,7 +191,11 @@ export async function sweep() {
 
   // The week ends: the witness's digest, then stepping down, a removal, a refusal, a decline.
   await advance(24 * 4);
-  const stepDown = shown.flatMap((r) => r.buttons?.flat() ?? []).find((b) => b.label.startsWith("Step down"));
+  // The digest came; jo steps down from /status's button.
+  await send("jo", "/status");
+  const stepDown = shown
+    .flatMap((r) => r.buttons?.flat() ?? [])
+    .findLast((b) => b.label.startsWith("Step down from sam #2"));
   await click("jo", stepDown?.label ?? "Step down", undefined, dm("jo"));
   await send("sam", "/witness #2 @kim");
   await click("kim", "Decline");
@@ -213,6 +223,15 @@ export async function sweep() {
       refusal: false,
     });
   }
+  // The step-11 turn: recorded from /step 11, a commitment set aside ended, then undone.
+  await send("sam", "/commit Ask whether we can meet cadence: daily 19:00 step: 3");
+  await send("sam", "/step 11");
+  await click("sam", "They said no");
+  await click("sam", "End #4");
+  await send("sam", "/step 11");
+  await click("sam", "Undo");
+  // sam's silence on #2 was asked about privately; sam chooses to keep going.
+  await click("sam", "Keep going", undefined, dm("sam"));
   await send("sam", "/export");
   await send("sam", "/forget");
   await click("sam", "Keep my data");

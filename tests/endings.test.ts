@@ -45,6 +45,20 @@ describe("the witness hears that it ended", () => {
     ]);
   });
 
+  it("when an earlier end date, waited out for a day, has passed meanwhile", async () => {
+    const bot = await witnessed("/commit Walk cadence: daily 12:00");
+    await bot.say("alice", "/edit #1 until: 2026-11-29");
+    expect(commitment(bot).pendingChange).toEqual({ until: "2026-11-29" });
+    await jumpTo(bot, at("2026-11-30T11:30:00Z"));
+    expect(commitment(bot).state).toBe("completed");
+    expect(ended(bot).map((d) => [d.to.personId, d.text])).toEqual([
+      [
+        "bob",
+        "alice's #1 Walk has come to its end. Thank you for standing by them. There's nothing more for you to do.",
+      ],
+    ]);
+  });
+
   it("after a one-off's last answer: the confirmation it still asks for is named", async () => {
     const bot = await witnessed("/commit Tell her cadence: once 2026-11-29 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));

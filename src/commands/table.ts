@@ -175,7 +175,7 @@ export const COMMANDS = [
   {
     name: "witness",
     description: "Invite a trusted friend to confirm a commitment",
-    example: "/witness #1 @sam",
+    example: "/witness #1 @their_name",
     options: [
       commitment(true),
       { name: "person", type: "person", description: "The friend to invite", required: true },

@@ -17,6 +17,7 @@ import type { CommitmentRow } from "../store/schema";
 import type { TickReport } from "../types";
 import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
 import { sendDigest } from "./digest";
+import { tellWitnessItEnded } from "./endings";
 import { closeWindow, openDue, remind } from "./lifecycle";
 import { purpose } from "./purposes";
 import { afterQuiet, quietOf } from "./quiet";
@@ -172,4 +173,5 @@ function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
 function completeNow(db: Db, c: CommitmentRow, now: number): void {
   updateCommitment(db, c.id, { state: "completed", nextDueAt: null, pausedUntil: null, updatedAt: now });
   appendEvent(db, { commitmentId: c.id, kind: "completed", data: { reason: "renegotiated" }, at: now });
+  tellWitnessItEnded(db, c, now, "completed");
 }

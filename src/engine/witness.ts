@@ -51,7 +51,7 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   const typed = args[option];
   const ref = ctx.mentions[0] ?? (typed ? { username: typed } : undefined);
   if (!ref || (!ref.id && !ref.username))
-    refuse("no-person", "Name the friend to invite, like /witness #1 @sam.");
+    refuse("no-person", "Name the friend to invite, like /witness #1 @their_name.");
   const known = ref.id ? undefined : findPersonByUsername(db, me.platform as Platform, ref.username ?? "");
   const targetId = ref.id ?? known?.externalId;
   const targetUsername = (ref.username ?? known?.username ?? "").toLowerCase();

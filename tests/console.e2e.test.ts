@@ -2,31 +2,16 @@
  * End to end: the real composition root (`npm start`'s entry) with a script piped in, as a
  * newcomer would run it, on a fresh database file.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runScript, scratch } from "./support/run-script";
 
-const dir = mkdtempSync(join(tmpdir(), "amends-e2e-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = scratch();
+const dir = tmp.dir;
+afterAll(tmp.remove);
 
-function run(script: string, db: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "adapters/main.ts"], {
-    input: readFileSync(join("tests/scripts", script), "utf8"),
-    encoding: "utf8",
-    env: {
-      PATH: process.env.PATH ?? "",
-      // A test .env file, so a developer's own .env never leaks into these runs.
-      AMENDS_ENV_FILE: join(dir, "test.env"),
-      DATABASE_PATH: join(dir, db),
-      AMENDS_START: "2026-11-29T11:00:00Z",
-      ...env,
-    },
-    timeout: 30_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const run = (script: string, db: string, env: Record<string, string> = {}) => runScript(dir, script, db, env);
 
 describe("npm start with a piped script", () => {
   it("manages commitments end to end (the core issue's script)", () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nextStep, weekWords } from "../src/engine/digest";
-import type { OutcomeCounts } from "../src/engine/stats";
+import { noOutcomes, type OutcomeCounts } from "../src/engine/stats";
 import { at, type Bot, H, jumpTo } from "./support/followup";
 import { createBot, dm } from "./support/harness";
 
@@ -78,15 +78,7 @@ describe("the witness's digest", () => {
 });
 
 describe("weekWords and nextStep", () => {
-  const none: OutcomeCounts = {
-    total: 0,
-    kept: 0,
-    partly: 0,
-    missed: 0,
-    unanswered: 0,
-    confirmed: 0,
-    disputed: 0,
-  };
+  const none: OutcomeCounts = noOutcomes();
   it("says why there is nothing to count", () => {
     expect(weekWords({ state: "active" }, { resolved: [], open: 0 }, none)).toBe(
       "no check-in was due this week",

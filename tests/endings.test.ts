@@ -3,9 +3,8 @@
  * witness hears, privately, that what they witnessed ended, with thanks and nothing to do.
  */
 import { describe, expect, it } from "vitest";
-import { endingText } from "../src/engine/endings";
 import { PRIVATE_POINTER } from "../src/privacy";
-import { toPlain } from "../src/richtext";
+import { sayEnding, tally } from "./support/endings";
 import { at, type Bot, commitment, jumpTo, kind } from "./support/followup";
 import { createBot, dm } from "./support/harness";
 
@@ -103,25 +102,16 @@ describe("the witness hears that it ended", () => {
 });
 
 describe("the owner's ending", () => {
-  const tally = (t: Partial<Parameters<typeof endingText>[1]>) => ({
-    counted: 0,
-    kept: 0,
-    partly: 0,
-    unanswered: 0,
-    confirmed: 0,
-    ...t,
-  });
-  const say = (...args: Parameters<typeof endingText>) => toPlain(endingText(...args));
   const daily = { number: 2, promise: "Walk", cadence: "daily 20:00" };
 
   it("reads as the issue asks: kept 5 of 7, jo confirmed 4", () => {
-    expect(say(daily, tally({ counted: 7, kept: 5, unanswered: 1, confirmed: 4 }), "jo", "end")).toBe(
+    expect(sayEnding(daily, tally({ counted: 7, kept: 5, unanswered: 1, confirmed: 4 }), "jo", "end")).toBe(
       "#2 Walk reached its end date: you kept 5 of 7, jo confirmed 4. Thank you for seeing it through.",
     );
   });
 
   it("does not thank when half went unanswered, and says so plainly", () => {
-    const text = say(daily, tally({ counted: 4, kept: 2, unanswered: 2 }), null, "end");
+    const text = sayEnding(daily, tally({ counted: 4, kept: 2, unanswered: 2 }), null, "end");
     expect(text).toBe(
       "#2 Walk reached its end date: you kept 2 of 4. Half of its check-ins went unanswered. If you'd like " +
         "a look back, /history #2 has it; /commit starts a new one when you're ready.",

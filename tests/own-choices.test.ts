@@ -4,10 +4,10 @@
  * PRODUCT §5). Endings are told honestly (PRODUCT §4).
  */
 import { describe, expect, it } from "vitest";
-import { endingText } from "../src/engine/endings";
 import { toPlain } from "../src/richtext";
 import { outbox } from "../src/store/schema";
 import type { Recipient, Reply } from "../src/types";
+import { sayEnding, tally } from "./support/endings";
 import { at, type Bot, commitment, jumpTo, kind } from "./support/followup";
 import { createBot, dm, plain } from "./support/harness";
 
@@ -135,37 +135,28 @@ describe("endings told honestly", () => {
 
   it("words each kind of ending plainly", () => {
     const c = { number: 2, promise: "Tell her", cadence: "once 2026-12-01 18:00" };
-    const tally = (t: Partial<Parameters<typeof endingText>[1]>) => ({
-      counted: 0,
-      kept: 0,
-      partly: 0,
-      unanswered: 0,
-      confirmed: 0,
-      ...t,
-    });
-    const say = (...args: Parameters<typeof endingText>) => toPlain(endingText(...args));
-    expect(say(c, tally({ counted: 1, kept: 1, confirmed: 1 }), "jo", "end")).toBe(
+    expect(sayEnding(c, tally({ counted: 1, kept: 1, confirmed: 1 }), "jo", "end")).toBe(
       "#2 Tell her is done: you kept it, and jo confirmed it. Thank you for seeing it through.",
     );
-    expect(say(c, tally({ counted: 1, unanswered: 1 }), null, "end")).toBe(
+    expect(sayEnding(c, tally({ counted: 1, unanswered: 1 }), null, "end")).toBe(
       "#2 Tell her is done. Its check-in went unanswered. If you'd like a look back, /history #2 has it; " +
         "/commit starts a new one when you're ready.",
     );
-    expect(say(c, tally({ counted: 1 }), null, "end")).toBe(
+    expect(sayEnding(c, tally({ counted: 1 }), null, "end")).toBe(
       "#2 Tell her is done. /history #2 shows how it went, if you'd like a look back.",
     );
     const daily = { ...c, cadence: "daily 20:00" };
-    expect(say(daily, tally({ counted: 4, kept: 1, partly: 2, confirmed: 1 }), null, "end")).toBe(
+    expect(sayEnding(daily, tally({ counted: 4, kept: 1, partly: 2, confirmed: 1 }), null, "end")).toBe(
       "#2 Tell her reached its end date: you kept 1 of 4, partly kept 2, your witness confirmed 1. " +
         "/history #2 shows how it went, if you'd like a look back.",
     );
-    expect(say(daily, tally({}), null, "end")).toBe(
+    expect(sayEnding(daily, tally({}), null, "end")).toBe(
       "#2 Tell her ended before any check-in. /commit starts a new one whenever you're ready.",
     );
     for (const t of [
       tally({ counted: 3, unanswered: 2, kept: 1 }),
       tally({ counted: 5, kept: 2, partly: 1 }),
     ])
-      expect(say(daily, t, "jo", "end")).not.toMatch(/seeing it through|!/);
+      expect(sayEnding(daily, t, "jo", "end")).not.toMatch(/seeing it through|!/);
   });
 });

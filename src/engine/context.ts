@@ -55,6 +55,25 @@ export interface ClickContext {
   afterCommit: (fn: () => void) => void;
 }
 
+/**
+ * The command a button stands for, as if its presser had typed it about commitment `#number`:
+ * a button that pauses or cancels goes through the same rules (and refusals) as the command.
+ */
+export function commandFromClick(ctx: ClickContext, number: number, args: CommandArgs = {}): CommandContext {
+  return {
+    deps: ctx.deps,
+    db: ctx.db,
+    now: ctx.now,
+    me: ctx.me,
+    chat: ctx.chat,
+    chatRef: ctx.input.chat,
+    from: ctx.input.from,
+    args: { commitment: String(number), ...args },
+    mentions: [],
+    afterCommit: ctx.afterCommit,
+  };
+}
+
 /** A command handler: synchronous, runs inside one database transaction. */
 export type CommandHandler = (ctx: CommandContext) => Reply[];
 /** A click handler, likewise. */

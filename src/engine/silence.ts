@@ -13,7 +13,7 @@ import { enqueue, offeredTo } from "../store/outbox";
 import type { CheckInRow } from "../store/schema";
 import type { Reply } from "../types";
 import { cancel, pause } from "./commitments";
-import type { ClickContext, CommandContext } from "./context";
+import { type ClickContext, commandFromClick } from "./context";
 import type { Due } from "./lifecycle";
 import { type MissKind, silenceQuestion } from "./messages";
 import { purpose } from "./purposes";
@@ -128,18 +128,7 @@ export function silenceClick(ctx: ClickContext): Reply[] {
   }
   if (c.state !== "active") refuse("settled", `#${c.number} has ended, so there is nothing to choose here.`);
 
-  const asCommand = (args: Record<string, string>): CommandContext => ({
-    deps: ctx.deps,
-    db: ctx.db,
-    now: ctx.now,
-    me: ctx.me,
-    chat: ctx.chat,
-    chatRef: ctx.input.chat,
-    from: ctx.input.from,
-    args: { commitment: String(c.number), ...args },
-    mentions: [],
-    afterCommit: ctx.afterCommit,
-  });
+  const asCommand = (args: Record<string, string>) => commandFromClick(ctx, c.number, args);
   const replies =
     choice === "p"
       ? pause(asCommand({ for: PAUSE_FOR }))

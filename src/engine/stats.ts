@@ -137,17 +137,14 @@ export interface OutcomeCounts {
   disputed: number;
 }
 
+/** Counts of nothing yet: the start of every count. */
+export function noOutcomes(): OutcomeCounts {
+  return { total: 0, kept: 0, partly: 0, missed: 0, unanswered: 0, confirmed: 0, disputed: 0 };
+}
+
 /** Counts check-ins by what happened to them; skipped and open ones are left out. */
 export function countOutcomes(rows: Pick<CheckInRow, "state" | "answer" | "verdict">[]): OutcomeCounts {
-  const n: OutcomeCounts = {
-    total: 0,
-    kept: 0,
-    partly: 0,
-    missed: 0,
-    unanswered: 0,
-    confirmed: 0,
-    disputed: 0,
-  };
+  const n = noOutcomes();
   for (const ci of rows) {
     if (ci.state === "missed") n.unanswered++;
     else if (ci.state !== "answered" || !ci.answer) continue;

@@ -22,7 +22,7 @@ import { clearPlanTurned, setPlanTurned } from "../store/people";
 import type { CommitmentRow, PersonRow } from "../store/schema";
 import type { Button, Reply, RichText } from "../types";
 import { cancel, commit } from "./commitments";
-import { type ClickContext, type CommandContext, zoneOf } from "./context";
+import { type ClickContext, type CommandContext, commandFromClick, zoneOf } from "./context";
 import { label } from "./format";
 import { NOT_FOR_YOU, toSender } from "./replies";
 
@@ -252,17 +252,5 @@ export function endSetAsideClick(ctx: ClickContext): Reply[] {
   ) {
     refuse("not-offered", NOT_FOR_YOU);
   }
-  const command: CommandContext = {
-    deps: ctx.deps,
-    db: ctx.db,
-    now: ctx.now,
-    me: ctx.me,
-    chat: ctx.chat,
-    chatRef: ctx.input.chat,
-    from: ctx.input.from,
-    args: { commitment: String(c.number) },
-    mentions: [],
-    afterCommit: ctx.afterCommit,
-  };
-  return cancel(command);
+  return cancel(commandFromClick(ctx, c.number));
 }

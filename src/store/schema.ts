@@ -149,6 +149,13 @@ export const checkIns = sqliteTable(
     answeredAt: integer("answered_at"),
     verdict: text("verdict", { enum: ["confirmed", "disputed", "unsure"] }),
     verdictAt: integer("verdict_at"),
+    /**
+     * A skipped range (catch-up after downtime): the due time of the last occurrence this
+     * `skipped` row stands for, from `due_at` on; null for a single check-in.
+     */
+    skippedThrough: integer("skipped_through"),
+    /** How many occurrences a skipped range stands for; null for a single check-in. */
+    skippedCount: integer("skipped_count"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

@@ -92,7 +92,7 @@ export interface HandleResult {
 }
 
 /** An inbound command from seeded person `i` in their group chat. */
-function commandFrom(i: number, seeded: Seeded, text: string): Inbound {
+export function commandFrom(i: number, seeded: Seeded, text: string): Inbound {
   const parsed = parseCommandText(text);
   if (!parsed?.ok) throw new Error(`bench command does not parse: ${text}`);
   const j = chatOfPerson(i, seeded.chats);

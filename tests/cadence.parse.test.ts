@@ -148,14 +148,24 @@ describe("describeCadence", () => {
 });
 
 describe("parseCadence: refusals explain themselves", () => {
-  it("lists the forms for an unknown form", () => {
-    const e = refused("fortnightly 20:00");
-    expect(e).toContain('"fortnightly 20:00"');
-    for (const form of ["daily", "weekdays", "weekly mon,thu", "every 3 days", "once", "graduated", "cron"]) {
-      expect(e).toContain(form);
+  const today = "2026-11-29";
+  const refusedOn = (text: string) => {
+    const r = parseCadence(text, today);
+    if (r.ok) throw new Error(`expected "${text}" to be refused, got ${JSON.stringify(r.cadence)}`);
+    expect(r.error).not.toMatch(/\n/);
+    expect(r.error.length).toBeLessThanOrEqual(200);
+    return r.error;
+  };
+
+  it("offers phrasings that work for something it can't read", () => {
+    const e = refused("every blue moon 20:00");
+    expect(e).toContain('"every blue moon 20:00"');
+    for (const works of ["every day at 8pm", "weekdays 9am", "mon,thu 18:30", "once next friday 6pm"]) {
+      expect(e).toContain(works);
+      expect(parseCadence(works, today).ok).toBe(true);
     }
-    expect(refused("")).toContain("daily 20:00");
-    expect(refused("   ")).toContain("daily 20:00");
+    expect(refused("")).toContain("every day at 8pm");
+    expect(refused("   ")).toContain("every day at 8pm");
   });
 
   it("keeps messages short when echoing long input", () => {
@@ -163,43 +173,48 @@ describe("parseCadence: refusals explain themselves", () => {
     expect(e).toContain("…");
   });
 
-  it("refuses times that are not 24-hour H:MM", () => {
+  it("refuses times that can't be, and asks about an hour that could be morning or evening", () => {
     expect(refused("daily 25:00")).toMatch(/"25:00".*0 to 23.*"daily 20:00"/);
     expect(refused("daily 24:00")).toContain("0 to 23");
     expect(refused("daily 20:60")).toContain("00 to 59");
-    expect(refused("daily 7pm")).toBe('Please use the 24-hour clock: "7pm" is 19:00, so try "daily 19:00".');
-    expect(refused("weekly tue 7:30 PM")).toContain('"weekly tue 19:30"');
-    expect(refused("daily 12am")).toContain("00:00");
-    expect(refused("daily 2000")).toMatch(/couldn't read "2000" as a time.*H:MM/);
-    expect(refused("daily 8")).toContain("H:MM");
-    expect(refused("daily 8:5")).toContain("H:MM");
-    expect(refused("daily 20:00 please")).toContain("20:00 please");
-    expect(refused("daily at")).toContain("What time?");
-    expect(refused("every 3 days noon")).toContain('"every 3 days 20:00"');
+    expect(refused("daily 13pm")).toContain("1 to 12");
+    expect(refused("daily 8")).toBe(
+      'Is "8" in the morning or the evening? Write 8am or 8pm (or 08:00 or 20:00).',
+    );
+    expect(refused("daily at 9 o'clock")).toContain("9am or 9pm");
+    expect(refused("daily 2575")).toMatch(/couldn't read "daily 2575"/);
+    expect(refused("daily at")).toBe('What time? Try "daily at 8pm" or "daily at 20:00".');
+    expect(refused("daily 8am and 8pm")).toContain("one");
   });
 
-  it("refuses unknown weekdays", () => {
-    const e = refused("weekly funday 18:00");
-    expect(e).toBe('I couldn\'t read "funday" as a day of the week. Try "weekly mon,thu 18:30".');
+  it("refuses unknown weekdays, and asks which day for a plain weekly", () => {
+    expect(refused("weekly blursday 18:00")).toBe(
+      'I couldn\'t read "blursday" as a day of the week. Try "mondays and thursdays 6:30pm".',
+    );
     expect(refused("weekly mon,thu,xyz")).toContain('"xyz"');
-    expect(refused("weekly 18:00")).toContain("Which days?");
-    expect(refused("weekly")).toContain("Which days?");
+    expect(refused("weekly 18:00")).toContain("Which day");
+    expect(refused("weekly")).toContain("Which day");
   });
 
   it("refuses every 0 days and other impossible counts", () => {
-    expect(refused("every 0 days")).toMatch(/"every 0 days".*1 to 365.*"every 3 days 20:00"/);
+    expect(refused("every 0 days")).toMatch(/Every 0 days.*1 to 365.*"every 3 days 20:00"/);
     expect(refused("every 366 days")).toContain("1 to 365");
-    expect(refused("every three days")).toContain('"every 3 days 20:00"');
-    expect(refused("every 2 weeks")).toContain('"every 2 days 20:00"');
-    expect(refused("every day")).toContain('"daily 20:00"');
+    expect(refused("every 60 weeks")).toContain("1 to 365");
+    expect(refused("every 2 weeks on monday")).toContain('"every 14 days"');
   });
 
-  it("refuses impossible and badly written dates", () => {
-    expect(refused("once 2026-02-30 10:00")).toMatch(/no date 2026-02-30.*"once 2026-12-01 18:00"/);
-    expect(refused("once 2027-02-29")).toContain("no date 2027-02-29");
-    expect(refused("once 2026-13-01")).toContain("no date");
-    expect(refused("once 1/12/2026 18:00")).toMatch(/"1\/12\/2026".*YYYY-MM-DD/);
-    expect(refused("once")).toContain("which date");
+  it("refuses impossible, past and badly written dates, with an example from today", () => {
+    expect(refusedOn("once 2026-02-30 10:00")).toBe(
+      'There is no date "2026-02-30". Try "once 2026-12-06 18:00".',
+    );
+    expect(refusedOn("once 2027-02-29")).toContain('no date "2027-02-29"');
+    expect(refusedOn("once 2026-13-01")).toContain("no date");
+    expect(refusedOn("once 2026-11-28 18:00")).toBe(
+      'Sat 28 Nov 2026 has already passed. Try "once 2026-12-06 18:00".',
+    );
+    expect(refusedOn("once 3/4 18:00")).toMatch(/Is "3\/4" .* or .*\? Write 2027-04-03 or 2027-03-04/);
+    expect(refusedOn("once someday")).toMatch(/couldn't read "someday" as a day.*"once 2026-12-06 18:00"/);
+    expect(refusedOn("once")).toContain("which date");
   });
 
   it("refuses cron with seconds or a year, and garbage", () => {

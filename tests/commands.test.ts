@@ -120,7 +120,7 @@ describe("parseCommandText", () => {
     ["/edit #1 promis: hacked", /Did you mean promise:\?/],
     ["/commit", /^What do you promise\? For example: \/commit /],
     ["/commit cadence: daily 20:00", /What do you promise\?/],
-    [`/commit ${"x".repeat(501)}`, /501 characters; the limit is 500/],
+    [`/commit ${"x".repeat(501)}`, /That promise is 501 characters; please keep it to 500/],
     ["/checkin #1 great", /How did it go: kept, partly or missed\?/],
     ["/checkin answer: great", /must be one of kept, partly, missed/],
     ["/step 14", /between 1 and 13/],

@@ -73,11 +73,11 @@ describe("/commit", () => {
   });
 
   const refusals: [string, string, RegExp][] = [
-    ["bad cadence", "/commit Call mum cadence: fortnightly", /couldn't read|cadence/i],
-    ["bad date", "/commit Call mum until: 31/01/2027", /YYYY-MM-DD/],
-    ["impossible date", "/commit Call mum until: 2027-02-30", /isn't a date/],
+    ["bad cadence", "/commit Call mum cadence: every blue moon", /couldn't read|cadence/i],
+    ["bad date", "/commit Call mum until: someday", /couldn't read "someday" as a day/],
+    ["impossible date", "/commit Call mum until: 2027-02-30", /There is no date "2027-02-30"/],
     ["past date", "/commit Call mum until: 2026-01-01", /already passed/],
-    ["past once", "/commit Call mum cadence: once 2026-11-01 10:00", /no check-in would fall/],
+    ["past once", "/commit Call mum cadence: once 2026-11-01 10:00", /Sun 1 Nov 2026 has already passed/],
     ["empty promise", "/commit cadence: daily 20:00", /What do you promise\?/],
     ["501-character promise", `/commit ${"a".repeat(501)}`, /501 characters/],
   ];
@@ -166,7 +166,7 @@ describe("/edit", () => {
     expect(await bot.say("alice", "/edit #1")).toMatch(/Tell me what to change/);
     expect(await bot.say("alice", "/edit #7 promise: x")).toMatch(/no commitment #7/);
     expect(await bot.say("alice", "/edit #1 cadence: sometimes")).toMatch(/cadence/i);
-    expect(await bot.say("alice", "/edit #1 until: soon")).toMatch(/YYYY-MM-DD/);
+    expect(await bot.say("alice", "/edit #1 until: soon")).toMatch(/couldn't read "soon" as a day/);
     await bot.say("alice", "/cancel #1");
     expect(await bot.say("alice", "/edit #1 promise: again")).toMatch(/#1 is cancelled/);
   });

@@ -27,7 +27,7 @@ describe("/timezone", () => {
   it("refuses an unknown zone with an example", async () => {
     const bot = createBot();
     expect(await bot.say("alice", "/timezone Mars/Olympus")).toBe(
-      'I don\'t know the time zone "Mars/Olympus". Zones are written like Europe/Berlin or America/New_York, for example: /timezone Europe/Berlin',
+      'I don\'t know the time zone "Mars/Olympus". Send your city, like /timezone Berlin, or a zone like Europe/Berlin.',
     );
     expect(await bot.say("alice", "/timezone")).toBe("Which time zone? For example: /timezone Europe/Berlin");
     expect(bot.db.select().from(people).get()?.zone ?? null).toBeNull();
@@ -51,9 +51,9 @@ describe("/quiet", () => {
     expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
   });
 
-  it.each(["22-08", "25:00-08:00", "22:00-22:00", "22:00-08:00-09:00", "late"])("refuses %s", async (bad) => {
+  it.each(["10-7", "25:00-08:00", "22:00-22:00", "22:00-08:00-09:00", "late"])("refuses %s", async (bad) => {
     const bot = createBot();
-    expect(await bot.say("alice", `/quiet ${bad}`)).toMatch(/quiet hours|\/quiet 22:00-08:00/i);
+    expect(await bot.say("alice", `/quiet ${bad}`)).toMatch(/quiet hours|\/quiet \d/i);
   });
 });
 

@@ -104,12 +104,14 @@ describe("catch-up after downtime", () => {
     const report = await bot.engine.tick(bot.clock.now());
     expect(report).toMatchObject({ opened: 1, skipped: 2 });
     const rows = bot.db.select().from(checkIns).all();
-    expect(rows.map((r) => [iso(r.dueAt), r.state])).toEqual([
-      ["2026-11-29T20:00:00.000Z", "skipped"],
-      ["2026-11-30T20:00:00.000Z", "skipped"],
-      ["2026-12-01T20:00:00.000Z", "pending"],
+    // The two skipped occurrences are one range row: 29 Nov through 30 Nov, two of them.
+    expect(
+      rows.map((r) => [iso(r.dueAt), r.state, r.skippedThrough && iso(r.skippedThrough), r.skippedCount]),
+    ).toEqual([
+      ["2026-11-29T20:00:00.000Z", "skipped", "2026-11-30T20:00:00.000Z", 2],
+      ["2026-12-01T20:00:00.000Z", "pending", null, null],
     ]);
-    expect(bot.deliver().map((d) => d.purpose)).toEqual([`prompt:${rows[2]?.id}`]);
+    expect(bot.deliver().map((d) => d.purpose)).toEqual([`prompt:${rows[1]?.id}`]);
     expect(bot.db.select().from(commitments).get()?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
     // Skipped check-ins do not break a streak.
     await bot.say("alice", "/checkin kept");

@@ -154,7 +154,7 @@ describe("Telegram: commands", () => {
     expect(textOf(tg.sent(alice.id).at(-1))).toBe("Who should it be? Reply with their @username.");
     await tg.send(alice, tg.dm(alice), "not a name!");
     expect(textOf(tg.sent(alice.id).at(-1))).toBe(
-      "Name them as @username, like @sam. Who should it be? Reply with their @username.",
+      'Name a person as @username, not "not a name!". Who should it be? Reply with their @username.',
     );
   });
 

@@ -168,7 +168,9 @@ describe("the guided exchange", () => {
   it("asks for the promise, then a cadence, and keeps the typed promise word for word", () => {
     const state = start("private");
     expect(questionFor(state)?.text).toBe("What do you commit to? Reply to this message in your own words.");
-    expect(answerText(state, "  ")).toBe("That was empty. Try again?");
+    // Answers are checked by the command line's own rules, in the same words.
+    expect(answerText(state, "  ")).toBe("That promise is empty. Write it in words.");
+    expect(answerText(state, "\u200b\u202e")).toMatch(/^That promise shows nothing I can read/);
     expect(answerText(state, "Be on time cadence: always, keep it private")).toBeNull();
     const cadence = questionFor(state);
     expect(cadence?.choices?.at(-1)).toEqual({ label: "Other…", value: "" });
@@ -195,7 +197,7 @@ describe("the guided exchange", () => {
 
   it("refuses a promise over the limit", () => {
     const state = start("");
-    expect(answerText(state, "x".repeat(501))).toMatch(/501 characters; the limit is 500/);
+    expect(answerText(state, "x".repeat(501))).toBe("That promise is 501 characters; please keep it to 500.");
   });
 });
 

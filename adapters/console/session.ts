@@ -3,8 +3,20 @@
  * directive into an {@link Engine.handle} call (or a clock move) whose answers are printed.
  */
 
+import {
+  answerChoice,
+  answerText,
+  type Choice,
+  currentOption,
+  finish,
+  type Guided,
+  questionFor,
+  showing,
+  startGuided,
+} from "../../src/commands/guided";
 import { parseCommandText } from "../../src/commands/parse";
-import type { Actor, ChatRef, Engine, Inbound, Reply } from "../../src/types";
+import { findCommand } from "../../src/commands/table";
+import type { Actor, Button, ChatRef, Engine, Inbound, Reply } from "../../src/types";
 import type { VirtualClock } from "./clock";
 import { actorFor, dmChat, groupChat } from "./identity";
 import { type Directive, type Place, parseLine } from "./protocol";
@@ -34,10 +46,22 @@ export interface ConsoleSessionOptions {
   botUsername?: string;
 }
 
+/** The action prefix of a guided question's buttons; the console answers them, not the engine. */
+const GUIDED_ACTION = "console-guided:";
+
+/** A command waiting for its missing options, asked of one person in one chat. */
+interface ConsoleGuided extends Guided {
+  nonce: string;
+  chat: ChatRef;
+  from: Actor;
+}
+
 /** The text `:help` prints. */
 export const HELP_TEXT = [
   "How to talk (one line each):",
-  "  alice: /commit Call my sister weekly sun 18:00   alice posts in the group",
+  "  alice: /commit Call my sister cadence: weekly sun 18:00   alice posts in the group",
+  "  alice: /commit                                    a command missing something: the bot asks,",
+  "  alice: Call my sister                             and alice's next line answers it",
   "  alice@dm: /status                                 alice writes to the bot directly",
   "  bob clicks Accept                                 bob presses a button he can see",
   "  alice clicks Add a note: called after dinner      a button that asks for words, with them",
@@ -55,6 +79,9 @@ export const HELP_TEXT = [
 export class ConsoleSession {
   readonly #opts: ConsoleSessionOptions;
   #speaker: { name: string; place: Place } | null = null;
+  /** Guided questions waiting for an answer, one per person and place. */
+  readonly #guided = new Map<string, ConsoleGuided>();
+  #nonces = 0;
 
   constructor(opts: ConsoleSessionOptions) {
     this.#opts = opts;
@@ -139,10 +166,19 @@ export class ConsoleSession {
     if (!who) return;
     const { screen } = this.#opts;
     screen.rememberName(who.name);
-    if (!text.startsWith("/")) return;
-
     const from = actorFor(who.name);
     const chat = who.place === "dm" ? dmChat(who.name) : groupChat();
+    const key = `${from.id}@${who.place}`;
+    if (!text.startsWith("/")) {
+      // Chatter, unless the bot just asked this person something here: then it is the answer.
+      const waiting = this.#guided.get(key);
+      if (!waiting) return;
+      const error = answerText(waiting, text);
+      await this.#proceed(key, waiting, error ?? undefined);
+      return;
+    }
+    // A new command replaces a question that was waiting.
+    this.#guided.delete(key);
     let parsed: ReturnType<typeof parseCommandText>;
     try {
       parsed = parseCommandText(text, this.#parseOptions());
@@ -151,24 +187,35 @@ export class ConsoleSession {
       return;
     }
     if (parsed === null) return;
+    const spec = !parsed.ok && parsed.missing?.length && parsed.name ? findCommand(parsed.name) : undefined;
+    if (!parsed.ok && spec && parsed.missing) {
+      const base = text
+        .trim()
+        .replace(/^\/\S+/, "")
+        .trim();
+      const state = startGuided({ spec, base, missing: parsed.missing, now: this.#opts.clock.nowMs() });
+      await this.#proceed(key, { ...state, nonce: String(++this.#nonces), chat, from });
+      return;
+    }
     if (!parsed.ok) {
-      this.#showReplies(
-        [{ text: [{ t: "text", text: parsed.error }], visibility: "sender-only" }],
-        chat,
-        from,
-      );
+      this.#showReplies([sayOnly(parsed.error)], chat, from);
       return;
     }
     const { name: command, args, mentions } = parsed;
     await this.#handle({ type: "command", name: command, args, mentions, chat, from });
   }
 
-  async #click(name: string | null, label: string, text?: string): Promise<void> {
+  async #click(name: string | null, typedLabel: string, typedText?: string): Promise<void> {
     const who = this.#who(name, null);
     if (!who) return;
     const { screen } = this.#opts;
     screen.rememberName(who.name);
     const from = actorFor(who.name);
+    // "clicks weekly sun 18:00" names a button whose label holds a colon, not "18" with the words "00".
+    const whole = typedText === undefined ? undefined : `${typedLabel}:${typedText}`;
+    const wholeShown = whole !== undefined && screen.findButton(whole, null) !== undefined;
+    const label = wholeShown && whole ? whole : typedLabel;
+    const text = wholeShown ? undefined : typedText;
     const found = screen.findButton(label, from.id);
     if (!found) {
       const hidden = screen.findButton(label, null) !== undefined;
@@ -179,9 +226,73 @@ export class ConsoleSession {
       );
       return;
     }
+    if (found.button.action.startsWith(GUIDED_ACTION)) {
+      await this.#guidedClick(found.button.action.slice(GUIDED_ACTION.length), from, found.spend);
+      return;
+    }
     await this.#handle(
       { type: "click", action: found.button.action, chat: found.chat, from, ...(text ? { text } : {}) },
       found.spend,
+    );
+  }
+
+  /** A button of a guided question: only the person asked sees it, and only its latest question counts. */
+  async #guidedClick(data: string, from: Actor, spend: () => void): Promise<void> {
+    const [nonce = "", index = ""] = data.split(":");
+    const entry = [...this.#guided.entries()].find(([, g]) => g.nonce === nonce);
+    if (!entry || entry[1].from.id !== from.id || answerChoice(entry[1], Number(index)) === "stale") {
+      this.#opts.screen.notice("that question has moved on; send the command again");
+      return;
+    }
+    spend();
+    await this.#proceed(entry[0], entry[1]);
+  }
+
+  /**
+   * Asks the next question of a guided command (after `error`, when the last answer did not fit),
+   * or runs the command once every answer is in.
+   */
+  async #proceed(key: string, state: ConsoleGuided, error?: string): Promise<void> {
+    const option = currentOption(state);
+    if (!option) {
+      this.#guided.delete(key);
+      const done = finish(state);
+      if (!done.ok) {
+        this.#showReplies([sayOnly(done.error)], state.chat, state.from);
+        return;
+      }
+      const { chat, from, spec } = state;
+      await this.#handle({
+        type: "command",
+        name: spec.name,
+        args: done.args,
+        mentions: done.mentions,
+        chat,
+        from,
+      });
+      return;
+    }
+    let commitments: Choice[] = [];
+    if (option.type === "commitment") {
+      const found = await this.#opts.engine.suggest("commitment", "", state.from);
+      commitments = found.map((s) => ({ label: s.name, value: s.value }));
+    }
+    const question = questionFor(state, commitments);
+    if (!question) return;
+    showing(state, question);
+    this.#guided.set(key, state);
+    const buttons: Button[] = (question.choices ?? []).map((c, i) => ({
+      label: c.label,
+      action: `${GUIDED_ACTION}${state.nonce}:${i}`,
+    }));
+    const perRow = question.perRow ?? 2;
+    const rows: Button[][] = [];
+    for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
+    const text = error ? `${error} ${question.text}` : question.text;
+    this.#showReplies(
+      [{ ...sayOnly(text), ...(rows.length > 0 ? { buttons: rows } : {}) }],
+      state.chat,
+      state.from,
     );
   }
 
@@ -240,4 +351,9 @@ export class ConsoleSession {
     this.#opts.log?.error({ err }, msg);
     this.#opts.screen.notice(`error: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** A line only the person who acted sees. */
+function sayOnly(text: string): Reply {
+  return { text: [{ t: "text", text }], visibility: "sender-only" };
 }

@@ -54,7 +54,7 @@ function renderOption(option: OptionSpec): APIApplicationCommandBasicOption {
       return {
         ...base,
         type: ApplicationCommandOptionType.String,
-        ...(option.maxLength !== undefined ? { max_length: option.maxLength } : {}),
+        ...(option.maxLength !== undefined ? { max_length: discordMaxLength(option) } : {}),
         ...(autocomplete ? { autocomplete: true } : {}),
       };
     }
@@ -228,4 +228,16 @@ export function commandInput(interaction: ChatInputCommandInteraction): CommandI
     }
   }
   return { name: interaction.commandName, args, mentions };
+}
+
+/**
+ * Discord's `max_length` for a text option. Promises and notes are limited by what a person sees
+ * (grapheme clusters, counted in the core): an accented letter typed as two code points, or an
+ * emoji family, counts once there but several times for Discord, so Discord gets room for that
+ * (four code points a character, within its own 6,000) and the core decides.
+ */
+function discordMaxLength(option: { hint?: string; maxLength?: number }): number | undefined {
+  if (option.maxLength === undefined) return undefined;
+  const seen = option.hint === "promise" || option.hint === "note";
+  return seen ? Math.min(6_000, option.maxLength * 4) : option.maxLength;
 }

@@ -72,7 +72,8 @@ export interface CadenceContext {
 const CRON_CACHE_SIZE = 256;
 const crons = new Map<string, Cron>();
 
-function cronFor(pattern: string, zone: string): Cron {
+/** The cached croner job for a 5-field pattern in a zone, with the DST rules every form follows. */
+export function cronFor(pattern: string, zone: string): Cron {
   const key = `${zone} ${pattern}`;
   let job = crons.get(key);
   if (job === undefined) {
@@ -89,7 +90,8 @@ function cronFor(pattern: string, zone: string): Cron {
   return job;
 }
 
-function cronNext(pattern: string, afterMs: number, zone: string): number | null {
+/** Croner's first run of `pattern` in `zone` strictly after `afterMs`, or null. */
+export function cronNext(pattern: string, afterMs: number, zone: string): number | null {
   return cronFor(pattern, zone).nextRun(new Date(afterMs))?.getTime() ?? null;
 }
 
@@ -136,16 +138,19 @@ function nextOnWeekdays(days: number, at: LocalTime, afterMs: number, zone: stri
   throw new RangeError("A weekly cadence needs at least one day from 0 to 6");
 }
 
-const EVERY_DAY = 0b1111111;
-const MONDAY_TO_FRIDAY = 0b0111110;
+/** Weekday masks (bit 0 = Sunday) of the daily and weekdays forms. */
+export const EVERY_DAY = 0b1111111;
+export const MONDAY_TO_FRIDAY = 0b0111110;
 
-function weekdayMask(days: readonly number[]): number {
+/** The weekday mask (bit 0 = Sunday) of a list of days 0..6; anything else is left out. */
+export function weekdayMask(days: readonly number[]): number {
   let mask = 0;
   for (const d of days) if (Number.isInteger(d) && d >= 0 && d <= 6) mask |= 1 << d;
   return mask;
 }
 
-function checkTime(at: LocalTime): void {
+/** Throws a RangeError unless `at` is a whole-minute time of day. */
+export function checkTime(at: LocalTime): void {
   const ok = Number.isInteger(at.hour) && Number.isInteger(at.minute);
   if (!ok || at.hour < 0 || at.hour > 23 || at.minute < 0 || at.minute > 59) {
     throw new RangeError(`Not a time of day: ${JSON.stringify(at)}`);
@@ -208,7 +213,7 @@ export function nextOccurrence(c: Cadence, afterMs: number, ctx: CadenceContext)
 const cronPeriods = new Map<string, number>();
 
 /** Croner runs of `pattern` in UTC after `fromMs` up to `untilMs` (inclusive), at most `max` of them. */
-function runsUtc(pattern: string, fromMs: number, untilMs: number, max: number): number[] {
+export function runsUtc(pattern: string, fromMs: number, untilMs: number, max: number): number[] {
   // A fixed offset of 0 skips Intl entirely, several times faster than timezone "UTC".
   const job = new Cron(pattern, { utcOffset: 0, paused: true, mode: "5-part" });
   const runs: number[] = [];

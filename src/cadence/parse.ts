@@ -3,9 +3,11 @@
  * back to text: {@link formatCadence} for storage and round-trips, {@link describeCadence} for people.
  */
 
-import { Cron } from "croner";
+import { readCron } from "./cron";
+import { readNatural } from "./natural";
 import { GRADUATED_PHASES, type GraduatedPhase, graduatedPhase } from "./next";
-import { formatDate, isValidDate } from "./zone";
+import { formatTime } from "./time";
+import { formatDate } from "./zone";
 
 /** Day of the week, 0 = Sunday, as in `Date#getDay` and cron. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -33,251 +35,39 @@ export type Cadence =
   /** A 5-field cron expression, upper-cased, fields separated by single spaces. */
   | { kind: "cron"; expr: string };
 
-/** What {@link parseCadence} returns: the cadence, or a one-line message to show the person. */
-export type CadenceResult = { ok: true; cadence: Cadence } | { ok: false; error: string };
-
-/** The time used when someone leaves it out: evening, when most people can look back on the day. */
-const DEFAULT_AT: LocalTime = { hour: 20, minute: 0 };
+/**
+ * What {@link parseCadence} returns: the cadence, or a one-line message to show the person.
+ * `assumedTime` is set when no time of day was given and the default (20:00, or 08:00 for "every
+ * morning") was used, so a reply can say which.
+ */
+export type CadenceResult = { ok: true; cadence: Cadence; assumedTime?: true } | { ok: false; error: string };
 
 const DAY_CODES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const DAY_PLURALS = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"];
 
-const DAY_ALIASES: ReadonlyMap<string, Weekday> = new Map<string, Weekday>([
-  ["sun", 0],
-  ["sunday", 0],
-  ["mon", 1],
-  ["monday", 1],
-  ["tue", 2],
-  ["tues", 2],
-  ["tuesday", 2],
-  ["wed", 3],
-  ["weds", 3],
-  ["wednesday", 3],
-  ["thu", 4],
-  ["thur", 4],
-  ["thurs", 4],
-  ["thursday", 4],
-  ["fri", 5],
-  ["friday", 5],
-  ["sat", 6],
-  ["saturday", 6],
-]);
-
-// Croner knows these too, but expanding them here keeps every stored expression at exactly 5 fields.
-const CRON_NICKNAMES: ReadonlyMap<string, string> = new Map([
-  ["@yearly", "0 0 1 1 *"],
-  ["@annually", "0 0 1 1 *"],
-  ["@monthly", "0 0 1 * *"],
-  ["@weekly", "0 0 * * 0"],
-  ["@daily", "0 0 * * *"],
-  ["@midnight", "0 0 * * *"],
-  ["@hourly", "0 * * * *"],
-]);
-
-/** An example of each form, used in messages so a refusal always shows what would work. */
-const EXAMPLES = {
-  daily: "daily 20:00",
-  weekdays: "weekdays 09:00",
-  weekly: "weekly mon,thu 18:30",
-  every: "every 3 days 20:00",
-  once: "once 2026-12-01 18:00",
-  graduated: "graduated 20:00",
-  cron: "cron 0 20 * * 1-5",
-} as const;
-
-type Form = keyof typeof EXAMPLES;
-
-/** Quotes user input inside a message, cut short so the message stays one short line. */
-function quote(text: string): string {
-  const t = text.length > 32 ? `${text.slice(0, 31)}…` : text;
-  return `"${t}"`;
-}
-
-function fail(error: string): CadenceResult {
-  return { ok: false, error };
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function formatTime(at: LocalTime): string {
-  return `${pad2(at.hour)}:${pad2(at.minute)}`;
-}
-
 /**
- * Reads `H:MM` / `HH:MM` (24-hour), or explains what is wrong. `whole` is everything the person
- * typed, which ends with `text`, so a 12-hour time can be answered with their own line corrected.
- */
-function parseTime(text: string, form: Form, whole: string): LocalTime | string {
-  const example = EXAMPLES[form];
-  const m24 = /^(\d{1,2}):(\d{2})$/.exec(text);
-  if (m24 !== null) {
-    const hour = Number(m24[1]);
-    const minute = Number(m24[2]);
-    if (hour > 23) return `${quote(text)} isn't a time of day: hours go from 0 to 23. Try "${example}".`;
-    if (minute > 59) return `${quote(text)} isn't a time of day: minutes go from 00 to 59. Try "${example}".`;
-    return { hour, minute };
-  }
-  // People often type 12-hour times; say exactly what to type instead of a generic refusal.
-  const m12 = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$/.exec(text);
-  if (m12 !== null) {
-    const h = Number(m12[1]);
-    const minute = Number(m12[2] ?? "0");
-    if (h >= 1 && h <= 12 && minute <= 59) {
-      const fixed = formatTime({ hour: (h % 12) + (m12[3] === "p" ? 12 : 0), minute });
-      const line = `${whole.slice(0, whole.length - text.length)}${fixed}`;
-      return `Please use the 24-hour clock: ${quote(text)} is ${fixed}, so try ${quote(line)}.`;
-    }
-  }
-  return `I couldn't read ${quote(text)} as a time. Use 24-hour H:MM, e.g. "${example}".`;
-}
-
-/** Reads the optional `[at] TIME` tail that ends every form except cron. */
-function parseTail(tokens: string[], form: Form, whole: string): LocalTime | string {
-  const rest = tokens[0] === "at" ? tokens.slice(1) : tokens;
-  if (rest.length === 0) {
-    return tokens.length === 0 ? DEFAULT_AT : `What time? Try "${EXAMPLES[form]}".`;
-  }
-  return parseTime(rest.join(" "), form, whole);
-}
-
-function withTime(
-  tokens: string[],
-  form: Form,
-  whole: string,
-  make: (at: LocalTime) => Cadence,
-): CadenceResult {
-  const at = parseTail(tokens, form, whole);
-  return typeof at === "string" ? fail(at) : { ok: true, cadence: make(at) };
-}
-
-function parseWeekly(tokens: string[], whole: string): CadenceResult {
-  // Day names never contain digits, so the days run up to the first token that starts the time.
-  let split = tokens.findIndex((t) => t === "at" || /\d/.test(t));
-  if (split < 0) split = tokens.length;
-  const names = tokens
-    .slice(0, split)
-    .join(",")
-    .split(/,+/)
-    .filter((n) => n.length > 0 && n !== "and");
-  if (names.length === 0) return fail(`Which days? Try "${EXAMPLES.weekly}".`);
-  const days = new Set<Weekday>();
-  for (const name of names) {
-    const day = DAY_ALIASES.get(name);
-    if (day === undefined) {
-      return fail(`I couldn't read ${quote(name)} as a day of the week. Try "${EXAMPLES.weekly}".`);
-    }
-    days.add(day);
-  }
-  const sorted = [...days].sort((a, b) => a - b);
-  return withTime(tokens.slice(split), "weekly", whole, (at) => ({ kind: "weekly", days: sorted, at }));
-}
-
-function parseEvery(tokens: string[], whole: string): CadenceResult {
-  const [count, unit, ...tail] = tokens;
-  if (count === undefined || !/^\d+$/.test(count)) {
-    return fail(
-      `I couldn't read ${quote(whole)} as a cadence. Try "${EXAMPLES.every}" (or "${EXAMPLES.daily}").`,
-    );
-  }
-  const days = Number(count);
-  if (days < 1 || days > 365) {
-    return fail(`"every ${count} days" can't work: use 1 to 365 days, e.g. "${EXAMPLES.every}".`);
-  }
-  if (unit !== "day" && unit !== "days") {
-    return fail(`Only days work here: try "every ${days} ${days === 1 ? "day" : "days"} 20:00".`);
-  }
-  return withTime(tail, "every", whole, (at) => ({ kind: "every", days, at }));
-}
-
-function parseOnce(tokens: string[], whole: string): CadenceResult {
-  const [date, ...tail] = tokens;
-  if (date === undefined) return fail(`On which date? Try "${EXAMPLES.once}".`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-    return fail(`I couldn't read ${quote(date)} as a date: write it YYYY-MM-DD, e.g. "${EXAMPLES.once}".`);
-  }
-  if (!isValidDate(date)) return fail(`There is no date ${date}. Try a real one, e.g. "${EXAMPLES.once}".`);
-  return withTime(tail, "once", whole, (at) => ({ kind: "once", date, at }));
-}
-
-function parseCron(text: string): CadenceResult {
-  const raw = text.trim();
-  if (raw.length === 0) return fail(`Which cron expression? Try "${EXAMPLES.cron}".`);
-  let expr = raw.toUpperCase();
-  if (expr.startsWith("@")) {
-    const expanded = CRON_NICKNAMES.get(raw.toLowerCase());
-    if (expanded === undefined) {
-      return fail(`I don't know the cron shortcut ${quote(raw)}. Try "cron @daily" or "${EXAMPLES.cron}".`);
-    }
-    expr = expanded;
-  }
-  const fields = expr.split(" ");
-  if (fields.length === 6 || fields.length === 7) {
-    return fail(
-      "Cron here takes 5 fields (minute hour day month weekday), without seconds or years: " +
-        `try "${EXAMPLES.cron}".`,
-    );
-  }
-  if (fields.length !== 5) {
-    return fail(`A cron expression needs 5 fields (minute hour day month weekday), e.g. "${EXAMPLES.cron}".`);
-  }
-  let job: Cron;
-  try {
-    job = new Cron(expr, { paused: true, mode: "5-part", timezone: "UTC" });
-  } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).replace(/^CronPattern:\s*/, "");
-    const short = reason.length > 60 ? `${reason.slice(0, 59)}…` : reason;
-    return fail(`I couldn't read ${quote(raw)} as a cron expression (${short}). Try "${EXAMPLES.cron}".`);
-  }
-  // Five fields have no year, so the schedule repeats: if it has no run after 2000, it never runs.
-  if (job.nextRun(new Date(Date.UTC(2000, 0, 1))) === null) {
-    return fail(`The cron expression ${quote(raw)} never fires. Try "${EXAMPLES.cron}".`);
-  }
-  return { ok: true, cadence: { kind: "cron", expr } };
-}
-
-/**
- * Reads a cadence as people type it, case-insensitively: `"daily 20:00"`, `"weekdays 09:00"`,
- * `"weekly mon,thu 18:30"`, `"every 3 days 20:00"`, `"once 2026-12-01 18:00"`, `"graduated 20:00"`
- * or `"cron 0 20 * * 1-5"`.
+ * Reads a cadence as people type it (case, accents and extra spaces don't matter): the canonical
+ * forms `"daily 20:00"`, `"weekdays 09:00"`, `"weekly mon,thu 18:30"`, `"every 3 days 20:00"`,
+ * `"once 2026-12-01 18:00"`, `"graduated 20:00"`, `"cron 0 20 * * 1-5"`, and the way people talk:
+ * `"every day at 8pm"`, `"daily 8pm"`, `"mondays and thursdays 6:30pm"`, `"every other day"`,
+ * `"mon-fri at 7am"`, `"once next friday 6pm"` (see ./natural).
  *
- * The time is optional (default 20:00, except cron) and may follow an `at`. Only the 24-hour
- * `H:MM`/`HH:MM` form is accepted, because "7" or "7.30" are ambiguous in a group chat across
- * locales. A refusal is one friendly line (at most 200 characters) that shows a form that works.
+ * The time is optional (default 20:00, reported as `assumedTime`). `today` (`"YYYY-MM-DD"`, the
+ * person's local date) dates relative one-offs such as "next friday", refuses a one-off on a day
+ * that has passed, and dates the examples in refusals; stored, canonical cadences don't need it.
+ * A refusal is one friendly line (at most 200 characters) that shows a form that works.
+ *
+ * This reader sets no limits: {@link parseCadenceInput} is the one for what people type (it
+ * refuses long input and cadences more often than hourly); this one also reads stored cadences.
  */
-export function parseCadence(text: string): CadenceResult {
+export function parseCadence(text: string, today?: string): CadenceResult {
   const whole = text.trim().replace(/\s+/g, " ");
-  if (whole.length === 0) return fail(`Tell me how often, e.g. "${EXAMPLES.daily}" or "${EXAMPLES.weekly}".`);
-  const spaceAt = whole.indexOf(" ");
-  const form = (spaceAt < 0 ? whole : whole.slice(0, spaceAt)).toLowerCase();
-  const restText = spaceAt < 0 ? "" : whole.slice(spaceAt + 1);
-  // Cron keeps its own spacing rules; every other form is read as lower-case tokens, commas split off.
-  if (form === "cron") return parseCron(restText);
-  const tokens = restText
-    .toLowerCase()
-    .replace(/\s*,\s*/g, ",")
-    .split(" ")
-    .filter((t) => t.length > 0);
-  switch (form) {
-    case "daily":
-      return withTime(tokens, "daily", whole, (at) => ({ kind: "daily", at }));
-    case "weekdays":
-      return withTime(tokens, "weekdays", whole, (at) => ({ kind: "weekdays", at }));
-    case "weekly":
-      return parseWeekly(tokens, whole);
-    case "every":
-      return parseEvery(tokens, whole);
-    case "once":
-      return parseOnce(tokens, whole);
-    case "graduated":
-      return withTime(tokens, "graduated", whole, (at) => ({ kind: "graduated", at }));
-    default:
-      return fail(
-        `I couldn't read ${quote(whole)} as a cadence. Try daily, weekdays, weekly mon,thu, every 3 days, ` +
-          `once 2026-12-01 or graduated, then a time like 18:30; or "${EXAMPLES.cron}".`,
-      );
+  const first = whole.split(" ", 1)[0]?.toLowerCase();
+  if (first === "cron") {
+    const read = readCron(whole.slice(4));
+    return read.ok ? { ok: true, cadence: { kind: "cron", expr: read.expr } } : read;
   }
+  return readNatural(whole, today ?? null);
 }
 
 /**
@@ -362,8 +152,31 @@ export function describeCadence(c: Cadence, phase?: number): string {
     case "graduated":
       return describeGraduated(c.at, phase);
     case "cron":
-      return `cron schedule "${c.expr}"`;
+      return describeCron(c.expr);
   }
+}
+
+/**
+ * A cron schedule in words where its shape is a common one ("on the 15th of each month at 20:00",
+ * "every hour, on the hour"), else `cron schedule "…"` with the expression.
+ */
+function describeCron(expr: string): string {
+  const monthly = /^(\d{1,2}) (\d{1,2}) (\d{1,2}) \* \*$/.exec(expr);
+  if (monthly) {
+    const day = Number(monthly[3]);
+    const th =
+      day % 10 === 1 && day !== 11
+        ? "st"
+        : day % 10 === 2 && day !== 12
+          ? "nd"
+          : day % 10 === 3 && day !== 13
+            ? "rd"
+            : "th";
+    const at = formatTime({ hour: Number(monthly[2]), minute: Number(monthly[1]) });
+    return `on the ${day}${th} of each month at ${at}`;
+  }
+  if (expr === "0 * * * *") return "every hour, on the hour";
+  return `cron schedule "${expr}"`;
 }
 
 /**

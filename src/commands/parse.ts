@@ -10,8 +10,10 @@
  * - `option: value` sets a named option; a value runs to the next `option:`.
  * - A flag (`private`) is a bare word at the end of any part.
  */
+import { refuse } from "../errors";
 import type { CommandArgs, PersonRef } from "../types";
-import { COMMANDS, type CommandSpec, findCommand, type OptionSpec } from "./table";
+import { COMMANDS, type CommandSpec, findCommand, LIMITS, type OptionSpec } from "./table";
+import { checkText, cleanText, excerpt, graphemes, quote } from "./text";
 
 /** The outcome of parsing one command line. */
 export type ParsedCommand =
@@ -44,19 +46,37 @@ export function parseCommandText(text: string, opts: { botUsername?: string } = 
   if (bot && opts.botUsername && bot.toLowerCase() !== opts.botUsername.toLowerCase()) return null;
   const spec = findCommand(rawName);
   if (!spec) {
-    return { ok: false, error: `I don't know /${rawName.toLowerCase()}. Send /help to see what I can do.` };
+    return {
+      ok: false,
+      error: `I don't know /${excerpt(rawName.toLowerCase(), 30)}. Send /help to see what I can do.`,
+    };
   }
   return parseArguments(spec, trimmed.slice(head[0].length));
 }
 
 /** Parses the argument part of a command line against its spec. */
 export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
-  const fail = (error: string, missing?: string[]): ParsedCommand => ({
-    ok: false,
-    error: `${error} For example: ${spec.example}`,
-    name: spec.name,
-    ...(missing ? { missing } : {}),
-  });
+  const read = readArguments(spec, rest);
+  if (!read.ok) return { ok: false, error: read.error, name: spec.name };
+  const { args, mentions, missing } = read;
+  if (missing.length > 0) {
+    const first = spec.options.find((o) => o.name === missing[0]);
+    return { ok: false, error: withExample(spec, askFor(first)), name: spec.name, missing };
+  }
+  return { ok: true, name: spec.name, args, mentions };
+}
+
+/** What an argument line says, before asking whether anything required is missing. */
+export type ReadArguments =
+  | { ok: true; args: CommandArgs; mentions: PersonRef[]; missing: string[] }
+  | { ok: false; error: string };
+
+/**
+ * Reads the argument part of a command line against its spec, without refusing a missing
+ * required option: `missing` lists them, so a guided exchange can ask for each (src/commands/guided.ts).
+ */
+export function readArguments(spec: CommandSpec, rest: string): ReadArguments {
+  const fail = (error: string): ReadArguments => ({ ok: false, error: withExample(spec, error) });
   const split = splitNamed(spec, rest);
   if ("error" in split) return fail(split.error);
 
@@ -80,7 +100,7 @@ export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
   }
 
   const leftover = fillPositional(spec, positional, raw);
-  if (leftover) return fail(`I didn't understand "${truncate(leftover, 40)}".`);
+  if (leftover) return fail(`I didn't understand ${quote(leftover)}.`);
 
   const args: CommandArgs = {};
   const mentions: PersonRef[] = [];
@@ -93,11 +113,33 @@ export function parseArguments(spec: CommandSpec, rest: string): ParsedCommand {
     if (option.type === "person") mentions.push({ username: checked.value });
   }
   const missing = spec.options.filter((o) => o.required && args[o.name] === undefined).map((o) => o.name);
-  if (missing.length > 0) {
-    const first = spec.options.find((o) => o.name === missing[0]);
-    return fail(askFor(first), missing);
+  return { ok: true, args, mentions, missing };
+}
+
+/** A refusal line with the command's example, which works on any day (it carries no date). */
+function withExample(spec: CommandSpec, error: string): string {
+  return `${error} For example: ${spec.example}`;
+}
+
+/**
+ * Checks the free-text options of a command that arrived already typed (Discord's options), with
+ * the same rules as a typed line: a promise or note that shows nothing is refused, lengths count
+ * what a person sees, invisible control characters are taken out.
+ * @throws a refusal ({@link UserError}) with the command's example.
+ */
+export function checkTypedText(name: string, args: CommandArgs): CommandArgs {
+  const spec = findCommand(name);
+  if (!spec) return args;
+  const out: CommandArgs = { ...args };
+  for (const option of spec.options) {
+    const value = args[option.name];
+    // Left out or left blank: the command says what it needs, as when nothing was typed.
+    if (option.type !== "text" || value === undefined || !value.trim()) continue;
+    const checked = checkFreeText(option, value);
+    if ("error" in checked) refuse("bad-text", withExample(spec, checked.error));
+    out[option.name] = checked.value;
   }
-  return { ok: true, name: spec.name, args, mentions };
+  return out;
 }
 
 type Split = { head: string; named: [string, string][] } | { error: string };
@@ -169,18 +211,11 @@ function fitsPositionally(option: OptionSpec, word: string): boolean {
 export function checkValue(option: OptionSpec, value: string): { value: string } | { error: string } {
   const v = stripQuotes(value.trim());
   switch (option.type) {
-    case "text": {
-      if (!v) return { error: `${cap(option.name)} can't be empty.` };
-      if (option.maxLength && [...v].length > option.maxLength) {
-        return {
-          error: `${cap(option.name)} is ${[...v].length} characters; the limit is ${option.maxLength}.`,
-        };
-      }
-      return { value: v };
-    }
+    case "text":
+      return checkFreeText(option, v);
     case "number": {
       if (!/^[+-]?\d+$/.test(v))
-        return { error: `${cap(option.name)} must be a whole number, not "${truncate(v, 20)}".` };
+        return { error: `${cap(option.name)} must be a whole number, not ${quote(v)}.` };
       const n = Number(v);
       if ((option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max)) {
         return { error: `${cap(option.name)} must be between ${option.min} and ${option.max}.` };
@@ -191,19 +226,19 @@ export function checkValue(option: OptionSpec, value: string): { value: string }
       const lower = v.toLowerCase();
       if (!option.choices?.includes(lower)) {
         return {
-          error: `${cap(option.name)} must be one of ${option.choices?.join(", ")}, not "${truncate(v, 20)}".`,
+          error: `${cap(option.name)} must be one of ${option.choices?.join(", ")}, not ${quote(v)}.`,
         };
       }
       return { value: lower };
     }
     case "commitment": {
       const m = /^#?(\d{1,6})$/.exec(v);
-      if (!m) return { error: `Name a commitment by its number, like #2, not "${truncate(v, 20)}".` };
+      if (!m) return { error: `Name a commitment by its number, like #2, not ${quote(v)}.` };
       return { value: String(Number(m[1])) };
     }
     case "person": {
       const m = /^@?([A-Za-z0-9_]{1,32})$/.exec(v);
-      if (!m?.[1]) return { error: `Name a person as @username, not "${truncate(v, 20)}".` };
+      if (!m?.[1]) return { error: `Name a person as @username, not ${quote(v)}.` };
       return { value: m[1] };
     }
     case "flag":
@@ -251,8 +286,21 @@ function stripQuotes(v: string): string {
   return m?.[2] !== undefined ? m[2].trim() : v;
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+/**
+ * A free-text value: a promise or a note by {@link checkText}; any other (a cadence, a zone)
+ * with invisible characters out, not empty, and within its length in characters a person sees.
+ */
+function checkFreeText(option: OptionSpec, value: string): { value: string } | { error: string } {
+  if (option.hint === "promise" || option.hint === "note") {
+    return checkText(option.hint, value, option.maxLength ?? LIMITS[option.hint]);
+  }
+  const v = cleanText(value).trim();
+  if (!v) return { error: `${cap(option.name)} can't be empty.` };
+  const length = graphemes(v);
+  if (option.maxLength && length > option.maxLength) {
+    return { error: `That is ${length} characters; ${option.name}: takes at most ${option.maxLength}.` };
+  }
+  return { value: v };
 }
 
 function cap(s: string): string {

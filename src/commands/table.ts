@@ -51,11 +51,20 @@ export interface CommandSpec {
   details?: string;
 }
 
-/** Limits shared by the core and the parser. */
+/** Limits shared by the core and the parser; text lengths count what a person sees (src/commands/text.ts). */
 export const LIMITS = {
   promise: 500,
   note: 1000,
   activeCommitments: 50,
+  /** A cadence as typed, so a 12,000-character cron line is refused before it is read. */
+  cadence: 200,
+  /** A time zone, a city or an offset as typed. */
+  zone: 64,
+  /**
+   * Any other short value: a date, a duration, quiet hours, a command name. No longer than a
+   * refusal may quote, so echoing one whole still quotes at most 60 characters.
+   */
+  short: 60,
 } as const;
 
 const commitment = (required: boolean): OptionSpec => ({
@@ -80,10 +89,22 @@ export const COMMANDS = [
         maxLength: LIMITS.promise,
         hint: "promise",
       },
-      { name: "cadence", type: "text", description: "When to check in, like daily 20:00", hint: "cadence" },
+      {
+        name: "cadence",
+        type: "text",
+        description: "When to check in, like daily 20:00",
+        maxLength: LIMITS.cadence,
+        hint: "cadence",
+      },
       { name: "step", type: "number", description: "Which of the 13 steps it belongs to", min: 1, max: 13 },
       { name: "witness", type: "person", description: "A trusted friend who confirms your progress" },
-      { name: "until", type: "text", description: "Last day, like 2027-01-31", hint: "date" },
+      {
+        name: "until",
+        type: "text",
+        description: "Last day, like 31 Jan or in 2 weeks",
+        maxLength: LIMITS.short,
+        hint: "date",
+      },
       { name: "private", type: "flag", description: "Check in by direct message, not in the group" },
     ],
   },
@@ -134,8 +155,20 @@ export const COMMANDS = [
         maxLength: LIMITS.promise,
         hint: "promise",
       },
-      { name: "cadence", type: "text", description: "The new check-in times", hint: "cadence" },
-      { name: "until", type: "text", description: "New last day, or none", hint: "date" },
+      {
+        name: "cadence",
+        type: "text",
+        description: "The new check-in times",
+        maxLength: LIMITS.cadence,
+        hint: "cadence",
+      },
+      {
+        name: "until",
+        type: "text",
+        description: "New last day, or none",
+        maxLength: LIMITS.short,
+        hint: "date",
+      },
     ],
   },
   {
@@ -148,6 +181,7 @@ export const COMMANDS = [
         name: "for",
         type: "text",
         description: "How long, like 3d or 2w (default: until /resume)",
+        maxLength: LIMITS.short,
         hint: "duration",
       },
     ],
@@ -215,8 +249,9 @@ export const COMMANDS = [
       {
         name: "zone",
         type: "text",
-        description: "An IANA zone like Europe/Berlin",
+        description: "Your city or time zone, like Berlin or Europe/Berlin",
         required: true,
+        maxLength: LIMITS.zone,
         hint: "zone",
       },
     ],
@@ -231,6 +266,7 @@ export const COMMANDS = [
         type: "text",
         description: "From-to like 22:00-08:00, or off",
         required: true,
+        maxLength: LIMITS.short,
         hint: "quiet",
       },
     ],
@@ -257,7 +293,15 @@ export const COMMANDS = [
     name: "help",
     description: "What Amends does and how to start",
     example: "/help commit",
-    options: [{ name: "command", type: "text", description: "A command to explain", hint: "command" }],
+    options: [
+      {
+        name: "command",
+        type: "text",
+        description: "A command to explain",
+        maxLength: LIMITS.short,
+        hint: "command",
+      },
+    ],
   },
 ] as const satisfies readonly CommandSpec[];
 

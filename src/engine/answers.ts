@@ -3,6 +3,7 @@
 import { encodeAction, idArg } from "../actions";
 import { formatLocal, formatLocalTime } from "../cadence";
 import { LIMITS } from "../commands/table";
+import { checkText } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
 import { STEP_13_QUESTION } from "../steps";
@@ -21,8 +22,10 @@ import type { ClickContext, CommandContext } from "./context";
 import { type Due, recordAnswer } from "./lifecycle";
 import { afterQuiet, quietOf } from "./quiet";
 import { NOT_FOR_YOU, toChat, toSender } from "./replies";
+import { askWhich } from "./which";
 
-type Answer = "kept" | "partly" | "missed";
+/** An answer to a check-in. */
+export type Answer = "kept" | "partly" | "missed";
 const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
 
 /** `/checkin [#n] kept|partly|missed [note]` */
@@ -32,12 +35,19 @@ export function checkin(ctx: CommandContext): Reply[] {
     refuse("bad-answer", "Answer with kept, partly or missed, like /checkin #1 kept.");
   }
   const note = readNote(ctx.args.note);
-  const { ci, parties } = findOpen(ctx);
-  return answerWith(ctx, parties, ci, answer, note, ctx.now);
+  const found = findOpen(ctx);
+  // Clear but for which one: ask, keeping the answer and the note for the button pressed.
+  if ("several" in found) return askWhich(ctx, found.several, answer, note);
+  return answerWith(ctx, found.parties, found.ci, answer, note, ctx.now);
 }
 
-/** The open check-in the command means: of `#n`, or the caller's only open one. */
-function findOpen(ctx: CommandContext): { ci: CheckInRow; parties: Due } {
+type Open = ReturnType<typeof openCheckInsOf>;
+
+/**
+ * The open check-in the command means: of `#n`, or the caller's only open one; or, when several
+ * are open and none was named, all of them to choose from.
+ */
+function findOpen(ctx: CommandContext): { ci: CheckInRow; parties: Due } | { several: Open } {
   if (ctx.args.commitment !== undefined) {
     const c = ownCommitment(ctx);
     const ci = openCheckIn(ctx.db, c.id);
@@ -52,26 +62,19 @@ function findOpen(ctx: CommandContext): { ci: CheckInRow; parties: Due } {
   const open = openCheckInsOf(ctx.db, ctx.me.id);
   if (open.length === 0)
     refuse("no-open-checkin", "You have no open check-in right now. /status shows when the next is.");
-  const numbers = [...new Set(open.map((o) => `#${o.commitment.number}`))];
-  if (numbers.length > 1) {
-    refuse(
-      "which",
-      `You have open check-ins for ${numbers.join(" and ")}; say which, like /checkin ${numbers[0]} kept.`,
-    );
-  }
+  if (new Set(open.map((o) => o.commitment.id)).size > 1) return { several: open };
   const first = open[0];
   const parties = first && commitmentWithParties(ctx.db, first.commitment.id);
   if (!first || !parties) refuse("no-open-checkin", "You have no open check-in right now.");
   return { ci: first.checkIn, parties };
 }
 
+/** The note typed with an answer, if any: refused when it shows nothing or is too long. */
 function readNote(text: string | undefined): string | null {
-  const note = text?.trim();
-  if (!note) return null;
-  const length = [...note].length;
-  if (length > LIMITS.note)
-    refuse("long-note", `That note is ${length} characters; please keep it to ${LIMITS.note}.`);
-  return note;
+  if (text === undefined || !text.trim()) return null;
+  const checked = checkText("note", text, LIMITS.note);
+  if ("error" in checked) refuse("bad-note", checked.error);
+  return checked.value;
 }
 
 /**
@@ -92,7 +95,7 @@ function audienceOf(chat: CommandContext["chat"], parties: Due, answer: Answer):
  * else (the streak, the note, who will confirm, a partly or a miss) is said to the owner alone,
  * as "you".
  */
-function answerWith(
+export function answerWith(
   ctx: Pick<CommandContext, "db" | "chat">,
   parties: Due,
   ci: CheckInRow,
@@ -170,7 +173,10 @@ export function answerClick(ctx: ClickContext): Reply[] {
  * The check-in a Kept/Partly/Missed or Snooze button may act on: still open, and the clicker's
  * own. Anyone can forge a click, so every other case gets one refusal that names no one.
  */
-function ownOpenCheckIn(ctx: ClickContext, idPart: string | undefined): { ci: CheckInRow; parties: Due } {
+export function ownOpenCheckIn(
+  ctx: ClickContext,
+  idPart: string | undefined,
+): { ci: CheckInRow; parties: Due } {
   const id = idArg(idPart);
   const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
   const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
@@ -180,7 +186,8 @@ function ownOpenCheckIn(ctx: ClickContext, idPart: string | undefined): { ci: Ch
   return { ci, parties };
 }
 
-const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };
+/** What a clicked check-in message shows once answered. */
+export const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Partly kept", missed: "Missed" };
 
 /**
  * Pushes an open check-in's reminder back by `minutes` (within its window and out of quiet

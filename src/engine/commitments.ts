@@ -5,7 +5,9 @@
  * choices (easing, cancelling, an ending) go to them privately, never to the group.
  */
 import { addDays, formatCadence, localDate } from "../cadence";
+import { parseCadenceInput } from "../cadence/input";
 import { LIMITS } from "../commands/table";
+import { graphemes, quote } from "../commands/text";
 import { parseDuration } from "../duration";
 import { refuse } from "../errors";
 import { code, type Part } from "../richtext";
@@ -27,7 +29,7 @@ import { cadenceText, label, when } from "./format";
 import { purpose } from "./purposes";
 import { defer, easingWait, settlePending, tellWitness } from "./renegotiate";
 import { toChat, toSender } from "./replies";
-import { INITIAL_CADENCE_STATE, isEasier, planNext, readCadence, readUntil } from "./schedule";
+import { INITIAL_CADENCE_STATE, isEasier, planNext, readUntil } from "./schedule";
 import { dayWords, scheduleWords, suggestedChange } from "./schedule-words";
 import { inviteWitness } from "./witness";
 
@@ -39,7 +41,8 @@ function readPromise(text: string | undefined): string {
   const promise = (text ?? "").replace(/\s+/g, " ").trim();
   if (!promise)
     refuse("empty-promise", "What do you promise? For example: /commit Call my sister every Sunday");
-  const length = [...promise].length;
+  // As a person counts (src/commands/text.ts): an emoji family is one character, not five.
+  const length = graphemes(promise);
   if (length > LIMITS.promise) {
     refuse("long-promise", `That promise is ${length} characters; please keep it to ${LIMITS.promise}.`);
   }
@@ -75,6 +78,17 @@ function defaultSchedule(step: Step | undefined, today: string): { cadence: stri
   return { cadence: d.cadence, until: d.forDays ? addDays(today, d.forDays) : null };
 }
 
+/**
+ * A cadence as the owner typed it ("every day at 8pm", "mondays and thursdays 6:30pm"), read for
+ * their `today` with the limits on input (src/cadence/input.ts): its canonical text, which the
+ * reply then says back in words, and whether the time of day was left to the bot.
+ */
+function readTypedCadence(text: string, today: string): { cadence: string; assumedTime: boolean } {
+  const read = parseCadenceInput(text, today);
+  if (!read.ok) refuse("bad-cadence", read.error);
+  return { cadence: formatCadence(read.cadence), assumedTime: read.assumedTime === true };
+}
+
 /** `/commit <promise> [cadence] [step] [witness] [until] [private]` */
 export function commit(ctx: CommandContext): Reply[] {
   const { db, now, me, args } = ctx;
@@ -94,7 +108,8 @@ export function commit(ctx: CommandContext): Reply[] {
       refuse("bad-step", `There is no step "${args.step}"; the plan has steps 1 to 13. Example: step: 13`);
   }
   const fallback = defaultSchedule(step, today);
-  const cadence = args.cadence ? formatCadence(readCadence(args.cadence)) : fallback.cadence;
+  const typed = args.cadence ? readTypedCadence(args.cadence, today) : null;
+  const cadence = typed ? typed.cadence : fallback.cadence;
   const until = args.until ? readUntil(args.until, today) : args.cadence ? null : fallback.until;
   const isPrivate = args.private === "true" || ctx.chat.kind === "dm";
   const draft = { cadence, zone, anchor: today, cadenceState: INITIAL_CADENCE_STATE, until };
@@ -125,7 +140,8 @@ export function commit(ctx: CommandContext): Reply[] {
     at: now,
   });
   // The schedule is said once, and only a change that fits it is offered: the bot chose it.
-  const change = args.cadence ? null : suggestedChange(cadence);
+  // When the time was the bot's choice ("every day"), the reply says it and how to change it.
+  const change = typed && !typed.assumedTime ? null : suggestedChange(cadence);
   const text = [
     "Committed ",
     label(c),
@@ -159,7 +175,7 @@ export function edit(ctx: CommandContext): Reply[] {
   const today = localDate(now, c.zone);
   const change: PendingChange = {};
   if (args.promise !== undefined) change.promise = readPromise(args.promise);
-  if (args.cadence !== undefined) change.cadence = formatCadence(readCadence(args.cadence));
+  if (args.cadence !== undefined) change.cadence = readTypedCadence(args.cadence, today).cadence;
   if (args.until !== undefined) change.until = readUntil(args.until, today);
   // Check the change can be applied before deciding when: a refusal must come now, not in 24 hours.
   const { patch, next } = buildEdit(c, change, now);
@@ -260,7 +276,7 @@ export function pause(ctx: CommandContext): Reply[] {
   if (args.for !== undefined) {
     const ms = parseDuration(args.for);
     if (ms === null)
-      refuse("bad-duration", `"${args.for}" isn't a length of time I can read. Try for: 3d or for: 2w.`);
+      refuse("bad-duration", `${quote(args.for)} isn't a length of time I can read. Try for: 3d or for: 2w.`);
     if (ms > MAX_PAUSE_MS)
       refuse("long-pause", "A pause can last up to a year. For longer, /cancel and start again later.");
     pausedUntil = now + ms;

@@ -149,6 +149,10 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
       answeredAt: ci.answeredAt,
       verdict: ci.verdict,
       verdictAt: ci.verdictAt,
+      // A range of occurrences that passed while the bot was down, recorded as one row.
+      ...(ci.skippedCount !== null
+        ? { skippedThrough: ci.skippedThrough, skippedCount: ci.skippedCount }
+        : {}),
     })),
     history: data.events.map((e) => ({
       commitment: numberOf(e.commitmentId),
@@ -215,7 +219,7 @@ function message(m: OutboxRow, own: Map<number, CommitmentRow>, hidden: string[]
 }
 
 /** Instants are stored as epoch milliseconds; a person reading their export wants dates. */
-const TIME_FIELDS = /(At|Until|^at|^since|^dueAt|^windowEnd)$/;
+const TIME_FIELDS = /(At|Until|Through|^at|^since|^dueAt|^windowEnd)$/;
 function isoTimes(key: string, value: unknown): unknown {
   return typeof value === "number" && TIME_FIELDS.test(key) ? new Date(value).toISOString() : value;
 }

@@ -3,12 +3,14 @@
  * also speaks about that role, and `/help witness` explains the role to anyone (PRODUCT §5).
  * Examples name nobody, so they never collide with the names of the people reading.
  */
-import { COMMANDS, findCommand } from "../commands/table";
+import { type Examples, examplesAt } from "../commands/examples";
+import { COMMANDS, findCommand, type OptionSpec } from "../commands/table";
+import { excerpt } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, code, lines, rich } from "../richtext";
 import { listWitnessed } from "../store/commitments";
 import type { Reply, RichText } from "../types";
-import type { CommandContext } from "./context";
+import { type CommandContext, zoneOf } from "./context";
 import { plural } from "./format";
 import { toSender } from "./replies";
 
@@ -72,16 +74,36 @@ function witnessHelp(ctx: CommandContext): Reply[] {
   ];
 }
 
+/** The commands whose help also shows an example with an end date, built for today. */
+const DATED: Partial<Record<string, (e: Examples) => string>> = {
+  commit: (e) => e.commitUntil,
+  edit: (e) => e.editUntil,
+};
+
+/**
+ * An option's line in `/help <command>`: the table's words, except that a date option shows a
+ * date of this month rather than the platform menus' undated wording.
+ */
+function describe(option: OptionSpec, examples: Examples, command: string): string {
+  if (option.hint !== "date") return option.description;
+  return command === "edit"
+    ? `New last day, like ${examples.until}, or none`
+    : `Last day, like ${examples.until}`;
+}
+
 /** `/help [command]` */
 export function help(ctx: CommandContext): Reply[] {
   const topic = ctx.args.command?.replace(/^\//, "").trim();
   if (topic?.toLowerCase() === "witness") return witnessHelp(ctx);
   if (topic) {
     const spec = findCommand(topic);
-    if (!spec) refuse("unknown-topic", `There's no /${topic}. Send /help for the list.`);
+    if (!spec) refuse("unknown-topic", `There's no /${excerpt(topic, 30)}. Send /help for the list.`);
+    // Dated examples are built for the reader's own today, so copying one works (PRODUCT §3).
+    const examples = examplesAt(ctx.now, zoneOf(ctx.me, ctx.deps.config));
     const options = spec.options.map(
-      (o) => `   ${o.name}${o.required ? "" : " (optional)"}: ${o.description}`,
+      (o) => `   ${o.name}${o.required ? "" : " (optional)"}: ${describe(o, examples, spec.name)}`,
     );
+    const dated = DATED[spec.name]?.(examples);
     return [
       toSender(
         lines(
@@ -89,6 +111,7 @@ export function help(ctx: CommandContext): Reply[] {
           ...("details" in spec && spec.details ? [spec.details] : []),
           ...(options.length > 0 ? ["Options:", ...options] : []),
           rich("Example: ", code(spec.example)),
+          dated ? rich("With an end date: ", code(dated)) : null,
         ),
       ),
     ];

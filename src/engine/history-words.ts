@@ -3,7 +3,7 @@
  * never an internal event name. Spoken to the owner ("you"); a witness is named, and one who
  * has left Amends is "a former witness".
  */
-import { formatLocal, graduatedPhase } from "../cadence";
+import { formatDate, formatLocal, formatLocalTime, graduatedPhase, localDate } from "../cadence";
 import type { EventWithActor } from "../store/events";
 import type { PendingChange } from "../store/schema";
 import { changeWords } from "./format";
@@ -38,6 +38,35 @@ const VERDICT: Record<string, string> = {
 const witness = (e: EventWithActor): string => e.actorName ?? "a former witness";
 const field = (e: EventWithActor, key: string): unknown => (e.data as Record<string, unknown> | null)?.[key];
 const when = (ms: unknown, zone: string): string => (typeof ms === "number" ? formatLocal(ms, zone) : "");
+
+/**
+ * A span of days in few words, the year only when it is not `year`: "3–31 Dec", "28 Nov – 3 Dec",
+ * "28 Dec 2026 – 3 Jan 2027", or, within one day, "3 Dec, 09:00–13:00".
+ */
+function daySpan(from: number, through: number, zone: string, year: string): string {
+  const [, d1, m1, y1] = formatDate(localDate(from, zone)).split(" ");
+  const [, d2, m2, y2] = formatDate(localDate(through, zone)).split(" ");
+  const tail = y2 === year ? "" : ` ${y2}`;
+  if (y1 !== y2) return `${d1} ${m1} ${y1} – ${d2} ${m2} ${y2}`;
+  if (m1 !== m2) return `${d1} ${m1} – ${d2} ${m2}${tail}`;
+  if (d1 !== d2) return `${d1}–${d2} ${m2}${tail}`;
+  return `${d1} ${m1}${tail}, ${formatLocalTime(from, zone)}–${formatLocalTime(through, zone)}`;
+}
+
+/**
+ * A catch-up after downtime: "29 check-ins passed while I was down, 3–31 Dec" (one entry for the
+ * whole skipped range, with its days when it stood for several), or "a check-in passed …".
+ */
+function skippedPhrase(e: EventWithActor, zone: string): string {
+  const n = Number(field(e, "count") ?? 1);
+  const from = field(e, "from");
+  const through = field(e, "through");
+  const days =
+    n > 1 && typeof from === "number" && typeof through === "number"
+      ? `, ${daySpan(from, through, zone, localDate(e.at, zone).slice(0, 4))}`
+      : "";
+  return `${n > 1 ? `${n} check-ins` : "a check-in"} passed while I was down${days}; they don't count against you`;
+}
 
 /** How a list of changed parts reads: "the schedule and the end date". */
 function parts(keys: string[]): string {
@@ -89,10 +118,7 @@ const PHRASES: Record<string, Phrase> = {
   // The step-11 turn (src/engine/turn.ts): a person's own entries, like quiet and zone.
   "plan-turned": () => "you recorded at step 11 that they said no",
   "plan-turn-undone": () => "you undid the record of their answer at step 11",
-  skipped: (e) => {
-    const n = Number(field(e, "count") ?? 1);
-    return `${n === 1 ? "a check-in" : `${n} check-ins`} passed while I was down; they don't count against you`;
-  },
+  skipped: skippedPhrase,
   answered: (e) => ANSWER[String(field(e, "answer"))] ?? "you checked in",
   note: (e) =>
     typeof field(e, "text") === "string" ? `you added a note: “${field(e, "text")}”` : "you added a note",

@@ -3,7 +3,7 @@
  * with no answer reads "no answer" (a miss is what the person says), a run of them is one
  * line, and the consistency figure comes with words, never bare.
  */
-import { formatLocal } from "../cadence";
+import { formatLocal, formatLocalTime } from "../cadence";
 import { lines, rich } from "../richtext";
 import { checkInTally, listCheckIns } from "../store/commitments";
 import type { Db } from "../store/db";
@@ -48,6 +48,16 @@ export function checkInWords(ci: Pick<CheckInRow, "state" | "answer" | "verdict"
 }
 
 function checkInLine(ci: CheckInRow, zone: string): string {
+  // A catch-up after downtime: one row, and one line, for everything it skipped.
+  if (ci.state === "skipped" && ci.skippedThrough !== null && (ci.skippedCount ?? 0) > 1) {
+    const from = ci.dueAt;
+    const through = ci.skippedThrough;
+    const span =
+      day(from, zone) === day(through, zone)
+        ? `${formatLocal(from, zone)} to ${formatLocalTime(through, zone)}`
+        : `${day(from, zone)} to ${day(through, zone)}`;
+    return `${span}: ${ci.skippedCount} check-ins passed while I was down`;
+  }
   // Later notes sit on lines of their own; indent them under their check-in.
   const note = ci.note ? ` — “${ci.note.replaceAll("\n", "\n      ")}”` : "";
   return `${formatLocal(ci.dueAt, zone)}: ${checkInWords(ci)}${note}`;
@@ -56,7 +66,9 @@ function checkInLine(ci: CheckInRow, zone: string): string {
 /**
  * The check-in lines, newest first: each check-in on its own line, except that a run of
  * {@link RUN} or more unanswered ones in a row reads as one ("Thu 3 Dec 2026 to Sat 12 Dec
- * 2026: 10 in a row got no answer"), so silence does not fill the screen.
+ * 2026: 10 in a row got no answer"), so silence does not fill the screen, and so does a skipped
+ * range (catch-up after downtime: "Thu 3 Dec 2026 to Thu 31 Dec 2026: 29 check-ins passed while
+ * I was down").
  */
 export function checkInLines(newestFirst: CheckInRow[], zone: string, limit = SHOWN): string[] {
   const out: string[] = [];

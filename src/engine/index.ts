@@ -3,6 +3,7 @@
  * one database transaction, so a refusal or a crash leaves nothing half-written.
  */
 import { decodeAction } from "../actions";
+import { checkTypedText } from "../commands/parse";
 import { UserError } from "../errors";
 import { rich } from "../richtext";
 import { ensureChat, ensurePerson, updatePerson } from "../store/people";
@@ -16,12 +17,13 @@ import { noteClick } from "./notes";
 import { plan, step } from "./plan";
 import { RateLimiter } from "./rate-limit";
 import { toSender } from "./replies";
-import { quiet, timezone } from "./settings";
+import { quiet, timezone, zoneClick } from "./settings";
 import { silenceClick } from "./silence";
 import { history, status } from "./status";
 import { suggest } from "./suggest";
 import { runTick } from "./tick";
 import { commitUnlessSetAside, endSetAsideClick, turnClick, undoTurnClick } from "./turn";
+import { pickClick } from "./which";
 import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
 export type { EngineConfig, EngineDeps } from "./context";
@@ -67,6 +69,10 @@ const CLICK_HANDLERS = new Map<string, ClickHandler>(
     turn: turnClick,
     unturn: undoTurnClick,
     turnend: endSetAsideClick,
+    // "Which one?" of a /checkin that named no commitment (src/engine/which.ts).
+    pick: pickClick,
+    // A zone from the choices /timezone offered for a name such as EST (src/engine/settings.ts).
+    tz: zoneClick,
   }),
 );
 
@@ -112,7 +118,8 @@ export function createEngine(deps: EngineDeps): Engine {
           chat,
           chatRef: input.chat,
           from: input.from,
-          args: input.args,
+          // Free text checked here too: Discord hands typed options over without the parser.
+          args: checkTypedText(input.name, input.args),
           mentions: input.mentions ?? [],
           afterCommit,
         };

@@ -18,6 +18,7 @@ import { appendEvent } from "../store/events";
 import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
+import { catchUp, recordSkipped, windowEnd } from "./catchup";
 import { completeIfFinished } from "./endings";
 import {
   missAlert,
@@ -39,8 +40,6 @@ import { statsFor } from "./stats";
 
 /** A check-in's window stays open until the next check-in or this long, whichever is first. */
 export const MAX_WINDOW_MS = 24 * 3_600_000;
-/** After downtime, at most this many missed occurrences are recorded `skipped` per commitment. */
-const MAX_SKIPPED = 100;
 /**
  * An owner's other commitments falling due this soon after one that opens, with prompts for the
  * same chat, open with it: their prompts go out at the same moment and arrive as one message.
@@ -75,7 +74,8 @@ interface Together {
 /**
  * Opens the check-in a due commitment owes, with catch-up: of all occurrences up to `now`
  * only the latest gets a prompt, and only while its window is still open; earlier ones are
- * recorded `skipped` (they never break a streak). The commitment's next due time moves on by
+ * recorded as one skipped range (they never break a streak), found by jumping with the cadence
+ * maths rather than walking them (./catchup.ts). The commitment's next due time moves on by
  * compare-and-set, so two ticks at once open each check-in once.
  *
  * The owner's other active commitments falling due within {@link TOGETHER_MS}, whose prompts go
@@ -87,36 +87,20 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   const { commitment: c, owner, chat } = due;
   const first = c.nextDueAt;
   if (first === null) return { opened: 0, skipped: 0, lost: true, completed: false };
-  const occurrences = [first];
-  let next = planNext(c, first);
-  while (next !== null && next <= now) {
-    occurrences.push(next);
-    if (occurrences.length > MAX_SKIPPED + 1) occurrences.shift();
-    next = planNext(c, next);
-  }
+  // Jumps to the latest occurrence due by now: a year down costs what a day down does.
+  const { latest, before, next } = catchUp(c, first, now);
   if (!advanceDue(db, c.id, first, next, now)) return { opened: 0, skipped: 0, lost: true, completed: false };
 
-  const latest = occurrences[occurrences.length - 1] ?? first;
-  const windowEnd = (at: number, following: number | null) =>
-    Math.min(following ?? Infinity, at + MAX_WINDOW_MS);
-  const latestEnd = windowEnd(latest, next);
-  let skipped = 0;
-  for (let i = 0; i < occurrences.length; i++) {
-    const at = occurrences[i] ?? first;
-    if (at === latest && now < latestEnd) continue;
-    const row = insertCheckIn(db, {
-      commitmentId: c.id,
-      dueAt: at,
-      windowEnd: windowEnd(at, occurrences[i + 1] ?? next),
-      state: "skipped",
-      createdAt: now,
-    });
-    if (row) skipped++;
-  }
-  if (skipped > 0) {
-    appendEvent(db, { commitmentId: c.id, kind: "skipped", data: { count: skipped }, at: now });
-  }
-  if (now >= latestEnd) {
+  const latestEnd = windowEnd(latest, next, MAX_WINDOW_MS);
+  const open = now < latestEnd;
+  // Every occurrence before the one prompted (or all of them, when its window has closed too)
+  // becomes one skipped range.
+  const through = open ? before : latest;
+  const skipped =
+    through === null
+      ? 0
+      : recordSkipped(db, c, { first, through, following: open ? latest : next }, MAX_WINDOW_MS, now);
+  if (!open) {
     // Every occurrence passed while we were down; if none is left, the commitment is done.
     const completed = completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
     return { opened: 0, skipped, lost: false, completed };

@@ -14,6 +14,7 @@
 import { idArg } from "../actions";
 import { formatLocal, localDate } from "../cadence";
 import { LIMITS } from "../commands/table";
+import { checkText, graphemes } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
 import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/checkins";
@@ -26,14 +27,8 @@ import { dayWords } from "./schedule-words";
 /** The most characters all the notes of one check-in may hold together, times included. */
 export const MAX_NOTES = 2 * LIMITS.note;
 
-const segmenter = new Intl.Segmenter();
-
 /** Characters as a person sees them (grapheme clusters), not code points. */
-function seen(text: string): number {
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
-  return n;
-}
+const seen = graphemes;
 
 /**
  * The check-in's notes with `note` added at `at`: on its own line, after the local time, so
@@ -54,11 +49,12 @@ export function noteClick(ctx: ClickContext): Reply[] {
   if (!ci || !parties || parties.owner.id !== ctx.me.id) refuse("not-offered", NOT_FOR_YOU);
   if (ci.state !== "answered") refuse("not-answered", "Answer the check-in first, then add a note.");
   // One line per note keeps the times at the start of each line meaningful.
-  const note = (ctx.input.text ?? "").replace(/\s+/g, " ").trim();
-  if (!note) refuse("empty-note", "The note was empty, so nothing changed.");
-  const length = seen(note);
-  if (length > LIMITS.note)
-    refuse("long-note", `That note is ${length} characters; please keep it to ${LIMITS.note}.`);
+  const typed = ctx.input.text ?? "";
+  if (!typed.trim()) refuse("empty-note", "The note was empty, so nothing changed.");
+  // Hidden characters out, lengths as a person counts them; a note that shows nothing is refused.
+  const checked = checkText("note", typed, LIMITS.note);
+  if ("error" in checked) refuse("bad-note", checked.error);
+  const note = checked.value;
   const c = parties.commitment;
   const notes = appendNote(ci.note, note, ctx.now, c.zone);
   if (seen(notes) > MAX_NOTES) {

@@ -1,5 +1,6 @@
 /** Planning a commitment's next check-in from its cadence, zone, phase and end date. */
 import { type Cadence, localDate, nextOccurrence, parseCadence } from "../cadence";
+import { parseDate } from "../cadence/date";
 import { refuse } from "../errors";
 import type { CadenceState, CommitmentRow, PendingChange } from "../store/schema";
 
@@ -87,20 +88,13 @@ export function describeChange(change: PendingChange): string {
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
-/** Reads an end date typed as `YYYY-MM-DD`; `none`/`off` clears it. */
+/**
+ * Reads an end date as people type it (`2027-01-31`, `31 Jan`, `next friday`, `in 2 weeks`;
+ * `none`, `off` or `never` clears it), for `today` in the commitment's zone. A refusal is one
+ * line with an example computed from today (src/cadence/date.ts), so copying it works.
+ */
 export function readUntil(text: string, today: string): string | null {
-  const t = text.trim().toLowerCase();
-  if (t === "none" || t === "off" || t === "never") return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  const valid = m && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (!valid)
-    refuse("bad-date", `"${text}" isn't a date I can read. Use YYYY-MM-DD, like until: 2027-01-31.`);
-  if (t < today)
-    refuse("past-date", `${t} has already passed. Pick a day from today on, like until: ${today}.`);
-  return t;
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const read = parseDate(text, today);
+  if (!read.ok) refuse(read.error.includes("has already passed") ? "past-date" : "bad-date", read.error);
+  return read.date;
 }

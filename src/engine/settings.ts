@@ -1,29 +1,76 @@
-/** /timezone and /quiet: a person's own settings. */
+/** /timezone and /quiet: a person's own settings, read the way people write them (src/cadence). */
+import { encodeAction, idArg } from "../actions";
 import { formatLocalTime, normalizeZone } from "../cadence";
+import { parseQuietHours, QUIET_EXAMPLE } from "../cadence/quiet-hours";
+import { cityLabel, parseZone, type ZoneChoice } from "../cadence/zone-names";
 import { refuse } from "../errors";
 import { code, lines } from "../richtext";
 import { commitmentWithParties } from "../store/checkins";
 import { listCommitments, updateCommitment } from "../store/commitments";
 import { appendEvent } from "../store/events";
 import { type QuietHours, updatePerson } from "../store/people";
-import type { Reply, RichText } from "../types";
-import type { CommandContext } from "./context";
+import type { Button, Reply, RichText } from "../types";
+import type { ClickContext, CommandContext } from "./context";
 import { nextDigestAt } from "./digest";
 import { finishIfDone } from "./endings";
 import { toSender } from "./replies";
 import { planNext } from "./schedule";
 
-/** `/timezone <Area/City>`: also re-plans the owner's future check-ins; past ones stay as they were. */
+/** Buttons of a zone question: three to a row, each setting its zone for the person who asked. */
+function zoneButtons(personId: number, choices: readonly ZoneChoice[]): Button[][] {
+  const rows: Button[][] = [];
+  choices.forEach((c, i) => {
+    const button: Button = {
+      label: c.label,
+      action: encodeAction("tz", personId, c.zone),
+      style: "secondary",
+    };
+    if (i % 3 === 0) rows.push([button]);
+    else rows[rows.length - 1]?.push(button);
+  });
+  return rows;
+}
+
+/**
+ * `/timezone <zone>`: a zone name, a city, a country, an abbreviation or an offset. A name that fits
+ * several zones keeping different time (EST, CET, IST, GMT+1, a city in two countries) is answered
+ * with those zones as buttons rather than a guess; {@link zoneClick} sets the one pressed.
+ */
 export function timezone(ctx: CommandContext): Reply[] {
-  const { db, now, me } = ctx;
-  const typed = (ctx.args.zone ?? "").trim();
-  const zone = normalizeZone(typed);
-  if (!zone) {
-    refuse(
-      "bad-zone",
-      `I don't know the time zone ${quoted(typed)}. Zones are written like Europe/Berlin or America/New_York, for example: /timezone Europe/Berlin`,
-    );
+  const read = parseZone(ctx.args.zone ?? "", ctx.now);
+  if (!read.ok) {
+    if (read.choices && read.choices.length > 0) {
+      return [toSender(read.error, zoneButtons(ctx.me.id, read.choices))];
+    }
+    refuse("bad-zone", read.error);
   }
+  return setZone(ctx, read.zone);
+}
+
+/** A zone button: only the person who asked may press it; it sets the zone as /timezone would. */
+export function zoneClick(ctx: ClickContext): Reply[] {
+  const [owner, name, extra] = ctx.args;
+  if (idArg(owner) !== ctx.me.id) refuse("not-yours", "That button belongs to someone else.");
+  const zone = name !== undefined && extra === undefined ? normalizeZone(name) : null;
+  if (!zone) refuse("stale-button", "That button no longer does anything.");
+  const asCommand: CommandContext = {
+    deps: ctx.deps,
+    db: ctx.db,
+    now: ctx.now,
+    me: ctx.me,
+    chat: ctx.chat,
+    chatRef: ctx.input.chat,
+    from: ctx.input.from,
+    args: { zone },
+    mentions: [],
+    afterCommit: ctx.afterCommit,
+  };
+  return setZone(asCommand, zone).map((r) => ({ ...r, settles: [{ t: "text", text: cityLabel(zone) }] }));
+}
+
+/** Sets the person's zone; also re-plans their future check-ins, past ones stay as they were. */
+function setZone(ctx: CommandContext, zone: string): Reply[] {
+  const { db, now, me } = ctx;
   // A witness's planned digest moves to the same Sunday evening in the new zone (or the next
   // Sunday, if that one has already passed there): two days before it is still that week anywhere.
   const digestAt =
@@ -66,32 +113,14 @@ export function timezone(ctx: CommandContext): Reply[] {
   ];
 }
 
-/** What the person typed, quoted and cut short: a refusal quotes at most a short piece. */
-function quoted(text: string): string {
-  const t = text.trim();
-  return `"${[...t].length > 32 ? `${[...t].slice(0, 31).join("")}…` : t}"`;
-}
-
-const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
-
-/** Reads `22:00-08:00` (or `off`); null means quiet hours off. */
+/**
+ * Reads quiet hours as typed (`22:00-08:00`, `22-8`, `10pm-7am`, `23-7`; `off`), refusing with the
+ * reason and a form that works (src/cadence/quiet-hours.ts). Null means quiet hours off.
+ */
 export function readQuietHours(text: string): QuietHours | null {
-  const t = text.trim().toLowerCase().replace(/\s+/g, "");
-  if (t === "off" || t === "none") return null;
-  const [from = "", to = "", extra] = t.split(/[-–]/);
-  const a = HHMM.exec(from);
-  const b = HHMM.exec(to);
-  if (!a || !b || extra !== undefined) {
-    refuse(
-      "bad-quiet",
-      `I couldn't read ${quoted(text)} as quiet hours. Give when they start and end, for example: /quiet 22:00-08:00`,
-    );
-  }
-  const start = Number(a[1]) * 60 + Number(a[2]);
-  const end = Number(b[1]) * 60 + Number(b[2]);
-  if (start === end)
-    refuse("bad-quiet", "Quiet hours need a different start and end, like /quiet 22:00-08:00.");
-  return { start, end };
+  const read = parseQuietHours(text);
+  if (!read.ok) refuse("bad-quiet", read.error);
+  return read.quiet;
 }
 
 /** Formats minutes after midnight as `HH:MM`. */
@@ -109,7 +138,7 @@ export function quiet(ctx: CommandContext): Reply[] {
     return [
       toSender([
         "Quiet hours are off: check-ins arrive when they're due. ",
-        code("/quiet 22:00-08:00"),
+        code(QUIET_EXAMPLE),
         " turns them on.",
       ]),
     ];

@@ -1,8 +1,9 @@
 /**
  * The scheduler tick: finds due work through indexed queries on due times (nothing is held in
  * memory per commitment) and records it, with its outbox messages, in short transactions.
- * Work is claimed in batches of {@link TICK_BATCH} rows, so each synchronous database call stays
- * well under 10 ms and commands keep flowing between batches during a burst.
+ * Work is claimed in batches of {@link TICK_BATCH} rows, each cut short after
+ * {@link BATCH_BUDGET_MS}, so each synchronous stretch stays well under 10 ms and commands keep
+ * flowing between batches during a burst or a catch-up after downtime.
  */
 import { UserError } from "../errors";
 import type { Logger } from "../log";
@@ -25,6 +26,13 @@ import { promptRecipient } from "./recipients";
 
 /** Rows claimed per statement and per transaction. */
 export const TICK_BATCH = 25;
+/**
+ * What one batch, its COMMIT included, should take at most: a batch stops taking units once its
+ * units have run this long, and the next one takes as many units as fit in it going by this one.
+ * Units are small (catch-up jumps over downtime instead of walking it), so a stretch between
+ * yields stays near this even when the disk is slow to take a COMMIT.
+ */
+export const BATCH_BUDGET_MS = 4;
 
 /** Lets queued commands run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -47,12 +55,21 @@ export async function runTick(db: Db, now: number, log: Logger, defaultZone: str
   const unitTx = client.transaction((run: () => void) => run());
 
   async function drain<T>(fetch: () => T[], unit: (row: T) => void, what: string): Promise<void> {
+    // How many units the next batch may take: fewer when batches run long (a catch-up writes
+    // more per unit than a burst, and its COMMIT grows with it), back up to TICK_BATCH when not.
+    let limit = TICK_BATCH;
     for (;;) {
       const rows = fetch();
       if (rows.length === 0) return;
+      let done = 0;
       let failures = 0;
+      const started = performance.now();
       batch(() => {
         for (const row of rows) {
+          // A batch that has run its share stops early; the rest is still due and is fetched
+          // again after the yield. Only after some unit succeeded: failed ones would come back first.
+          if (done > failures && (done >= limit || performance.now() - started > BATCH_BUDGET_MS)) break;
+          done++;
           try {
             unitTx(() => unit(row));
           } catch (err) {
@@ -61,8 +78,11 @@ export async function runTick(db: Db, now: number, log: Logger, defaultZone: str
           }
         }
       });
-      // A full batch that failed entirely would come back unchanged: leave it for the next tick.
-      if (rows.length < TICK_BATCH || failures === rows.length) return;
+      const took = performance.now() - started;
+      limit = Math.max(1, Math.min(TICK_BATCH, limit * 2, Math.floor((done * BATCH_BUDGET_MS) / took)));
+      // A short batch was the last; one whose units all failed (never cut short) would come back
+      // unchanged: leave it for the next tick.
+      if ((done === rows.length && rows.length < TICK_BATCH) || failures === done) return;
       await yieldToEventLoop();
     }
   }

@@ -79,12 +79,17 @@ export interface NewCheckIn {
   remindAt?: number | null;
   state: CheckInRow["state"];
   createdAt: number;
+  /** A skipped range (catch-up): the last occurrence it stands for. */
+  skippedThrough?: number | null;
+  /** A skipped range: how many occurrences it stands for. */
+  skippedCount?: number | null;
 }
 
 const writes = perConnection((client) => ({
   insertCheckIn: client.prepare(
-    `INSERT INTO check_ins (commitment_id, due_at, window_end, remind_at, state, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (commitment_id, due_at) DO NOTHING
+    `INSERT INTO check_ins
+       (commitment_id, due_at, window_end, remind_at, state, created_at, skipped_through, skipped_count)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (commitment_id, due_at) DO NOTHING
      RETURNING ${selectList(checkIns, "check_ins", "k")}`,
   ),
   advanceDue: client.prepare(
@@ -95,7 +100,8 @@ const writes = perConnection((client) => ({
 
 /**
  * Inserts a check-in unless one exists for the same (commitment, due time); returns it if
- * inserted. Hand-prepared, like {@link advanceDue}: these run once per check-in in a burst.
+ * inserted. A skipped range (catch-up after downtime) is one row for many occurrences.
+ * Hand-prepared, like {@link advanceDue}: these run once per check-in in a burst.
  */
 export function insertCheckIn(db: Db, v: NewCheckIn): CheckInRow | undefined {
   const row = writes(db).insertCheckIn.get(
@@ -105,6 +111,8 @@ export function insertCheckIn(db: Db, v: NewCheckIn): CheckInRow | undefined {
     v.remindAt ?? null,
     v.state,
     v.createdAt,
+    v.skippedThrough ?? null,
+    v.skippedCount ?? null,
   );
   return row === undefined ? undefined : mapCheckIn(row as Record<string, unknown>);
 }

@@ -245,3 +245,22 @@ export const meta = sqliteTable("meta", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * A note waiting for its "Which one?" button (`/checkin missed <note>` with several open
+ * check-ins): kept in the database, not in memory, so a restart or another process loses no
+ * words. Expires after a quarter of an hour; `/forget` removes it with the person.
+ */
+export const heldNotes = sqliteTable(
+  "held_notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    personId: integer("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    note: text("note").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("held_notes_expiry").on(t.expiresAt)],
+);

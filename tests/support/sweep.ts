@@ -135,6 +135,9 @@ export async function sweep() {
 
   // Settings, help and the plan.
   await send("sam", "/help");
+  // An abbreviation that fits several zones is a question with a button per zone.
+  await send("sam", "/timezone EST");
+  await click("sam", "Toronto");
   await send("sam", "/timezone Europe/London");
   await send("sam", "/quiet 23:00-07:00");
   await send("sam", "/plan");
@@ -168,7 +171,9 @@ export async function sweep() {
   await send("sam", "/snooze 30");
   await advance(24);
   // Day 3: missed again, so jo hears of two misses in a row; a missed answer with a note.
-  await send("sam", `/checkin #1 missed ${NOTES[2]}`);
+  // Named by no number while two are open: "Which one?" keeps the answer and the note for the button.
+  await send("sam", `/checkin missed ${NOTES[2]}`);
+  await click("sam", "#1 Keep my spending log");
   await click("sam", "Kept").catch(() => undefined);
   await advance(6);
   await click("sam", "Kept");

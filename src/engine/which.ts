@@ -1,0 +1,96 @@
+/**
+ * "Which one?": a `/checkin` that is clear except for which commitment it means (several
+ * check-ins are open and no `#n` was given) asks for that one choice, with a button per open
+ * check-in, and keeps everything else that was said: the answer and the note. The button records
+ * them on the check-in it names (PRODUCT §7: a command clear but for one choice asks for it).
+ *
+ * A button carries the check-in and the answer (`pick:<check-in>:<k|p|m>`); a note does not fit
+ * in 64 bytes, so it waits in the database (src/store/held-notes.ts) under an id the button also
+ * carries (`pick:<check-in>:<answer>:<id>`), for {@link HELD_TTL_MS}. A restart or another
+ * process loses nothing; a button whose note expired is refused with the command to send again,
+ * and records nothing, rather than drop the words.
+ */
+import { encodeAction } from "../actions";
+import { excerpt } from "../commands/text";
+import { refuse } from "../errors";
+import { rich } from "../richtext";
+import { dropHeldNote, heldNote, holdNote } from "../store/held-notes";
+import type { CheckInRow, CommitmentRow } from "../store/schema";
+import type { Button, Reply } from "../types";
+import { type Answer, answerWith, ownOpenCheckIn, SETTLED } from "./answers";
+import type { ClickContext, CommandContext } from "./context";
+import { NOT_FOR_YOU, toSender } from "./replies";
+
+/** How long a held note waits for its button. */
+export const HELD_TTL_MS = 15 * 60_000;
+const CODE: Record<Answer, string> = { kept: "k", partly: "p", missed: "m" };
+const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
+
+/** A button label for an open check-in: `#1 Walk`, its promise cut to fit a button. */
+function labelOf(c: CommitmentRow): string {
+  return `#${c.number} ${excerpt(c.promise, 40)}`;
+}
+
+/**
+ * The "Which one?" question for `open` (two or more open check-ins of the caller), keeping
+ * `answer` and `note` for the button that is pressed.
+ */
+export function askWhich(
+  ctx: CommandContext,
+  open: readonly { checkIn: CheckInRow; commitment: CommitmentRow }[],
+  answer: Answer,
+  note: string | null,
+): Reply[] {
+  // One button per commitment (its newest open check-in), in the order /status lists them.
+  const newest = new Map<number, { checkIn: CheckInRow; commitment: CommitmentRow }>();
+  for (const o of open) if (!newest.has(o.commitment.id)) newest.set(o.commitment.id, o);
+  const choices = [...newest.values()].sort((a, b) => a.commitment.number - b.commitment.number);
+  const key = note ? holdNote(ctx.db, ctx.me.id, note, ctx.now, ctx.now + HELD_TTL_MS) : undefined;
+  const buttons: Button[][] = choices.map((o) => [
+    {
+      label: labelOf(o.commitment),
+      action: key
+        ? encodeAction("pick", o.checkIn.id, CODE[answer], key)
+        : encodeAction("pick", o.checkIn.id, CODE[answer]),
+    },
+  ]);
+  const kept = note ? `, with your note,` : "";
+  return [
+    toSender(
+      `Which one? You have ${choices.length} open check-ins; I'll note ${answer}${kept} on the one you pick.`,
+      buttons,
+    ),
+  ];
+}
+
+/** A "Which one?" button: the answer (and the note held for it) on the check-in it names. */
+export function pickClick(ctx: ClickContext): Reply[] {
+  const [idPart, code = "", key, ...extra] = ctx.args;
+  const answer = Object.hasOwn(FROM_CODE, code) ? FROM_CODE[code] : undefined;
+  if (!answer || extra.length > 0) refuse("not-offered", NOT_FOR_YOU);
+  const { ci, parties } = ownOpenCheckIn(ctx, idPart);
+  let note: string | null = null;
+  if (key !== undefined) {
+    const id = /^\d{1,15}$/.test(key) ? Number(key) : Number.NaN;
+    const held = Number.isNaN(id) ? "expired" : heldNote(ctx.db, id, ctx.me.id, ctx.now);
+    if (held === "not-theirs") refuse("not-offered", NOT_FOR_YOU);
+    if (held === "expired") {
+      refuse(
+        "expired",
+        `That question has expired, so nothing was recorded. Send it again, like /checkin #${parties.commitment.number} ${answer}.`,
+      );
+    }
+    note = held.note;
+    // Spent with the answer, in the same transaction: a refusal leaves it for another try.
+    dropHeldNote(ctx.db, id, ctx.me.id);
+  }
+  const replies = answerWith(ctx, parties, ci, answer, note, ctx.now);
+  // A forged click from another group must not carry the answer there (as with the Kept button).
+  const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
+  const placed = elsewhere ? replies.map((r) => ({ ...r, visibility: "sender-only" as const })) : replies;
+  const [first, ...rest] = placed;
+  // The clicked message may sit in the group: only a kept answer is shown there as such.
+  const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
+  const settled = rich(`${shown}: #${parties.commitment.number}`);
+  return first ? [{ ...first, settles: settled }, ...rest] : placed;
+}

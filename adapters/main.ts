@@ -4,11 +4,12 @@
  * configuration or a database that cannot be used ends at once with one line and exit code 2.
  */
 import { existsSync } from "node:fs";
-import { ConfigError, loadConfig } from "../src/config";
+import { ConfigError } from "../src/config";
 import { type OpenDb, openDatabase } from "../src/store/db";
 import { DatabaseOpenError } from "../src/store/open-errors";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
+import { loadSettings, type Settings, wantsPlatforms } from "./settings";
 
 /**
  * Reads `.env` (or the file AMENDS_ENV_FILE names; `none` to skip) into the environment.
@@ -22,9 +23,10 @@ function loadEnvFile(): void {
 
 async function main(): Promise<number> {
   loadEnvFile();
-  let config: ReturnType<typeof loadConfig>;
+  let settings: Settings;
   try {
-    config = loadConfig(process.env);
+    // The core's variables and every platform's, so one refusal names every wrong one.
+    settings = loadSettings(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every variable and its default.\n`);
@@ -32,7 +34,8 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const onPlatforms = Boolean(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
+  const config = settings.core;
+  const onPlatforms = wantsPlatforms(settings);
   // The console is for a person at a terminal: info logs there would drown the chat.
   const level = !onPlatforms && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
   const log = createLogger(level);
@@ -53,7 +56,7 @@ async function main(): Promise<number> {
     // Loaded only when needed: the platform libraries take most of start-up, which the console
     // and a refused start should not wait for.
     const { runPlatforms } = await import("./run-platforms");
-    return await runPlatforms(config, db, log);
+    return await runPlatforms(settings, db, log);
   } finally {
     db.$client.close();
   }

@@ -2,7 +2,6 @@
 import type { Config } from "../src/config";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
-import { pauseForGone } from "../src/engine/gone";
 import type { Logger } from "../src/log";
 import type { OpenDb } from "../src/store/db";
 import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
@@ -25,7 +24,7 @@ export async function runConsoleMode(config: Config, db: OpenDb, log: Logger): P
     clock,
     log,
     couriers: [createConsoleCourier(screen)],
-    onGone: (msg) => pauseForGone(db, msg.to, clock.now().getTime()),
+    onGone: (msg) => engine.pauseForGone(msg.to, clock.now()),
   });
   await runConsole({
     engine,

@@ -3,18 +3,19 @@
  * delivering through each platform's courier. Stops cleanly on SIGINT/SIGTERM: no new ticks,
  * in-flight deliveries recorded, adapters stopped, then the database closed by the caller.
  */
-import { type Config, limitsFromConfig } from "../src/config";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
-import { pauseForGone } from "../src/engine/gone";
 import type { Logger } from "../src/log";
 import { startCheckpointer } from "../src/store/checkpoint";
 import type { OpenDb } from "../src/store/db";
-import type { Clock, Courier, Engine } from "../src/types";
+import type { Clock, Courier } from "../src/types";
 import { startDiscord } from "./discord";
+import { discordOptions } from "./discord/config";
 import { engineConfig } from "./engine-config";
 import { startScheduler } from "./scheduler";
+import { platformLimits, type Settings } from "./settings";
 import { startTelegram } from "./telegram";
+import { telegramOptions } from "./telegram/config";
 
 /** The only wall clock in the program; the core reads time through it. */
 const systemClock: Clock = { now: () => new Date() };
@@ -25,7 +26,8 @@ interface Running {
 }
 
 /** Starts every adapter whose token is set and runs until a signal; returns the exit code. */
-export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Promise<number> {
+export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger): Promise<number> {
+  const config = settings.core;
   const engine = createEngine({
     db,
     clock: systemClock,
@@ -35,8 +37,20 @@ export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Pro
   let poke = () => {};
   const adapters: Running[] = [];
   try {
-    if (config.TELEGRAM_BOT_TOKEN) adapters.push(await telegram(config, engine, log));
-    if (config.DISCORD_TOKEN) adapters.push(await discord(config, engine, db, log, () => poke()));
+    if (settings.telegram.TELEGRAM_BOT_TOKEN)
+      adapters.push(await startTelegram({ ...telegramOptions(settings.telegram), engine, log }));
+    if (settings.discord.DISCORD_TOKEN) {
+      adapters.push(
+        await startDiscord({
+          ...discordOptions(settings.discord),
+          engine,
+          db,
+          clock: systemClock,
+          log,
+          afterHandle: () => poke(),
+        }),
+      );
+    }
   } catch (err) {
     log.error({ err: err instanceof Error ? err.message : String(err) }, "could not start");
     await Promise.allSettled(adapters.map((a) => a.stop()));
@@ -47,9 +61,9 @@ export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Pro
     clock: systemClock,
     log,
     couriers: adapters.map((a) => a.courier),
-    limits: limitsFromConfig(config),
-    onGone: (msg) => {
-      const paused = pauseForGone(db, msg.to, systemClock.now().getTime());
+    limits: platformLimits(settings),
+    onGone: async (msg) => {
+      const paused = await engine.pauseForGone(msg.to, systemClock.now());
       log.info(
         { platform: msg.to.platform, chatKind: msg.to.chatKind, paused },
         "chat gone: commitments paused",
@@ -80,29 +94,4 @@ export async function runPlatforms(config: Config, db: OpenDb, log: Logger): Pro
   await Promise.allSettled(adapters.map((a) => a.stop()));
   await checkpointer.stop();
   return 0;
-}
-
-async function telegram(config: Config, engine: Engine, log: Logger): Promise<Running> {
-  const { TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: secret } = config;
-  return startTelegram({
-    token: config.TELEGRAM_BOT_TOKEN ?? "",
-    engine,
-    log,
-    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
-    ...(url && secret ? { webhook: { url, secret, port: config.TELEGRAM_WEBHOOK_PORT } } : {}),
-  });
-}
-
-async function discord(config: Config, engine: Engine, db: OpenDb, log: Logger, poke: () => void) {
-  return startDiscord({
-    token: config.DISCORD_TOKEN ?? "",
-    engine,
-    db,
-    clock: systemClock,
-    log,
-    afterHandle: poke,
-    ...(config.DISCORD_APPLICATION_ID ? { applicationId: config.DISCORD_APPLICATION_ID } : {}),
-    ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
-    ...(config.DISCORD_API_BASE ? { apiBase: config.DISCORD_API_BASE } : {}),
-  });
 }

@@ -1,32 +1,37 @@
 /**
  * Configuration, read once at start-up from the environment and validated; each wrong value
- * is refused with a message naming its variable. Secrets stay in this object and are never logged.
+ * is refused with a line naming its variable. Secrets stay in the parsed objects and are never
+ * logged.
+ *
+ * This module holds what the core needs (the database, the defaults for new people, the tick,
+ * the command rate limit, logging) and the means to read a group of variables; the platform
+ * variables (`TELEGRAM_*`, `DISCORD_*`) belong to their adapters (adapters/telegram/config.ts,
+ * adapters/discord/config.ts), and the composition root reads every group together
+ * (adapters/settings.ts), so one start-up lists every wrong variable at once.
  */
 import { z } from "zod";
 import { isValidZone } from "./cadence";
-import type { PlatformLimits } from "./dispatch/rate-limiter";
 
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
-const optionalSecret = z
+/** An optional secret: trimmed; empty means unset. */
+export const optionalSecret = z
   .string()
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const optionalUrl = z
+/** An optional http(s) URL: trimmed, trailing slashes dropped; empty means unset. */
+export const optionalUrl = z
   .string()
   .trim()
   .transform((v) => (v === "" ? undefined : v.replace(/\/+$/, "")))
   .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: "must be an http(s) URL" })
   .optional();
 
-const optionalSnowflake = z
-  .string()
-  .trim()
-  .transform((v) => (v === "" ? undefined : v))
-  .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: "must be a Discord id (digits)" })
-  .optional();
+/** An integer within `min..max`, with a default when unset. */
+export const boundedInt = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default("./data/amends.sqlite"),
@@ -44,9 +49,9 @@ const schema = z.object({
         v.toLowerCase() === "off" || (/^[^-]+-[^-]+$/.test(v) && v.split("-").every((t) => HHMM.test(t))),
       { message: 'must look like "22:00-08:00" or be "off"' },
     ),
-  TICK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
-  RATE_LIMIT_COMMANDS: z.coerce.number().int().min(1).max(1000).default(8),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  TICK_INTERVAL_SECONDS: boundedInt(1, 60, 5),
+  RATE_LIMIT_COMMANDS: boundedInt(1, 1000, 8),
+  RATE_LIMIT_WINDOW_SECONDS: boundedInt(1, 3600, 10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   AMENDS_START: z
     .string()
@@ -56,36 +61,9 @@ const schema = z.object({
     .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), {
       message: "must be an ISO instant such as 2026-11-29T11:00:00Z",
     }),
-  TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
-  TELEGRAM_GROUP_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
-  TELEGRAM_DM_MAX_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
-  DISCORD_MAX_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
-  DISCORD_CHANNEL_MAX_PER_5S: z.coerce.number().int().min(1).max(100).default(5),
-  TELEGRAM_BOT_TOKEN: optionalSecret,
-  TELEGRAM_API_ROOT: optionalUrl,
-  TELEGRAM_WEBHOOK_URL: optionalUrl,
-  TELEGRAM_WEBHOOK_SECRET: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
-    message: "may only hold letters, digits, _ and - (1-256 characters)",
-  }),
-  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
-  DISCORD_TOKEN: optionalSecret,
-  DISCORD_APPLICATION_ID: optionalSnowflake,
-  DISCORD_GUILD_ID: optionalSnowflake,
-  DISCORD_API_BASE: optionalUrl,
 });
 
-/** Variables that only make sense together. */
-const checked = schema.superRefine((c, ctx) => {
-  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["TELEGRAM_WEBHOOK_SECRET"],
-      message: "is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so requests can be trusted)",
-    });
-  }
-});
-
-/** The validated configuration. */
+/** The validated core configuration. */
 export type Config = z.infer<typeof schema>;
 
 /** Thrown when the environment holds wrong values; its message names every one of them. */
@@ -96,13 +74,35 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the configuration from an environment (usually `process.env`). */
+/** What reading one group of variables gives: the values, or one line per wrong variable. */
+export type VariablesRead<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+/**
+ * Reads one group of variables from `env` with its schema (variables of other groups are
+ * ignored). A problem names the variable and the rule, never the value: it may be a secret.
+ */
+export function readVariables<T>(
+  schema: z.ZodType<T>,
+  env: Record<string, string | undefined>,
+): VariablesRead<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, problems: result.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`) };
+}
+
+/** The names of the core's variables. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+/** Reads the core configuration from an environment: the values, or one line per wrong variable. */
+export function readConfig(env: Record<string, string | undefined>): VariablesRead<Config> {
+  return readVariables(schema, env);
+}
+
+/** Reads and validates the core configuration from an environment (usually `process.env`). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = checked.safeParse(env);
-  if (result.success) return result.data;
-  // Report the variable and the rule, never the value: it may be a secret.
-  const problems = result.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`);
-  throw new ConfigError(problems);
+  const read = readConfig(env);
+  if (!read.ok) throw new ConfigError(read.problems);
+  return read.value;
 }
 
 /** Parses `DEFAULT_QUIET_HOURS` into minutes after midnight (already validated). */
@@ -113,20 +113,4 @@ export function quietFromConfig(value: string): { start: number; end: number } |
     return Number(h) * 60 + Number(m);
   });
   return start === end ? null : { start, end };
-}
-
-/** The dispatcher's rate limits from the configuration (the console has none). */
-export function limitsFromConfig(c: Config): { telegram: PlatformLimits; discord: PlatformLimits } {
-  return {
-    telegram: {
-      perSecond: c.TELEGRAM_MAX_PER_SECOND,
-      group: { count: c.TELEGRAM_GROUP_MAX_PER_MINUTE, perMs: 60_000 },
-      dm: { count: c.TELEGRAM_DM_MAX_PER_SECOND, perMs: 1_000 },
-    },
-    discord: {
-      perSecond: c.DISCORD_MAX_PER_SECOND,
-      group: { count: c.DISCORD_CHANNEL_MAX_PER_5S, perMs: 5_000 },
-      dm: { count: c.DISCORD_CHANNEL_MAX_PER_5S, perMs: 5_000 },
-    },
-  };
 }

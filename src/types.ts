@@ -192,4 +192,12 @@ export interface Engine {
    * promise, IANA zones, or common cadences. At most 25 suggestions; never throws.
    */
   suggest(option: "commitment" | "zone" | "cadence", query: string, from: Actor): Promise<Suggestion[]>;
+  /**
+   * A platform said the chat `to` is gone for good (deleted, the bot removed or blocked): pauses
+   * the commitments whose check-ins go there (a gone group's group commitments, or a person's
+   * private ones when their direct chat refused the bot), so the scheduler stops writing to
+   * nowhere, and records why. The dispatcher calls it through its `onGone`.
+   * @returns how many commitments were paused.
+   */
+  pauseForGone(to: Recipient, now: Date): Promise<number>;
 }

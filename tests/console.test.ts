@@ -33,6 +33,7 @@ function fakeEngine(respond: (input: Inbound) => Reply[] | Promise<Reply[]> = ()
     },
     tick: async () => EMPTY_REPORT,
     suggest: async () => [],
+    pauseForGone: async () => 0,
   };
   return { engine, calls };
 }

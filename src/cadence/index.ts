@@ -6,13 +6,12 @@
 export { type DateResult, dateExample, parseDate } from "./date";
 export { allCadenceExamples, type CadenceExamples, cadenceExamples, untilExample } from "./examples";
 export { MAX_CADENCE_LENGTH, parseCadenceInput, preloadInputReaders } from "./input";
-export type { CadenceContext, GraduatedPhase } from "./next";
 export { cadencePeriodMs, GRADUATED_PHASES, graduatedPhase, nextOccurrence } from "./next";
-export type { Cadence, CadenceResult, LocalTime, Weekday } from "./parse";
 export { describeCadence, describeGraduatedLadder, formatCadence, parseCadence } from "./parse";
 export { parseQuietHours, QUIET_EXAMPLE, type QuietResult, type QuietSpan } from "./quiet-hours";
 export { clip, MAX_ECHO } from "./text";
 export { formatTime, parseTimeOfDay, type TimeResult } from "./time";
+export type { Cadence, CadenceContext, CadenceResult, GraduatedPhase, LocalTime, Weekday } from "./types";
 export {
   addDays,
   addMonths,

@@ -6,8 +6,9 @@
 import { cronFiresWithinAnHour } from "./cron";
 import { parseDate } from "./date";
 import { tooOften } from "./natural";
-import { type CadenceResult, parseCadence } from "./parse";
+import { parseCadence } from "./parse";
 import { quote } from "./text";
+import type { CadenceResult } from "./types";
 import { parseZone } from "./zone-names";
 
 /** The longest cadence accepted, in characters. */

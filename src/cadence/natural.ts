@@ -7,9 +7,9 @@
 
 import { readDate } from "./date";
 import { cadenceExamples } from "./examples";
-import type { Cadence, CadenceResult, LocalTime } from "./parse";
 import { clip, countWord, nearWord, quote } from "./text";
 import { formatTime, PERIOD_TIMES, scanTime, words } from "./time";
+import type { Cadence, CadenceResult, LocalTime } from "./types";
 import { classify, forDays, readDays } from "./vocabulary";
 
 /** The time used when someone leaves it out: evening, when most people can look back on the day. */

@@ -8,7 +8,7 @@
  */
 
 import { Cron } from "croner";
-import type { Cadence, LocalTime } from "./parse";
+import type { Cadence, CadenceContext, GraduatedPhase, LocalTime } from "./types";
 import {
   addDays,
   addMonths,
@@ -21,16 +21,6 @@ import {
 } from "./zone";
 
 const DAY_MS = 86_400_000;
-
-/**
- * One step of the graduated ladder: check in every `everyDays` days or every `everyMonths` months,
- * `checkIns` times, then move on to the next phase. The last phase has `checkIns: Infinity`.
- */
-export interface GraduatedPhase {
-  everyDays?: number;
-  everyMonths?: number;
-  checkIns: number;
-}
 
 /**
  * The graduated ladder: daily for 7 check-ins, every 3 days for 4, weekly for 8, then monthly for
@@ -52,19 +42,6 @@ const LAST_PHASE = GRADUATED_PHASES[GRADUATED_PHASES.length - 1] as GraduatedPha
 export function graduatedPhase(phase?: number): GraduatedPhase {
   const i = phase === undefined || !Number.isFinite(phase) || phase < 0 ? 0 : Math.floor(phase);
   return GRADUATED_PHASES[i] ?? LAST_PHASE;
-}
-
-/** What {@link nextOccurrence} needs besides the cadence itself. */
-export interface CadenceContext {
-  /** IANA zone the cadence's local times are in. */
-  zone: string;
-  /**
-   * `"YYYY-MM-DD"` local date counting starts from: the first day of an every-N-days cadence, or
-   * the day the current graduated phase began. Other forms ignore it.
-   */
-  anchor: string;
-  /** Graduated phase index, default 0. */
-  phase?: number;
 }
 
 // Croner objects parse their pattern on construction; the engine asks about the same few patterns

@@ -5,42 +5,10 @@
 
 import { readCron } from "./cron";
 import { readNatural } from "./natural";
-import { GRADUATED_PHASES, type GraduatedPhase, graduatedPhase } from "./next";
+import { GRADUATED_PHASES, graduatedPhase } from "./next";
 import { formatTime } from "./time";
+import type { Cadence, CadenceResult, GraduatedPhase, LocalTime } from "./types";
 import { formatDate } from "./zone";
-
-/** Day of the week, 0 = Sunday, as in `Date#getDay` and cron. */
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
-
-/** A wall-clock time of day in the commitment's zone, 24-hour. */
-export interface LocalTime {
-  /** 0..23 */
-  hour: number;
-  /** 0..59 */
-  minute: number;
-}
-
-/** How often a commitment is checked in on. Times are local to the commitment's zone. */
-export type Cadence =
-  | { kind: "daily"; at: LocalTime }
-  | { kind: "weekdays"; at: LocalTime }
-  /** `days` sorted ascending, without duplicates. */
-  | { kind: "weekly"; days: Weekday[]; at: LocalTime }
-  /** Every `days` (1..365) days, counted from the context's anchor date. */
-  | { kind: "every"; days: number; at: LocalTime }
-  /** A single check-in; `date` is a real calendar date `"YYYY-MM-DD"`. */
-  | { kind: "once"; date: string; at: LocalTime }
-  /** Easing off over time, see {@link GRADUATED_PHASES}; the phase is kept by the engine. */
-  | { kind: "graduated"; at: LocalTime }
-  /** A 5-field cron expression, upper-cased, fields separated by single spaces. */
-  | { kind: "cron"; expr: string };
-
-/**
- * What {@link parseCadence} returns: the cadence, or a one-line message to show the person.
- * `assumedTime` is set when no time of day was given and the default (20:00, or 08:00 for "every
- * morning") was used, so a reply can say which.
- */
-export type CadenceResult = { ok: true; cadence: Cadence; assumedTime?: true } | { ok: false; error: string };
 
 const DAY_CODES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const DAY_PLURALS = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"];

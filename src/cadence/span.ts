@@ -11,7 +11,6 @@
 
 import { Cron } from "croner";
 import {
-  type CadenceContext,
   checkTime,
   cronFor,
   cronNext,
@@ -21,8 +20,8 @@ import {
   runsUtc,
   weekdayMask,
 } from "./next";
-import type { Cadence, LocalTime } from "./parse";
 import { offsetChanges } from "./transitions";
+import type { Cadence, CadenceContext, LocalTime } from "./types";
 import {
   addDays,
   addMonths,

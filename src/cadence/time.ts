@@ -4,8 +4,8 @@
  * quiet-hours readers; the stored form is always 24-hour `HH:MM`.
  */
 
-import type { LocalTime } from "./parse";
 import { fold, quote } from "./text";
+import type { LocalTime } from "./types";
 
 /** Part of the day a person named ("in the morning", "evenings"): settles 8 as 08:00 or 20:00. */
 export type Period = "morning" | "afternoon" | "evening" | "night";

@@ -4,8 +4,8 @@
  * (`mon, thu`, `mon-fri`, `weekdays and saturdays`).
  */
 
-import type { Cadence, LocalTime, Weekday } from "./parse";
 import { countWord, nearWord } from "./text";
+import type { Cadence, LocalTime, Weekday } from "./types";
 
 const FULL_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const PLURAL_DAYS = FULL_DAYS.map((d) => `${d}s`);

@@ -6,7 +6,7 @@
  * the system clock or the process time zone.
  */
 
-import type { LocalTime } from "./parse";
+import type { LocalTime } from "./types";
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-/** Answering check-ins: /checkin, the Kept/Partly/Missed buttons, /snooze and Snooze 1h. */
+/** Answering check-ins: /checkin, the Kept/Partly/Missed and "Which one?" buttons, /snooze, Snooze 1h. */
 
 import { encodeAction, idArg } from "../actions";
 import { formatLocal, formatLocalTime } from "../cadence";
@@ -14,12 +14,13 @@ import {
   openCheckInsOf,
   updateCheckIn,
 } from "../store/checkins";
+import { dropHeldNote, heldNote } from "../store/held-notes";
 import { getPerson } from "../store/people";
 import type { CheckInRow } from "../store/schema";
 import type { Reply } from "../types";
-import { ownCommitment } from "./commitments";
 import type { ClickContext, CommandContext } from "./context";
 import { type Due, recordAnswer } from "./lifecycle";
+import { ownCommitment } from "./lookups";
 import { afterQuiet, quietOf } from "./quiet";
 import { NOT_FOR_YOU, toChat, toSender } from "./replies";
 import { askWhich } from "./which";
@@ -167,6 +168,38 @@ export function answerClick(ctx: ClickContext): Reply[] {
   // Judged by where the clicked message is: a private prompt may have fallen back to the group.
   const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
   return first ? [{ ...first, settles: rich(shown) }, ...rest] : placed;
+}
+
+/** A "Which one?" button (./which.ts): the answer, and the note held for it, on the check-in it names. */
+export function pickClick(ctx: ClickContext): Reply[] {
+  const [idPart, code = "", key, ...extra] = ctx.args;
+  const answer = Object.hasOwn(FROM_CODE, code) ? FROM_CODE[code] : undefined;
+  if (!answer || extra.length > 0) refuse("not-offered", NOT_FOR_YOU);
+  const { ci, parties } = ownOpenCheckIn(ctx, idPart);
+  let note: string | null = null;
+  if (key !== undefined) {
+    const id = /^\d{1,15}$/.test(key) ? Number(key) : Number.NaN;
+    const held = Number.isNaN(id) ? "expired" : heldNote(ctx.db, id, ctx.me.id, ctx.now);
+    if (held === "not-theirs") refuse("not-offered", NOT_FOR_YOU);
+    if (held === "expired") {
+      refuse(
+        "expired",
+        `That question has expired, so nothing was recorded. Send it again, like /checkin #${parties.commitment.number} ${answer}.`,
+      );
+    }
+    note = held.note;
+    // Spent with the answer, in the same transaction: a refusal leaves it for another try.
+    dropHeldNote(ctx.db, id, ctx.me.id);
+  }
+  const replies = answerWith(ctx, parties, ci, answer, note, ctx.now);
+  // A forged click from another group must not carry the answer there (as with the Kept button).
+  const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
+  const placed = elsewhere ? replies.map((r) => ({ ...r, visibility: "sender-only" as const })) : replies;
+  const [first, ...rest] = placed;
+  // The clicked message may sit in the group: only a kept answer is shown there as such.
+  const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
+  const settled = rich(`${shown}: #${parties.commitment.number}`);
+  return first ? [{ ...first, settles: settled }, ...rest] : placed;
 }
 
 /**

@@ -13,12 +13,7 @@ import { refuse } from "../errors";
 import { code, type Part } from "../richtext";
 import { findStep, type Step } from "../steps";
 import { commitmentWithParties, skipOpenCheckIns } from "../store/checkins";
-import {
-  countOpenCommitments,
-  findCommitment,
-  insertCommitment,
-  updateCommitment,
-} from "../store/commitments";
+import { countOpenCommitments, insertCommitment, updateCommitment } from "../store/commitments";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
 import type { CommitmentRow, PendingChange } from "../store/schema";
@@ -26,6 +21,7 @@ import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { finishIfDone, tellWitnessItEnded } from "./endings";
 import { cadenceText, label, when } from "./format";
+import { ownCommitment } from "./lookups";
 import { purpose } from "./purposes";
 import { defer, easingWait, settlePending, tellWitness } from "./renegotiate";
 import { toChat, toSender } from "./replies";
@@ -47,21 +43,6 @@ function readPromise(text: string | undefined): string {
     refuse("long-promise", `That promise is ${length} characters; please keep it to ${LIMITS.promise}.`);
   }
   return promise;
-}
-
-/** The caller's own commitment `#n`, or a refusal that also explains who may change what. */
-export function ownCommitment(ctx: CommandContext): CommitmentRow {
-  const n = Number(ctx.args.commitment);
-  if (!Number.isInteger(n) || n < 1)
-    refuse("no-number", "Say which commitment, like #1. /status lists yours.");
-  const c = findCommitment(ctx.db, ctx.me.id, n);
-  if (!c) {
-    refuse(
-      "unknown-commitment",
-      `You have no commitment #${n}. Only the person who made a commitment can change it; /status lists yours.`,
-    );
-  }
-  return c;
 }
 
 function requireOpen(c: CommitmentRow, verb: string): void {

@@ -11,11 +11,11 @@ import { listCommitmentEvents } from "../store/events";
 import { getPerson } from "../store/people";
 import type { CheckInRow, CommitmentRow } from "../store/schema";
 import type { Reply } from "../types";
-import { ownCommitment } from "./commitments";
 import { consistencyWords, describeCounts } from "./consistency-words";
 import type { CommandContext } from "./context";
 import { cadenceText, day, label, stateLine } from "./format";
 import { historyPhrase } from "./history-words";
+import { ownCommitment } from "./lookups";
 import { toSender } from "./replies";
 import { consistencyFactsFor, type OutcomeCounts } from "./stats";
 

@@ -1,6 +1,7 @@
 /**
- * The engine: answers commands and clicks, and runs the scheduler tick. Every handler runs in
- * one database transaction, so a refusal or a crash leaves nothing half-written.
+ * The engine: answers commands and clicks, runs the scheduler tick, and pauses what can no longer
+ * be delivered when the dispatcher finds a chat gone. Every handler runs in one database
+ * transaction, so a refusal or a crash leaves nothing half-written.
  */
 import { decodeAction } from "../actions";
 import { checkTypedText } from "../commands/parse";
@@ -8,10 +9,11 @@ import { UserError } from "../errors";
 import { rich } from "../richtext";
 import { ensureChat, ensurePerson, updatePerson } from "../store/people";
 import type { Engine, Inbound, Reply } from "../types";
-import { answerClick, checkin, snooze, snoozeClick } from "./answers";
+import { answerClick, checkin, pickClick, snooze, snoozeClick } from "./answers";
 import { cancel, edit, pause, resume } from "./commitments";
 import type { ClickContext, ClickHandler, CommandContext, CommandHandler, EngineDeps } from "./context";
 import { confirmForget, exportData, forget, keepData } from "./data";
+import { pauseForGone } from "./gone";
 import { help } from "./help";
 import { noteClick } from "./notes";
 import { plan, step } from "./plan";
@@ -23,7 +25,6 @@ import { history, status } from "./status";
 import { suggest } from "./suggest";
 import { runTick } from "./tick";
 import { commitUnlessSetAside, endSetAsideClick, turnClick, undoTurnClick } from "./turn";
-import { pickClick } from "./which";
 import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
 export type { EngineConfig, EngineDeps } from "./context";
@@ -69,7 +70,7 @@ const CLICK_HANDLERS = new Map<string, ClickHandler>(
     turn: turnClick,
     unturn: undoTurnClick,
     turnend: endSetAsideClick,
-    // "Which one?" of a /checkin that named no commitment (src/engine/which.ts).
+    // "Which one?" of a /checkin that named no commitment (src/engine/which.ts asks, answers.ts answers).
     pick: pickClick,
     // A zone from the choices /timezone offered for a name such as EST (src/engine/settings.ts).
     tz: zoneClick,
@@ -159,6 +160,10 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async tick(at) {
       return runTick(db, at.getTime(), log, deps.config.defaultZone);
+    },
+
+    async pauseForGone(to, at) {
+      return pauseForGone(db, to, at.getTime());
     },
   };
 }

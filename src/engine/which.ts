@@ -9,22 +9,22 @@
  * carries (`pick:<check-in>:<answer>:<id>`), for {@link HELD_TTL_MS}. A restart or another
  * process loses nothing; a button whose note expired is refused with the command to send again,
  * and records nothing, rather than drop the words.
+ *
+ * The question is asked here; the button is answered with the other answer buttons
+ * (`pickClick` in ./answers.ts), so that this module needs nothing of that one at run time.
  */
 import { encodeAction } from "../actions";
 import { excerpt } from "../commands/text";
-import { refuse } from "../errors";
-import { rich } from "../richtext";
-import { dropHeldNote, heldNote, holdNote } from "../store/held-notes";
+import { holdNote } from "../store/held-notes";
 import type { CheckInRow, CommitmentRow } from "../store/schema";
 import type { Button, Reply } from "../types";
-import { type Answer, answerWith, ownOpenCheckIn, SETTLED } from "./answers";
-import type { ClickContext, CommandContext } from "./context";
-import { NOT_FOR_YOU, toSender } from "./replies";
+import type { Answer } from "./answers";
+import type { CommandContext } from "./context";
+import { toSender } from "./replies";
 
 /** How long a held note waits for its button. */
 export const HELD_TTL_MS = 15 * 60_000;
 const CODE: Record<Answer, string> = { kept: "k", partly: "p", missed: "m" };
-const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
 
 /** A button label for an open check-in: `#1 Walk`, its promise cut to fit a button. */
 function labelOf(c: CommitmentRow): string {
@@ -61,36 +61,4 @@ export function askWhich(
       buttons,
     ),
   ];
-}
-
-/** A "Which one?" button: the answer (and the note held for it) on the check-in it names. */
-export function pickClick(ctx: ClickContext): Reply[] {
-  const [idPart, code = "", key, ...extra] = ctx.args;
-  const answer = Object.hasOwn(FROM_CODE, code) ? FROM_CODE[code] : undefined;
-  if (!answer || extra.length > 0) refuse("not-offered", NOT_FOR_YOU);
-  const { ci, parties } = ownOpenCheckIn(ctx, idPart);
-  let note: string | null = null;
-  if (key !== undefined) {
-    const id = /^\d{1,15}$/.test(key) ? Number(key) : Number.NaN;
-    const held = Number.isNaN(id) ? "expired" : heldNote(ctx.db, id, ctx.me.id, ctx.now);
-    if (held === "not-theirs") refuse("not-offered", NOT_FOR_YOU);
-    if (held === "expired") {
-      refuse(
-        "expired",
-        `That question has expired, so nothing was recorded. Send it again, like /checkin #${parties.commitment.number} ${answer}.`,
-      );
-    }
-    note = held.note;
-    // Spent with the answer, in the same transaction: a refusal leaves it for another try.
-    dropHeldNote(ctx.db, id, ctx.me.id);
-  }
-  const replies = answerWith(ctx, parties, ci, answer, note, ctx.now);
-  // A forged click from another group must not carry the answer there (as with the Kept button).
-  const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
-  const placed = elsewhere ? replies.map((r) => ({ ...r, visibility: "sender-only" as const })) : replies;
-  const [first, ...rest] = placed;
-  // The clicked message may sit in the group: only a kept answer is shown there as such.
-  const shown = ctx.chat.kind === "group" && answer !== "kept" ? "Answered" : SETTLED[answer];
-  const settled = rich(`${shown}: #${parties.commitment.number}`);
-  return first ? [{ ...first, settles: settled }, ...rest] : placed;
 }

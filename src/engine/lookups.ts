@@ -1,0 +1,24 @@
+/**
+ * Lookups that several command modules share, kept apart so those modules need not import each
+ * other: /commit invites a witness (./witness.ts) and /witness finds the caller's commitment,
+ * which once made ./commitments.ts and ./witness.ts a runtime import cycle.
+ */
+import { refuse } from "../errors";
+import { findCommitment } from "../store/commitments";
+import type { CommitmentRow } from "../store/schema";
+import type { CommandContext } from "./context";
+
+/** The caller's own commitment `#n`, or a refusal that also explains who may change what. */
+export function ownCommitment(ctx: CommandContext): CommitmentRow {
+  const n = Number(ctx.args.commitment);
+  if (!Number.isInteger(n) || n < 1)
+    refuse("no-number", "Say which commitment, like #1. /status lists yours.");
+  const c = findCommitment(ctx.db, ctx.me.id, n);
+  if (!c) {
+    refuse(
+      "unknown-commitment",
+      `You have no commitment #${n}. Only the person who made a commitment can change it; /status lists yours.`,
+    );
+  }
+  return c;
+}

@@ -5,13 +5,19 @@
  * days down, catch-up wrote 576,000 check-in rows" is a handful of rows; and a /status sent during
  * a long catch-up is answered before it finishes.
  */
-import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { historyPhrase } from "../src/engine/history-words";
 import { planNext } from "../src/engine/schedule";
-import { type CommitmentRow, checkIns, commitments, events, outbox } from "../src/store/schema";
 import { at, type Bot, DAY, iso, jumpTo } from "./support/followup";
 import { createBot, dm } from "./support/harness";
+import {
+  allCheckIns,
+  allCommitments,
+  type Commitment,
+  checkInsOf,
+  eventsOf,
+  outboxOf,
+} from "./support/inspect";
 
 /** What each commitment is, and who makes it. */
 const MIX: [owner: string, command: string][] = [
@@ -43,13 +49,13 @@ async function beforeDowntime(): Promise<Bot> {
   return bot;
 }
 
-const rowsOf = (bot: Bot) => bot.db.select().from(commitments).all();
+const rowsOf = (bot: Bot) => allCommitments(bot);
 
 /**
  * What the walk the landed code did would find (planNext one by one, an oracle): how many
  * occurrences from the first due one are skipped, through which, and whether the latest is open.
  */
-function walked(c: CommitmentRow, now: number) {
+function walked(c: Commitment, now: number) {
   const due: number[] = [];
   let t = c.nextDueAt;
   while (t !== null && t <= now) {
@@ -76,7 +82,7 @@ describe("catch-up after downtime", () => {
 
       // The found case: 400 days down wrote 576,000 rows. Now each commitment gets at most one
       // skipped row and one open check-in, whatever the downtime.
-      const written = bot.db.select().from(checkIns).where(eq(checkIns.createdAt, now)).all();
+      const written = allCheckIns(bot).filter((r) => r.createdAt === now);
       expect(written.length).toBeLessThanOrEqual(2 * MIX.length);
       let skippedTotal = 0;
       for (const c of before) {
@@ -95,13 +101,9 @@ describe("catch-up after downtime", () => {
         }
         skippedTotal += want.skipped;
         // At most one prompt per commitment.
-        const prompts = bot.db
-          .select()
-          .from(outbox)
-          .where(
-            and(eq(outbox.commitmentId, c.id), like(outbox.purpose, "prompt:%"), eq(outbox.createdAt, now)),
-          )
-          .all();
+        const prompts = outboxOf(bot, { kind: "prompt", commitmentId: c.id }).filter(
+          (m) => m.createdAt === now,
+        );
         expect(prompts.length, `#${c.number} prompts`).toBe(want.open ? 1 : 0);
       }
       expect(report.skipped).toBeGreaterThanOrEqual(skippedTotal);
@@ -138,7 +140,7 @@ describe("catch-up after downtime", () => {
     expect(history).toContain("Tue 29 Dec 2026, 20:00: open");
     const hourly = await bot.say("bo", "/history #1");
     expect(hourly).toMatch(/Sun 29 Nov 2026 to Tue 29 Dec 2026: 7\d\d check-ins passed while I was down/);
-    const event = bot.db.select().from(events).where(eq(events.kind, "skipped")).all();
+    const event = eventsOf(bot, { kind: "skipped" });
     expect(event.find((e) => e.commitmentId === 1)?.data).toEqual({
       count: 29,
       from: at("2026-11-30T20:00:00Z"),
@@ -190,7 +192,7 @@ describe("catch-up after downtime", () => {
   it("keeps a single skipped occurrence a plain row, and completes a once that passed", async () => {
     const bot = await beforeDowntime();
     await jumpTo(bot, at("2026-12-06T20:30:00Z"));
-    const once = bot.db.select().from(checkIns).where(eq(checkIns.commitmentId, ONCE)).all();
+    const once = checkInsOf(bot, ONCE);
     expect(once.map((r) => [iso(r.dueAt), r.state, r.skippedThrough, r.skippedCount])).toEqual([
       ["2026-11-30T18:00:00.000Z", "skipped", null, null],
     ]);
@@ -204,7 +206,7 @@ describe("catch-up after downtime", () => {
     const now = at("2027-01-03T20:30:00Z");
     bot.clock.ms = now;
     const [a, b] = await Promise.all([bot.engine.tick(bot.clock.now()), bot.engine.tick(bot.clock.now())]);
-    const written = bot.db.select().from(checkIns).where(eq(checkIns.createdAt, now)).all();
+    const written = allCheckIns(bot).filter((r) => r.createdAt === now);
     expect((a?.opened ?? 0) + (b?.opened ?? 0)).toBe(written.filter((r) => r.state === "pending").length);
     const keys = written.map((r) => `${r.commitmentId} ${r.dueAt}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -1,9 +1,9 @@
 /** The courier against the fake Discord: mentions that never ping, DM refusals, gone chats, 429s, nonces. */
 import { describe, expect, it } from "vitest";
-import { checkIns, commitments, outbox } from "../src/store/schema";
 import type { ChatRef } from "../src/types";
 import { seen, useDiscordBots } from "./support/discord/bot";
 import type { ForcedResponse } from "./support/discord/server";
+import { allCheckIns, allCommitments, outboxOf } from "./support/inspect";
 
 const H = 3_600_000;
 
@@ -61,7 +61,7 @@ describe("the Discord courier", () => {
       new RegExp(`^<@${alice.user.id}>: time to check in on #1 \\(`),
     );
     expect(posted[0]?.pings.users).toEqual([alice.user.id]);
-    expect(bot.db.select().from(outbox).get()?.sentAt).not.toBeNull();
+    expect(outboxOf(bot)[0]?.sentAt).not.toBeNull();
   });
 
   it("calls a deleted channel gone (10003) and pauses its commitments", async () => {
@@ -77,8 +77,8 @@ describe("the Discord courier", () => {
         : undefined;
     await bot.advance(1 * H);
     expect(fake.requestsTo("POST", /^\/channels\/\d+\/messages$/).map((r) => r.status)).toEqual([404]);
-    expect(bot.db.select().from(commitments).get()?.state).toBe("paused");
-    expect(bot.db.select().from(outbox).get()?.failedAt).not.toBeNull();
+    expect(allCommitments(bot)[0]?.state).toBe("paused");
+    expect(outboxOf(bot)[0]?.failedAt).not.toBeNull();
   });
 
   it("maps missing access (50001) to gone, and 5xx to an error the dispatcher retries", async () => {
@@ -231,13 +231,7 @@ describe("the Discord courier", () => {
     const prompts = fake.messages.filter((m) => m.source === "rest");
     expect(prompts).toHaveLength(200);
     expect(new Set(prompts.map((m) => m.nonce)).size).toBe(200);
-    expect(bot.db.select().from(checkIns).all()).toHaveLength(200);
-    expect(
-      bot.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((row) => row.sentAt !== null),
-    ).toBe(true);
+    expect(allCheckIns(bot)).toHaveLength(200);
+    expect(outboxOf(bot).every((row) => row.sentAt !== null)).toBe(true);
   }, 20_000);
 });

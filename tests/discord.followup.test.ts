@@ -6,9 +6,9 @@ import { InteractionResponseType, MessageFlags } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { nonceFor } from "../adapters/discord";
 import { NOT_FOR_YOU } from "../src/engine/replies";
-import { outbox } from "../src/store/schema";
 import { seen, useDiscordBots } from "./support/discord/bot";
 import { buttonsOf } from "./support/discord/server";
+import { outboxOf } from "./support/inspect";
 
 const H = 3_600_000;
 
@@ -79,11 +79,7 @@ describe("the follow-up loop on Discord", () => {
     );
     expect(buttonsOf(prompt.message).map((b) => b.label)).toEqual(["Kept", "Partly", "Missed", "Snooze 1h"]);
     expect(prompt.pings.users).toEqual([alice.user.id]);
-    const promptRow = bot.db
-      .select()
-      .from(outbox)
-      .all()
-      .find((row) => row.purpose.startsWith("prompt:"));
+    const promptRow = outboxOf(bot).find((row) => row.purpose.startsWith("prompt:"));
     const sent = fake
       .requestsTo("POST", /^\/channels\/\d+\/messages$/)
       .map((r) => r.body as Record<string, unknown>)

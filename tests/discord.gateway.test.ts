@@ -5,8 +5,6 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/store/db";
-import { getMeta } from "../src/store/meta";
 import {
   createDiscordBot,
   type DiscordBot,
@@ -15,6 +13,7 @@ import {
   useDiscordBots,
 } from "./support/discord/bot";
 import { FakeDiscord } from "./support/discord/server";
+import { openStore, processFact } from "./support/inspect";
 
 describe("starting on Discord", () => {
   const started: DiscordBot[] = [];
@@ -27,7 +26,7 @@ describe("starting on Discord", () => {
 
   it("identifies with the least intents and registers the commands once per table and scope", async () => {
     fake = await FakeDiscord.start();
-    const db = openDatabase(":memory:");
+    const db = openStore();
     const first = await createDiscordBot({ fake, db });
     started.push(first);
     expect(fake.gateway.intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.DirectMessages]);
@@ -42,7 +41,7 @@ describe("starting on Discord", () => {
       ["commitment", ApplicationCommandOptionType.String, false],
       ["note", ApplicationCommandOptionType.String, false],
     ]);
-    expect(JSON.parse(getMeta(db, "discord.commands") ?? "{}")).toMatchObject({
+    expect(JSON.parse(processFact({ db }, "discord.commands") ?? "{}")).toMatchObject({
       scope: `guild:${fake.guild.id}`,
     });
     await first.stop();

@@ -2,10 +2,10 @@
 import { ComponentType, InteractionResponseType, MessageFlags, TextInputStyle } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { NOT_FOR_YOU } from "../src/engine/replies";
-import { checkIns } from "../src/store/schema";
 import type { Engine, Inbound } from "../src/types";
 import { type DiscordBot, seen, useDiscordBots } from "./support/discord/bot";
 import { buttonsOf, type FakeUser } from "./support/discord/server";
+import { allCheckIns } from "./support/inspect";
 
 const H = 3_600_000;
 
@@ -101,7 +101,7 @@ describe("the note form", () => {
     // The note settles the button it came from: the answer now says so, and cannot take another.
     expect(noted.type).toBe(InteractionResponseType.UpdateMessage);
     expect(buttonsOf(fake.message(answer.message.id).message).map((b) => b.disabled)).toEqual([true]);
-    expect(bot.db.select().from(checkIns).get()?.note).toBe("We talked for an hour, *finally*");
+    expect(allCheckIns(bot)[0]?.note).toBe("We talked for an hour, *finally*");
   });
 });
 

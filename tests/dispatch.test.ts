@@ -1,15 +1,14 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDispatcher, type DispatcherOptions } from "../src/dispatch/dispatcher";
 import { silentLogger } from "../src/log";
 import { mention } from "../src/richtext";
-import { type Db, type OpenDb, openDatabase } from "../src/store/db";
+import type { Db } from "../src/store/db";
 import { claimReady, enqueue, markSent, nextReadyAt } from "../src/store/outbox";
-import { outbox } from "../src/store/schema";
 import type { Courier, DeliveryResult, OutboundMessage, Platform, Recipient } from "../src/types";
+import { closeStore, messageFor, openStore, type Store } from "./support/inspect";
 
 const T0 = Date.parse("2026-03-02T09:00:00Z");
 
@@ -74,10 +73,10 @@ function add(db: Db, purpose: string, to: Recipient, notBefore = T0, now = T0): 
   });
 }
 
-const row = (db: Db, purpose: string) => db.select().from(outbox).where(eq(outbox.purpose, purpose)).get();
+const row = (db: Db, purpose: string) => messageFor({ db }, purpose);
 
 function setup(overrides: Partial<DispatcherOptions> & { courier?: Courier } = {}) {
-  const db = openDatabase(":memory:");
+  const db = openStore(":memory:");
   const ft = fakeTime();
   const courier = recordingCourier("telegram", ft.time);
   const { courier: given, ...rest } = overrides;
@@ -133,7 +132,7 @@ describe("dispatcher: outcomes", () => {
   });
 
   it("honours a fractional-second 429 for the row and the rest of the burst", async () => {
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     const courier = recordingCourier("telegram", ft.time, (_m, calls) =>
       calls === 1 ? { retryAfterMs: 1_500 } : "sent",
@@ -231,7 +230,7 @@ describe("dispatcher: outcomes", () => {
 
   it("marks a gone chat's row failed and calls onGone once", async () => {
     const onGone = vi.fn();
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     const courier = recordingCourier("telegram", ft.time, () => "gone");
     const d = createDispatcher({ db, clock: ft.clock, log: silentLogger, couriers: [courier], onGone });
@@ -246,7 +245,7 @@ describe("dispatcher: outcomes", () => {
   });
 
   it("delivers a refused DM to the fallback group, led by a mention", async () => {
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     const courier = recordingCourier("telegram", ft.time, (m) =>
       m.to.chatKind === "dm" ? "dm-refused" : "sent",
@@ -347,7 +346,7 @@ describe("dispatcher: rate limits", () => {
   });
 
   it("drains a burst of 2000 prompts at the configured 30/s with no 429", async () => {
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     const arrivals: number[] = [];
     let tooMany = 0;
@@ -388,17 +387,17 @@ describe("dispatcher: rate limits", () => {
 
 describe("dispatcher: leases", () => {
   const files: string[] = [];
-  const opened: OpenDb[] = [];
+  const opened: Store[] = [];
   afterEach(() => {
-    for (const db of opened.splice(0)) db.$client.close();
+    for (const db of opened.splice(0)) closeStore({ db });
     for (const f of files.splice(0)) for (const s of ["", "-wal", "-shm"]) rmSync(f + s, { force: true });
   });
 
   it("two dispatchers on one database file deliver each of 500 rows exactly once", async () => {
     const file = join(tmpdir(), `amends-dispatch-${process.pid}-${Math.random().toString(36).slice(2)}.db`);
     files.push(file);
-    const a = openDatabase(file);
-    const b = openDatabase(file);
+    const a = openStore(file);
+    const b = openStore(file);
     opened.push(a, b);
     const ft = fakeTime();
     for (let i = 0; i < 500; i++) add(a, `prompt:${i}`, i % 3 ? group(`g${i % 50}`) : dm(`u${i}`));
@@ -449,7 +448,7 @@ describe("dispatcher: leases", () => {
   });
 
   it("counts a lease lost while delivering and leaves the row to its new owner", async () => {
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     const courier = recordingCourier("telegram", ft.time, () => {
       // While this delivery hangs, the lease runs out and another dispatcher takes the row.
@@ -475,7 +474,7 @@ describe("dispatcher: loop", () => {
   });
 
   it("wakes on poke, and stop waits for the delivery in flight to be recorded", async () => {
-    const db = openDatabase(":memory:");
+    const db = openStore(":memory:");
     const ft = fakeTime();
     let open: () => void = () => {};
     const gate = new Promise<void>((resolve) => {

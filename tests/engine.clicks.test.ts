@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { NOT_FOR_YOU } from "../src/engine/replies";
 import { toPlain } from "../src/richtext";
-import { checkIns } from "../src/store/schema";
 import { actor, createBot, GROUP, plain } from "./support/harness";
+import { allCheckIns } from "./support/inspect";
 
 async function prompted() {
   const bot = createBot("2026-11-29T11:00:00Z");
@@ -50,7 +50,7 @@ describe("Add a note", () => {
     expect(plain(await note("alice", "We talked for an hour"))).toBe(
       "Your note is saved with today's check-in on #1: We talked for an hour",
     );
-    expect(bot.db.select().from(checkIns).get()?.note).toBe("We talked for an hour");
+    expect(allCheckIns(bot)[0]?.note).toBe("We talked for an hour");
   });
 });
 

@@ -1,27 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { chats, checkIns, commitments, events, outbox, people } from "../src/store/schema";
 import { createBot, dm, plain } from "./support/harness";
+import {
+  addCheckIn,
+  addMessage,
+  allChats,
+  allCheckIns,
+  allCommitments,
+  allPeople,
+  commitment,
+  commitmentOf,
+  eventsOf,
+  outboxOf,
+  setCommitment,
+} from "./support/inspect";
 
 describe("/timezone", () => {
   it("sets the zone, normalises its spelling, and re-plans future check-ins only", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stay calm cadence: daily 20:00");
-    expect(bot.db.select().from(commitments).get()?.nextDueAt).toBe(Date.parse("2026-11-29T20:00:00Z"));
+    expect(commitment(bot).nextDueAt).toBe(Date.parse("2026-11-29T20:00:00Z"));
     const text = await bot.say("alice", "/timezone europe/berlin");
     expect(text).toBe(
       "Your time zone is now Europe/Berlin; it's 12:00 there. I moved the check-ins of 1 commitment.",
     );
-    const c = bot.db.select().from(commitments).get();
+    const c = commitment(bot);
     expect(c?.zone).toBe("Europe/Berlin");
     expect(c?.nextDueAt).toBe(Date.parse("2026-11-29T19:00:00Z"));
-    expect(bot.db.select().from(people).get()?.zone).toBe("Europe/Berlin");
-    expect(
-      bot.db
-        .select()
-        .from(events)
-        .all()
-        .map((e) => e.kind),
-    ).toEqual(["created", "zone", "zone"]);
+    expect(allPeople(bot)[0]?.zone).toBe("Europe/Berlin");
+    expect(eventsOf(bot).map((e) => e.kind)).toEqual(["created", "zone", "zone"]);
   });
 
   it("refuses an unknown zone with an example", async () => {
@@ -30,7 +36,7 @@ describe("/timezone", () => {
       'I don\'t know the time zone "Mars/Olympus". Send your city, like /timezone Berlin, or a zone like Europe/Berlin.',
     );
     expect(await bot.say("alice", "/timezone")).toBe("Which time zone? For example: /timezone Europe/Berlin");
-    expect(bot.db.select().from(people).get()?.zone ?? null).toBeNull();
+    expect(allPeople(bot)[0]?.zone ?? null).toBeNull();
   });
 });
 
@@ -40,15 +46,15 @@ describe("/quiet", () => {
     expect(await bot.say("alice", "/quiet 23:00-07:30")).toBe(
       "Quiet hours: 23:00–07:30 your time. A check-in due then waits until 07:30.",
     );
-    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: 23 * 60, quietEnd: 7 * 60 + 30 });
+    expect(allPeople(bot)[0]).toMatchObject({ quietStart: 23 * 60, quietEnd: 7 * 60 + 30 });
     expect(await bot.say("alice", "/quiet off")).toMatch(/Quiet hours are off/);
-    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: null, quietEnd: null });
+    expect(allPeople(bot)[0]).toMatchObject({ quietStart: null, quietEnd: null });
   });
 
   it("gives new people the default quiet hours", async () => {
     const bot = createBot();
     await bot.say("alice", "/status");
-    expect(bot.db.select().from(people).get()).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
+    expect(allPeople(bot)[0]).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
   });
 
   it.each(["10-7", "25:00-08:00", "22:00-22:00", "22:00-08:00-09:00", "late"])("refuses %s", async (bad) => {
@@ -62,7 +68,7 @@ describe("/plan and /step", () => {
     const bot = createBot();
     await bot.say("alice", "/commit Tell her the truth step: 1");
     await bot.say("alice", "/commit Keep it up step: 13");
-    bot.db.update(commitments).set({ state: "completed" }).where(eqNumber(1)).run();
+    setCommitment(bot, commitmentOf(bot, "alice", 1).id, { state: "completed" });
     const text = await bot.say("alice", "/plan");
     expect(text).toContain("●  1. Tell the truth (done)");
     expect(text).toContain("○  2. Bring in a witness");
@@ -129,29 +135,23 @@ describe("/forget", () => {
     await bot.say("alice", "/commit Call my sister");
     await bot.say("alice", "/commit Stay calm", dm("alice"));
     await bot.say("bob", "/commit Bob keeps his");
-    const aliceId = bot.db.select().from(people).all()[0]?.id ?? 0;
-    const firstId = bot.db.select().from(commitments).get()?.id ?? 0;
-    bot.db
-      .insert(checkIns)
-      .values({ commitmentId: firstId, dueAt: 1, windowEnd: 2, state: "missed", createdAt: 0 })
-      .run();
-    bot.db
-      .insert(outbox)
-      .values({
-        purpose: "prompt:x",
-        platform: "console",
-        recipient: {},
-        payload: {},
-        personId: aliceId,
-        notBefore: 0,
-        createdAt: 0,
-      })
-      .run();
+    const aliceId = allPeople(bot)[0]?.id ?? 0;
+    const firstId = allCommitments(bot)[0]?.id ?? 0;
+    addCheckIn(bot, { commitmentId: firstId, dueAt: 1, windowEnd: 2, state: "missed", createdAt: 0 });
+    addMessage(bot, {
+      purpose: "prompt:x",
+      platform: "console",
+      recipient: {},
+      payload: {},
+      personId: aliceId,
+      notBefore: 0,
+      createdAt: 0,
+    });
 
     const [ask] = await bot.send("alice", "/forget");
     expect(ask?.visibility).toBe("sender-only");
     expect(ask?.buttons?.flat().map((b) => b.label)).toEqual(["Delete everything", "Keep my data"]);
-    expect(bot.db.select().from(people).all()).toHaveLength(2);
+    expect(allPeople(bot)).toHaveLength(2);
 
     expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/belongs to someone else/);
     expect(plain(await bot.click("alice", ask, "Keep my data"))).toBe("Kept. Nothing was deleted.");
@@ -160,54 +160,24 @@ describe("/forget", () => {
       "Done. I deleted 2 commitments, 1 check-in, 2 history entries, 1 message and your settings. " +
         "If you come back, you start fresh.",
     );
-    expect(
-      bot.db
-        .select()
-        .from(people)
-        .all()
-        .map((p) => p.name),
-    ).toEqual(["bob"]);
-    expect(
-      bot.db
-        .select()
-        .from(commitments)
-        .all()
-        .map((c) => c.promise),
-    ).toEqual(["Bob keeps his"]);
-    expect(bot.db.select().from(checkIns).all()).toHaveLength(0);
-    expect(bot.db.select().from(outbox).all()).toHaveLength(0);
-    expect(
-      bot.db
-        .select()
-        .from(events)
-        .all()
-        .every((e) => e.actorId !== aliceId),
-    ).toBe(true);
-    expect(
-      bot.db
-        .select()
-        .from(chats)
-        .all()
-        .map((c) => c.externalId),
-    ).toEqual(["group"]);
+    expect(allPeople(bot).map((p) => p.name)).toEqual(["bob"]);
+    expect(allCommitments(bot).map((c) => c.promise)).toEqual(["Bob keeps his"]);
+    expect(allCheckIns(bot)).toHaveLength(0);
+    expect(outboxOf(bot)).toHaveLength(0);
+    expect(eventsOf(bot).every((e) => e.actorId !== aliceId)).toBe(true);
+    expect(allChats(bot).map((c) => c.externalId)).toEqual(["group"]);
   });
 
   it("removes the person as witness of others' commitments", async () => {
     const bot = createBot();
     await bot.say("alice", "/commit Call my sister");
     await bot.say("bob", "/status");
-    const bobId = bot.db.select().from(people).all()[1]?.id ?? 0;
-    bot.db.update(commitments).set({ witnessId: bobId, witnessStatus: "active" }).run();
+    const bobId = allPeople(bot)[1]?.id ?? 0;
+    setCommitment(bot, 1, { witnessId: bobId, witnessStatus: "active" });
     const [ask] = await bot.send("bob", "/forget");
     expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/no longer witness 1 commitment/);
-    expect(bot.db.select().from(commitments).get()).toMatchObject({ witnessId: null, witnessStatus: null });
-    expect(
-      bot.db
-        .select()
-        .from(events)
-        .all()
-        .map((e) => e.kind),
-    ).toContain("witness-removed");
+    expect(commitment(bot)).toMatchObject({ witnessId: null, witnessStatus: null });
+    expect(eventsOf(bot).map((e) => e.kind)).toContain("witness-removed");
   });
 
   it("lets the confirmation expire", async () => {
@@ -216,15 +186,9 @@ describe("/forget", () => {
     const [ask] = await bot.send("alice", "/forget");
     bot.clock.advance(11 * 60_000);
     expect(plain(await bot.click("alice", ask, "Delete everything"))).toMatch(/expired/);
-    expect(bot.db.select().from(commitments).all()).toHaveLength(1);
+    expect(allCommitments(bot)).toHaveLength(1);
   });
 });
-
-import { eq } from "drizzle-orm";
-
-function eqNumber(n: number) {
-  return eq(commitments.number, n);
-}
 
 describe("/forget by someone invited as a witness", () => {
   it("withdraws the open invitation and removes their handle from the owner's history", async () => {
@@ -233,15 +197,11 @@ describe("/forget by someone invited as a witness", () => {
     await bot.say("alice", "/witness #1 @bob");
     const [ask] = await bot.send("bob", "/forget");
     await bot.click("bob", ask, "Delete everything");
-    expect(bot.db.select().from(commitments).get()).toMatchObject({
+    expect(commitment(bot)).toMatchObject({
       witnessStatus: null,
       witnessInvite: null,
     });
-    const invited = bot.db
-      .select()
-      .from(events)
-      .all()
-      .find((e) => e.kind === "witness-invited");
+    const invited = eventsOf(bot).find((e) => e.kind === "witness-invited");
     expect(invited?.data).toEqual({ alerts: true, chatId: expect.any(Number) });
   });
 });

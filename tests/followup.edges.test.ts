@@ -1,7 +1,7 @@
 /** Edge cases found in review: cancelled commitments, witnesses from a DM, privacy of alerts. */
 import { describe, expect, it } from "vitest";
-import { checkIns, commitments } from "../src/store/schema";
 import { createBot, dm, plain } from "./support/harness";
+import { allCheckIns, allCommitments } from "./support/inspect";
 
 const H = 3_600_000;
 
@@ -19,19 +19,13 @@ describe("a cancelled commitment", () => {
   it("skips its open check-in: no miss is recorded and the witness hears nothing", async () => {
     const bot = await witnessed("daily 12:00");
     await bot.advance(1 * H + 1);
-    expect(bot.db.select().from(checkIns).get()?.state).toBe("pending");
+    expect(allCheckIns(bot)[0]?.state).toBe("pending");
     // With a witness, /cancel waits a day: the first check-in closes as missed meanwhile, and the one
     // open when the cancellation applies is skipped rather than becoming the second miss in a row.
     await bot.say("alice", "/cancel #1");
     await bot.advance(25 * H);
-    expect(bot.db.select().from(commitments).get()?.state).toBe("cancelled");
-    expect(
-      bot.db
-        .select()
-        .from(checkIns)
-        .all()
-        .map((c) => c.state),
-    ).toEqual(["missed", "skipped"]);
+    expect(allCommitments(bot)[0]?.state).toBe("cancelled");
+    expect(allCheckIns(bot).map((c) => c.state)).toEqual(["missed", "skipped"]);
     expect(bot.delivered.filter((d) => d.purpose.startsWith("alert"))).toEqual([]);
   });
 });
@@ -41,7 +35,7 @@ describe("a renegotiated end date that passed while waiting", () => {
     const bot = await witnessed("daily 20:00");
     expect(await bot.say("alice", "/edit #1 until: 2026-11-29")).toMatch(/takes effect in 24 hours/);
     await bot.advance(24 * H + 60_000);
-    expect(bot.db.select().from(commitments).get()?.state).toBe("completed");
+    expect(allCommitments(bot)[0]?.state).toBe("completed");
     const applied = bot.delivered.find((d) => d.purpose.startsWith("applied"));
     expect(applied?.text).toBe("#1 Call my sister has ended, as you asked a day ago.");
   });
@@ -53,7 +47,7 @@ describe("/commit with a witness from a direct chat", () => {
     const text = await bot.say("alice", "/commit Call my sister witness: @bob", dm("alice"));
     expect(text).toContain("Committed #1 Call my sister");
     expect(text).toContain("To add a witness, invite them from a group you share: /witness #1 @bob.");
-    expect(bot.db.select().from(commitments).get()?.witnessStatus).toBeNull();
+    expect(allCommitments(bot)[0]?.witnessStatus).toBeNull();
   });
 });
 

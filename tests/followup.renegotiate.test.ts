@@ -3,19 +3,13 @@
  * ending sooner, cancelled) waits 24 hours and the witness is told at once; stricter changes and
  * everything without a witness apply at once.
  */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { events } from "../src/store/schema";
 import { at, type Bot, commitment, H, iso, kind, MIN } from "./support/followup";
 import { createBot, plain } from "./support/harness";
+import { eventsOf } from "./support/inspect";
 
 function eventKinds(bot: Bot) {
-  return bot.db
-    .select()
-    .from(events)
-    .where(eq(events.commitmentId, 1))
-    .all()
-    .map((e) => e.kind);
+  return eventsOf(bot, { commitmentId: 1 }).map((e) => e.kind);
 }
 
 /** Sunday 29 Nov 2026, 11:00 UTC: alice's #1 with `cadence`, witnessed by bob unless `witness` is false. */

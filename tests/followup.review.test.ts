@@ -1,9 +1,9 @@
 /** Behaviours settled in review: pauses, repeated snoozes, one pending change, downtime, privacy. */
 import { describe, expect, it } from "vitest";
 import { toPlain } from "../src/richtext";
-import { outbox } from "../src/store/schema";
 import { at, checkInsOf, commitment, H, jumpTo, kind } from "./support/followup";
 import { actor, createBot, plain } from "./support/harness";
+import { outboxOf } from "./support/inspect";
 
 describe("review fixes", () => {
   it("a pause skips the open check-in, so the streak survives", async () => {
@@ -48,18 +48,12 @@ describe("review fixes", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Walk cadence: daily 23:00");
     await jumpTo(bot, at("2026-11-29T23:00:00Z")); // prompt held by quiet hours until 08:00
-    expect(
-      bot.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((o) => [o.purpose.split(":")[0], o.sentAt]),
-    ).toEqual([["prompt", null]]);
+    expect(outboxOf(bot).map((o) => [o.purpose.split(":")[0], o.sentAt])).toEqual([["prompt", null]]);
     // Down until 1 Dec, 07:00: the first window closed at 23:00 on 30 Nov while nobody was there;
     // the 30 Nov occurrence's window is still open, so it is the one prompted (after quiet hours).
     await jumpTo(bot, at("2026-12-01T07:00:00Z"));
     expect(checkInsOf(bot).map((c) => c.state)).toEqual(["skipped", "pending"]);
-    const rows = bot.db.select().from(outbox).all();
+    const rows = outboxOf(bot);
     expect(rows.map((o) => [o.sentAt, o.failedAt !== null, new Date(o.notBefore).toISOString()])).toEqual([
       [null, true, "2026-11-30T08:00:00.000Z"],
       [null, false, "2026-12-01T08:00:00.000Z"],

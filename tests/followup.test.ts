@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NOT_FOR_YOU } from "../src/engine/replies";
-import { checkIns, commitments } from "../src/store/schema";
 import { createBot, plain } from "./support/harness";
+import { allCheckIns, allCommitments } from "./support/inspect";
 
 const H = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -103,7 +103,7 @@ describe("catch-up after downtime", () => {
     bot.clock.advance(3 * 24 * H + 2 * H); // 2026-12-02T13:00Z, 17 h after the 1 Dec 20:00 check-in
     const report = await bot.engine.tick(bot.clock.now());
     expect(report).toMatchObject({ opened: 1, skipped: 2 });
-    const rows = bot.db.select().from(checkIns).all();
+    const rows = allCheckIns(bot);
     // The two skipped occurrences are one range row: 29 Nov through 30 Nov, two of them.
     expect(
       rows.map((r) => [iso(r.dueAt), r.state, r.skippedThrough && iso(r.skippedThrough), r.skippedCount]),
@@ -112,7 +112,7 @@ describe("catch-up after downtime", () => {
       ["2026-12-01T20:00:00.000Z", "pending", null, null],
     ]);
     expect(bot.deliver().map((d) => d.purpose)).toEqual([`prompt:${rows[1]?.id}`]);
-    expect(bot.db.select().from(commitments).get()?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
+    expect(allCommitments(bot)[0]?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
     // Skipped check-ins do not break a streak.
     await bot.say("alice", "/checkin kept");
     expect(await bot.say("alice", "/status")).toContain("streak 1");
@@ -136,7 +136,7 @@ describe("two ticks at once", () => {
     bot.clock.ms = Date.parse("2026-11-29T12:00:00Z");
     const [a, b] = await Promise.all([bot.engine.tick(bot.clock.now()), bot.engine.tick(bot.clock.now())]);
     expect((a?.opened ?? 0) + (b?.opened ?? 0)).toBe(150);
-    expect(bot.db.select().from(checkIns).all()).toHaveLength(150);
+    expect(allCheckIns(bot)).toHaveLength(150);
     expect(bot.deliver()).toHaveLength(150);
     expect((await bot.engine.tick(bot.clock.now())).opened).toBe(0);
   });

@@ -2,17 +2,12 @@
  * The witness: the invitation and who may accept it, verdicts on kept and partly answers, the
  * two-misses alert, /unwitness, stepping down from the Sunday digest, and the digest itself.
  */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { NOT_FOR_YOU } from "../src/engine/replies";
-import { people } from "../src/store/schema";
 import type { Reply } from "../src/types";
-import { at, type Bot, checkInsOf, commitment, DAY, H, iso, jumpTo, kind } from "./support/followup";
+import { at, checkInsOf, commitment, DAY, H, iso, jumpTo, kind } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
-
-function person(bot: Bot, name: string) {
-  return bot.db.select().from(people).where(eq(people.externalId, name)).get();
-}
+import { addPerson, personOf } from "./support/inspect";
 
 /** Sunday 29 Nov 2026, 11:00 UTC: alice's #1, daily at 12:00 UTC, witnessed by bob. */
 async function witnessed(options = "") {
@@ -63,7 +58,7 @@ describe("the invitation", () => {
     expect(plain(accepted)).toBe(
       "bob is now the witness for @alice's #1 Call my sister. Thank you for standing by them.",
     );
-    const bob = person(bot, "bob");
+    const bob = personOf(bot, "bob");
     expect(commitment(bot)).toMatchObject({
       witnessStatus: "active",
       witnessId: bob?.id,
@@ -148,18 +143,15 @@ describe("the invitation", () => {
       from: { ...actor("helperbot"), isBot: true },
     });
     expect(ignored).toEqual([]);
-    expect(person(bot, "helperbot")).toBeUndefined();
-    bot.db
-      .insert(people)
-      .values({
-        platform: "console",
-        externalId: "helperbot",
-        name: "Helper",
-        username: "helperbot",
-        isBot: true,
-        createdAt: bot.clock.ms,
-      })
-      .run();
+    expect(personOf(bot, "helperbot")).toBeUndefined();
+    addPerson(bot, {
+      platform: "console",
+      externalId: "helperbot",
+      name: "Helper",
+      username: "helperbot",
+      isBot: true,
+      createdAt: bot.clock.ms,
+    });
     const r = await bot.send("alice", "/witness #1 @helperbot");
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("A bot can't be a witness. Ask a person you trust.");
@@ -196,7 +188,7 @@ describe("the invitation", () => {
     const again = await bot.send("alice", "/witness #1 @bob");
     expect(again[0]?.visibility).toBe("sender-only");
     expect(plain(again)).toBe("#1 already has a witness (carol). /unwitness #1 first.");
-    expect(commitment(bot)).toMatchObject({ witnessStatus: "active", witnessId: person(bot, "carol")?.id });
+    expect(commitment(bot)).toMatchObject({ witnessStatus: "active", witnessId: personOf(bot, "carol")?.id });
   });
 
   it("refuses someone else's commitment", async () => {
@@ -470,7 +462,7 @@ describe("the weekly digest", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
     // Sunday 6 Dec, 19:00 in New York (EST, UTC−5).
-    expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-07T00:00:00Z"));
+    expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-07T00:00:00Z"));
 
     const confirm = async () => {
       const request = bot.deliver().find((d) => kind(d.purpose) === "verify");
@@ -510,7 +502,7 @@ describe("the weekly digest", () => {
         "2 kept or partly answers this week still wait for your word, if you know how they went. " +
         "Thank you for being there.",
     );
-    expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
+    expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
 
     // Only the witness can step down; the owner is told.
     const digest = digests[0]?.message;
@@ -540,7 +532,7 @@ describe("the weekly digest", () => {
     // Nothing left to witness: no digest next Sunday, and none planned.
     const next = await jumpTo(bot, at("2026-12-14T00:00:00Z"));
     expect(next.filter((d) => kind(d.purpose) === "digest")).toEqual([]);
-    expect(person(bot, "bob")?.nextDigestAt).toBeNull();
+    expect(personOf(bot, "bob")?.nextDigestAt).toBeNull();
   });
 
   it("follows the witness's zone when they set it after accepting", async () => {
@@ -548,7 +540,7 @@ describe("the weekly digest", () => {
       const bot = createBot("2026-11-29T11:00:00Z");
       await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
       await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-      expect(person(bot, "bob")?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
+      expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
       bot.clock.ms = at(when);
       await bot.say("bob", `/timezone ${zone}`);
       const weeks = await bot.advance(at("2026-12-14T12:00:00Z") - bot.clock.ms);

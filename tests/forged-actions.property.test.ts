@@ -7,10 +7,10 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeAction } from "../src/actions";
 import { toPlain } from "../src/richtext";
-import { checkIns, commitments, events, outbox, people } from "../src/store/schema";
 import type { Actor, ChatRef, Reply } from "../src/types";
 import { at, jumpTo } from "./support/followup";
 import { commandInput, createBot, dm, GROUP } from "./support/harness";
+import { allCheckIns, allCommitments, allPeople, eventsOf, outboxOf } from "./support/inspect";
 
 const OTHER_GROUP: ChatRef = { platform: "console", id: "elsewhere", kind: "group", title: "elsewhere" };
 /** Names that cannot hide inside each other or inside the bot's own words. */
@@ -21,17 +21,13 @@ type Bot = ReturnType<typeof createBot>;
 
 /** Everything that a click could change, as comparable JSON. */
 function snapshot(bot: Bot): string {
-  const { db } = bot;
   return JSON.stringify([
-    db.select().from(commitments).all(),
-    db.select().from(checkIns).all(),
-    db.select().from(outbox).all(),
-    db.select().from(events).all(),
+    allCommitments(bot),
+    allCheckIns(bot),
+    outboxOf(bot),
+    eventsOf(bot),
     // New clickers get a row of their own; what the bot knew about people before must not move.
-    db
-      .select()
-      .from(people)
-      .all()
+    allPeople(bot)
       .map(({ dmChatId: _dm, ...p }) => p)
       .filter((p) => ["alicia", "bertrand", "carolyn"].includes(p.name)),
   ]);
@@ -96,24 +92,12 @@ async function world() {
  */
 function legitimate(bot: Bot, name: string, action: string, chat: ChatRef): boolean {
   const { verb, args } = decodeAction(action);
-  const me = bot.db
-    .select()
-    .from(people)
-    .all()
-    .find((p) => p.externalId === who(name).id);
+  const me = allPeople(bot).find((p) => p.externalId === who(name).id);
   if (!me) return false;
   const id = Number(args[0]);
   const ownerOfCheckIn = () => {
-    const ci = bot.db
-      .select()
-      .from(checkIns)
-      .all()
-      .find((c) => c.id === id);
-    const c = bot.db
-      .select()
-      .from(commitments)
-      .all()
-      .find((row) => row.id === ci?.commitmentId);
+    const ci = allCheckIns(bot).find((c) => c.id === id);
+    const c = allCommitments(bot).find((row) => row.id === ci?.commitmentId);
     return { ci, c };
   };
   switch (verb) {
@@ -129,11 +113,7 @@ function legitimate(bot: Bot, name: string, action: string, chat: ChatRef): bool
     case "wdec":
       return name === "dmitri" && chat.id === GROUP.id;
     case "wsd":
-      return bot.db
-        .select()
-        .from(commitments)
-        .all()
-        .some((c) => c.id === id && c.witnessId === me.id);
+      return allCommitments(bot).some((c) => c.id === id && c.witnessId === me.id);
     case "forget":
     case "keep":
       return id === me.id;

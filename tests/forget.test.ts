@@ -4,13 +4,20 @@
  * checkpointed and truncated after the deletion commits).
  */
 import { join } from "node:path";
-import { eq, like } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/richtext";
-import { getMeta, setMeta } from "../src/store/meta";
-import { chats, commitments, events, outbox, people } from "../src/store/schema";
-import type { Actor, Reply } from "../src/types";
+import type { Actor } from "../src/types";
 import { OTTO, playStory, QUILL, traces, WORDS, WREN, XAN } from "./support/forget-scenario";
+import {
+  allChats,
+  allCommitments,
+  allPeople,
+  closeStore,
+  eventsOf,
+  messageFor,
+  processFact,
+  setProcessFact,
+} from "./support/inspect";
 import { createPeopleBot, dmOf, occurrences, type PeopleBot, person, tempDir } from "./support/people-bot";
 
 const cleanups: (() => void)[] = [];
@@ -42,8 +49,8 @@ async function story(needles: string[]) {
     expect(before["file-wal"]?.[n], `${n} in the WAL`).toBeGreaterThan(0);
   }
   // A process fact that happens to name them, and one that does not.
-  setMeta(bot.db, "test:last-caller", `${needles[0]} via the console`, bot.clock.ms);
-  setMeta(bot.db, "test:commands", "hash-1", bot.clock.ms);
+  setProcessFact(bot, "test:last-caller", `${needles[0]} via the console`, bot.clock.ms);
+  setProcessFact(bot, "test:commands", "hash-1", bot.clock.ms);
   return { bot, file };
 }
 
@@ -55,10 +62,10 @@ async function forgetVia(bot: PeopleBot, who: Actor): Promise<string> {
 
 /** The outbox row with this purpose: its text and whether it is queued, sent or withdrawn. */
 function row(bot: PeopleBot, purpose: string) {
-  const r = bot.db.select().from(outbox).where(eq(outbox.purpose, purpose)).get();
+  const r = messageFor(bot, purpose);
   if (!r) return undefined;
   const state = r.sentAt !== null ? "sent" : r.failedAt !== null ? "withdrawn" : "queued";
-  return { state, text: toPlain((r.payload as Reply).text) };
+  return { state, text: toPlain(r.payload.text) };
 }
 
 const REMOVED = "This message was removed because the person it named deleted their data.";
@@ -80,21 +87,19 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     );
 
     // Others keep their commitments; the link to the person is gone.
-    const left = bot.db.select().from(commitments).all();
+    const left = allCommitments(bot);
     expect(left.map((c) => c.promise).sort()).toEqual(
       [...WORDS.wren.promises, ...WORDS.otto.promises, ...WORDS.xan.promises].sort(),
     );
     expect(left.every((c) => c.witnessId === null && c.witnessInvite === null)).toBe(true);
     expect(left.find((c) => c.promise === WORDS.xan.promises[0])?.witnessStatus).toBeNull();
-    const ottoHistory = bot.db
-      .select()
-      .from(events)
-      .where(eq(events.commitmentId, left.find((c) => c.promise === WORDS.otto.promises[0])?.id ?? 0))
-      .all();
+    const ottoHistory = eventsOf(bot, {
+      commitmentId: left.find((c) => c.promise === WORDS.otto.promises[0])?.id ?? 0,
+    });
     expect(ottoHistory.map((e) => e.kind)).toContain("witness-removed");
     expect(ottoHistory.filter((e) => e.kind === "verdict").every((e) => e.actorId === null)).toBe(true);
     // Otto's and Xanthe's invitations named Quillon by id; their history keeps the rest.
-    const invites = bot.db.select().from(events).where(eq(events.kind, "witness-invited")).all();
+    const invites = eventsOf(bot, { kind: "witness-invited" });
     expect(invites.map((e) => e.data)).toEqual([
       { alerts: true, chatId: expect.any(Number) },
       { alerts: true, chatId: expect.any(Number) },
@@ -118,25 +123,16 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     // Wrenna's own rows are untouched.
     expect(row(bot, "prompt:4")?.text).toContain(WORDS.wren.promises[0]);
 
+    expect(allPeople(bot).map((p) => p.name)).toEqual([WREN.name, OTTO.name, XAN.name]);
     expect(
-      bot.db
-        .select()
-        .from(people)
-        .all()
-        .map((p) => p.name),
-    ).toEqual([WREN.name, OTTO.name, XAN.name]);
-    expect(
-      bot.db
-        .select()
-        .from(chats)
-        .where(eq(chats.kind, "dm"))
-        .all()
+      allChats(bot)
+        .filter((c) => c.kind === "dm")
         .map((c) => c.externalId),
     ).toEqual([WREN.id]);
-    expect(getMeta(bot.db, "test:last-caller")).toBeUndefined();
-    expect(getMeta(bot.db, "test:commands")).toBe("hash-1");
+    expect(processFact(bot, "test:last-caller")).toBeUndefined();
+    expect(processFact(bot, "test:commands")).toBe("hash-1");
 
-    bot.db.$client.close();
+    closeStore(bot);
     expect(scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });
@@ -152,7 +148,8 @@ describe("/forget by a witness who also has a commitment", () => {
       /^Done\. I deleted 1 commitment, \d+ check-ins, \d+ history entries, \d+ messages and your settings; you no longer witness 1 commitment and others' messages and history no longer name you\. If you come back, you start fresh\.$/,
     );
 
-    const quills = bot.db.select().from(commitments).where(like(commitments.promise, "W%")).all();
+    // Quillon's two promises are the ones starting with a W.
+    const quills = allCommitments(bot).filter((c) => c.promise.toLowerCase().startsWith("w"));
     expect(quills.map((c) => c.promise)).toEqual(WORDS.quill.promises);
     expect(quills.every((c) => c.witnessId === null && c.witnessStatus === null)).toBe(true);
     expect(row(bot, "verdict:71")).toEqual({
@@ -171,7 +168,7 @@ describe("/forget by a witness who also has a commitment", () => {
     expect(history).toContain("a former witness confirmed a check-in");
     expect(history).not.toContain(WREN.name);
 
-    bot.db.$client.close();
+    closeStore(bot);
     expect(scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });

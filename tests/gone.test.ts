@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { pauseForGone } from "../src/engine/gone";
 import { silentLogger } from "../src/log";
-import { chats, checkIns, commitments, events } from "../src/store/schema";
 import type { Courier } from "../src/types";
 import { createBot } from "./support/harness";
+import { allChats, allCheckIns, allCommitments, eventsOf } from "./support/inspect";
 
 describe("a chat that is gone", () => {
   it("pauses the group's open commitments when the dispatcher hears 'gone', and stops retrying", async () => {
@@ -31,33 +31,15 @@ describe("a chat that is gone", () => {
     });
     const report = await dispatcher.drain();
     expect(report).toMatchObject({ sent: 1, failed: 1 });
-    const rows = bot.db.select().from(commitments).all();
+    const rows = allCommitments(bot);
     expect(rows.map((c) => [c.visibility, c.state, c.nextDueAt])).toEqual([
       ["group", "paused", null],
       ["private", "active", Date.parse("2026-11-30T12:00:00Z")],
     ]);
-    expect(
-      bot.db
-        .select()
-        .from(chats)
-        .all()
-        .find((c) => c.externalId === "group")?.goneAt,
-    ).toBe(bot.clock.ms);
-    expect(
-      bot.db
-        .select()
-        .from(events)
-        .all()
-        .some((e) => e.kind === "paused" && e.data?.reason === "chat-gone"),
-    ).toBe(true);
+    expect(allChats(bot).find((c) => c.externalId === "group")?.goneAt).toBe(bot.clock.ms);
+    expect(eventsOf(bot).some((e) => e.kind === "paused" && e.data?.reason === "chat-gone")).toBe(true);
     // The open check-in of the paused commitment is skipped, so no reminder goes to the gone chat.
-    expect(
-      bot.db
-        .select()
-        .from(checkIns)
-        .all()
-        .map((c) => c.state),
-    ).toEqual(["skipped", "pending"]);
+    expect(allCheckIns(bot).map((c) => c.state)).toEqual(["skipped", "pending"]);
     bot.clock.advance(3_600_000);
     await dispatcher.drain();
     expect(calls).toBe(2);
@@ -70,13 +52,7 @@ describe("a chat that is gone", () => {
     expect(
       pauseForGone(bot.db, { platform: "console", chatKind: "dm", chatId: "", personId: "alice" }, 1),
     ).toBe(1);
-    expect(
-      bot.db
-        .select()
-        .from(commitments)
-        .all()
-        .map((c) => c.state),
-    ).toEqual(["active", "paused"]);
+    expect(allCommitments(bot).map((c) => c.state)).toEqual(["active", "paused"]);
     expect(
       pauseForGone(bot.db, { platform: "console", chatKind: "dm", chatId: "", personId: "nobody" }, 1),
     ).toBe(0);

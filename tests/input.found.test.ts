@@ -4,19 +4,13 @@
  * echoed the whole input. Each of these failed on the code before the natural-input reader.
  */
 import { describe, expect, it } from "vitest";
-import { commitments, people } from "../src/store/schema";
 import { createBot, plain } from "./support/harness";
+import { allCommitments, allPeople } from "./support/inspect";
 
 const START = "2026-11-29T11:00:00Z";
 
 function zoneOf(bot: ReturnType<typeof createBot>, name = "alice"): string | null {
-  return (
-    bot.db
-      .select()
-      .from(people)
-      .all()
-      .find((p) => p.name === name)?.zone ?? null
-  );
+  return allPeople(bot).find((p) => p.name === name)?.zone ?? null;
 }
 
 describe("ordinary phrasings that were refused", () => {
@@ -40,7 +34,7 @@ describe("ordinary phrasings that were refused", () => {
     const text = await bot.say("alice", `/commit Call my sister cadence: ${typed}`);
     expect(text).toContain(words);
     expect(text).not.toMatch(/24-hour|Please use/);
-    expect(bot.db.select().from(commitments).all()).toHaveLength(1);
+    expect(allCommitments(bot)).toHaveLength(1);
   });
 
   it("says which time it chose for a cadence without one, and how to change it", async () => {
@@ -48,7 +42,7 @@ describe("ordinary phrasings that were refused", () => {
     const text = await bot.say("alice", "/commit Call my sister cadence: every day");
     expect(text).toContain("every day at 20:00");
     expect(text).toContain("/edit #1 cadence: daily 21:00");
-    expect(bot.db.select().from(commitments).get()?.cadence).toBe("daily 20:00");
+    expect(allCommitments(bot)[0]?.cadence).toBe("daily 20:00");
   });
 
   it("echoes the new schedule of an /edit typed the way people talk", async () => {
@@ -56,15 +50,15 @@ describe("ordinary phrasings that were refused", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 20:00");
     const text = await bot.say("alice", "/edit #1 cadence: sundays at 6pm");
     expect(text).toContain("Sundays at 18:00");
-    expect(bot.db.select().from(commitments).get()?.cadence).toBe("weekly sun 18:00");
+    expect(allCommitments(bot)[0]?.cadence).toBe("weekly sun 18:00");
   });
 
   it("reads natural end dates relative to the person's today", async () => {
     const bot = createBot(START);
     await bot.say("alice", "/commit Call my sister cadence: daily 20:00 until: in 2 weeks");
-    expect(bot.db.select().from(commitments).get()?.until).toBe("2026-12-13");
+    expect(allCommitments(bot)[0]?.until).toBe("2026-12-13");
     await bot.say("alice", "/edit #1 until: 31 Jan");
-    expect(bot.db.select().from(commitments).get()?.until).toBe("2027-01-31");
+    expect(allCommitments(bot)[0]?.until).toBe("2027-01-31");
   });
 
   it.each([
@@ -108,7 +102,7 @@ describe("zones that were guessed silently", () => {
     );
     expect(done?.settles).toEqual([{ t: "text", text: "Toronto" }]);
     expect(zoneOf(bot)).toBe("America/Toronto");
-    expect(bot.db.select().from(commitments).get()?.nextDueAt).toBe(Date.parse("2026-11-30T01:00:00Z"));
+    expect(allCommitments(bot)[0]?.nextDueAt).toBe(Date.parse("2026-11-30T01:00:00Z"));
   });
 
   it("lets only the person who asked press them", async () => {
@@ -132,14 +126,14 @@ describe("no floods", () => {
       const text = await bot.say("alice", `/commit Check in cadence: ${cadence}`);
       expect(text).toContain("more than once an hour");
       expect(text).toContain('"every day at 8pm"');
-      expect(bot.db.select().from(commitments).all()).toHaveLength(0);
+      expect(allCommitments(bot)).toHaveLength(0);
     },
   );
 
   it("accepts an hourly cron, the densest allowed", async () => {
     const bot = createBot(START);
     await bot.say("alice", "/commit Check in cadence: cron 0 9-17 * * 1-5");
-    expect(bot.db.select().from(commitments).get()?.cadence).toBe("cron 0 9-17 * * 1-5");
+    expect(allCommitments(bot)[0]?.cadence).toBe("cron 0 9-17 * * 1-5");
   });
 
   it("refuses a cadence over 200 characters and a zone over 64 without echoing them", async () => {
@@ -152,7 +146,7 @@ describe("no floods", () => {
     const z = await bot.say("alice", `/timezone ${zone}`);
     expect(z).toMatch(/\b64\b/);
     expect(z).not.toContain("xxxxx");
-    expect(bot.db.select().from(commitments).all()).toHaveLength(0);
+    expect(allCommitments(bot)).toHaveLength(0);
     expect(zoneOf(bot)).toBeNull();
   });
 

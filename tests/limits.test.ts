@@ -9,9 +9,9 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/commands/table";
 import { checkText, cleanText, graphemes, isVisible, QUOTE_MAX, quote } from "../src/commands/text";
-import { commitments } from "../src/store/schema";
 import { checkInsOf, jumpTo } from "./support/followup";
 import { actor, createBot, GROUP, plain } from "./support/harness";
+import { allCommitments } from "./support/inspect";
 
 const COMBINING_E = "e\u0301"; // é typed as e + combining acute accent: one character to a reader
 const FAMILY = "👨‍👩‍👧"; // five code points, one character
@@ -40,11 +40,7 @@ describe("lengths count what a person sees", () => {
     const { bot, typed, options } = bothPaths();
     expect(plain(await typed(`/commit ${COMBINING_E.repeat(300)}`))).toMatch(/^Committed #1 /);
     expect(plain(await options("commit", { promise: COMBINING_E.repeat(300) }))).toMatch(/^Committed #2 /);
-    const stored = bot.db
-      .select()
-      .from(commitments)
-      .all()
-      .map((c) => c.promise);
+    const stored = allCommitments(bot).map((c) => c.promise);
     expect(stored).toEqual(["é".repeat(300), "é".repeat(300)]);
   });
 
@@ -83,13 +79,7 @@ describe("text that shows nothing", () => {
       expect(said).toMatch(/^That promise shows nothing I can read, only blank or hidden characters\./);
       expect(said).not.toContain("\n");
     }
-    expect(
-      bot.db
-        .select()
-        .from(commitments)
-        .all()
-        .map((c) => c.promise),
-    ).toEqual(["Walk"]);
+    expect(allCommitments(bot).map((c) => c.promise)).toEqual(["Walk"]);
   });
 
   it.each(Object.entries(NOTHING))("is no note: %s", async (_, text) => {
@@ -121,13 +111,11 @@ describe("text that shows nothing", () => {
     await typed("/commit Call \u202eoiduts\u202c mum\u0000 \u001b[31mtonight");
     await options("commit", { promise: "Read\u200b\u2066 more\ufeff" });
     await typed(`/commit Family ${FAMILY} time, می‌خواهم \u200fok`);
-    expect(
-      bot.db
-        .select()
-        .from(commitments)
-        .all()
-        .map((c) => c.promise),
-    ).toEqual(["Call oiduts mum [31mtonight", "Read more", `Family ${FAMILY} time, می‌خواهم \u200fok`]);
+    expect(allCommitments(bot).map((c) => c.promise)).toEqual([
+      "Call oiduts mum [31mtonight",
+      "Read more",
+      `Family ${FAMILY} time, می‌خواهم \u200fok`,
+    ]);
   });
 });
 
@@ -168,7 +156,7 @@ describe("refusals quote at most 60 characters of what was typed", () => {
     ]) {
       expect(plain(replies)).toMatch(/^That is 12019 characters; cadence: takes at most 200\./);
     }
-    expect(bot.db.select().from(commitments).all()).toEqual([]);
+    expect(allCommitments(bot)).toEqual([]);
   });
 
   it("quote() cuts by what a person sees, on one line, without hidden characters", () => {

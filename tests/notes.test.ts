@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../src/commands/table";
 import { MAX_NOTES } from "../src/engine/notes";
-import { checkIns, events } from "../src/store/schema";
 import type { Reply } from "../src/types";
 import { at, type Bot, jumpTo } from "./support/followup";
 import { actor, createBot, GROUP, plain } from "./support/harness";
+import { allCheckIns, eventsOf } from "./support/inspect";
 
 /** alice's #1, prompted at 12:00 and answered kept with a first note; returns the note action. */
 async function answered(): Promise<{ bot: Bot; note: (text: string, who?: string) => Promise<Reply[]> }> {
@@ -24,7 +24,7 @@ async function answered(): Promise<{ bot: Bot; note: (text: string, who?: string
   return { bot, note };
 }
 
-const noteOf = (bot: Bot) => bot.db.select().from(checkIns).get()?.note;
+const noteOf = (bot: Bot) => allCheckIns(bot)[0]?.note;
 
 describe("a second note", () => {
   it("is added after the first on a new line with its local time, and the history keeps its words", async () => {
@@ -40,11 +40,7 @@ describe("a second note", () => {
       "Went for a walk first\nSun 29 Nov 2026, 21:15: we talked after all\n" +
         "Sun 29 Nov 2026, 21:40: she called back, and we laughed",
     );
-    const noteEvents = bot.db
-      .select()
-      .from(events)
-      .all()
-      .filter((e) => e.kind === "note");
+    const noteEvents = eventsOf(bot, { kind: "note" });
     expect(noteEvents.map((e) => e.data)).toEqual([
       { checkIn: 1, text: "we talked after all" },
       { checkIn: 1, text: "she called back, and we laughed" },
@@ -88,7 +84,7 @@ describe("limits", () => {
     const { bot, note } = await answered();
     await note("a".repeat(LIMITS.note));
     const full = noteOf(bot) ?? "";
-    const before = bot.db.select().from(events).all().length;
+    const before = eventsOf(bot).length;
     const r = await note("b".repeat(LIMITS.note));
     expect(r[0]?.refusal).toBe(true);
     expect(plain(r)).toMatch(
@@ -96,7 +92,7 @@ describe("limits", () => {
     );
     const room = Number(/room for (\d+)/.exec(plain(r))?.[1]);
     expect(noteOf(bot)).toBe(full);
-    expect(bot.db.select().from(events).all()).toHaveLength(before);
+    expect(eventsOf(bot)).toHaveLength(before);
     // Exactly the room offered fits.
     await note("c".repeat(room));
     expect([...(noteOf(bot) ?? "")].length).toBe(MAX_NOTES);

@@ -5,18 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { toPlain } from "../src/richtext";
-import { outbox } from "../src/store/schema";
-import type { Recipient, Reply } from "../src/types";
+import type { Reply } from "../src/types";
 import { sayEnding, tally } from "./support/endings";
 import { at, type Bot, commitment, jumpTo, kind } from "./support/followup";
 import { createBot, dm, plain } from "./support/harness";
+import { outboxOf } from "./support/inspect";
 
 /** Everything a group member could read: replies shown in the chat, and group fallbacks of DMs. */
 function groupVisible(bot: Bot, replies: Reply[]): string[] {
   const shown = replies.filter((r) => r.visibility === "chat").map((r) => toPlain(r.text));
-  for (const row of bot.db.select().from(outbox).all()) {
-    const to = row.recipient as Recipient;
-    const message = row.payload as Reply;
+  for (const row of outboxOf(bot)) {
+    const to = row.recipient;
+    const message = row.payload;
     if (to.chatKind === "group") shown.push(toPlain(message.text));
     else if (to.fallbackChatId) shown.push(toPlain((to.fallbackReply ?? message).text));
   }
@@ -81,11 +81,8 @@ describe("notices of one's own choices stay private", () => {
     await send("/checkin kept");
     for (const text of groupVisible(bot, replies)) expect(text).not.toContain("drinking");
     // The witness did hear what concerns them, by direct message.
-    const toBob = bot.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((o) => (o.recipient as Recipient).personId === "bob")
+    const toBob = outboxOf(bot)
+      .filter((o) => o.recipient.personId === "bob")
       .map((o) => o.purpose.split(":")[0]);
     expect(toBob).toEqual(expect.arrayContaining(["renegotiate", "paused", "resumed", "withdrawn"]));
   });

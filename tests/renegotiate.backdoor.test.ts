@@ -3,11 +3,10 @@
  * no back door to easier terms (found case 7); a later change replaces a pending one (found
  * case 8); a pause while witnessed applies at once and the witness is told.
  */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { events } from "../src/store/schema";
 import { at, type Bot, commitment, DAY, H, jumpTo, kind, MIN } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
+import { eventsOf } from "./support/inspect";
 
 /** Sunday 29 Nov 2026, 11:00 UTC: alice's #1 "Call my sister", daily at 12:00, witnessed by bob. */
 async function witnessed(): Promise<Bot> {
@@ -21,13 +20,7 @@ async function witnessed(): Promise<Bot> {
   return bot;
 }
 
-const kinds = (bot: Bot) =>
-  bot.db
-    .select()
-    .from(events)
-    .where(eq(events.commitmentId, 1))
-    .all()
-    .map((e) => e.kind);
+const kinds = (bot: Bot) => eventsOf(bot, { commitmentId: 1 }).map((e) => e.kind);
 
 describe("found case 7: /unwitness is no back door", () => {
   it("/unwitness then /cancel waits until 24 hours after the removal, and says when", async () => {

@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeAction } from "../src/actions";
-import { outbox } from "../src/store/schema";
-import type { Recipient, Reply } from "../src/types";
 import { type Bot, kind } from "./support/followup";
 import { actor, createBot, dm, plain } from "./support/harness";
+import { outboxOf } from "./support/inspect";
 
 /** alice's group #1 "Call my sister", witnessed by bob. */
 async function witnessed(): Promise<Bot> {
@@ -22,13 +21,9 @@ async function witnessed(): Promise<Bot> {
 
 /** What was queued for bob, by kind, as bob reads it; each must be a direct message. */
 function toBob(bot: Bot): Record<string, string> {
-  const rows = bot.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((o) => (o.recipient as Recipient).personId === "bob");
-  for (const row of rows) expect((row.recipient as Recipient).chatKind, row.purpose).toBe("dm");
-  return Object.fromEntries(rows.map((o) => [kind(o.purpose), plain([o.payload as Reply])]));
+  const rows = outboxOf(bot).filter((o) => o.recipient.personId === "bob");
+  for (const row of rows) expect(row.recipient.chatKind, row.purpose).toBe("dm");
+  return Object.fromEntries(rows.map((o) => [kind(o.purpose), plain([o.payload])]));
 }
 
 describe("notices to a witness say what, if anything, they might do", () => {
@@ -97,14 +92,8 @@ describe("the owner's own choices are answered to them alone", () => {
       "You've stepped down as witness of alice's #1 Call my sister. I'll let alice know. Thank you for " +
         "standing by them.",
     );
-    const toAlice = bot.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((o) => kind(o.purpose) === "stepped-down");
-    expect(
-      toAlice.map((row) => [(row.recipient as Recipient).chatKind, plain([row.payload as Reply])]),
-    ).toEqual([
+    const toAlice = outboxOf(bot).filter((o) => kind(o.purpose) === "stepped-down");
+    expect(toAlice.map((row) => [row.recipient.chatKind, plain([row.payload])])).toEqual([
       [
         "dm",
         "bob stepped down as witness of #1 Call my sister. If you'd like someone else, you can ask them with " +

@@ -9,11 +9,10 @@ import { createDispatcher } from "../src/dispatch/dispatcher";
 import { answerButtons } from "../src/engine/messages";
 import { silentLogger } from "../src/log";
 import { rich, toPlain } from "../src/richtext";
-import { openDatabase } from "../src/store/db";
 import { enqueue, type QueuedMessage } from "../src/store/outbox";
-import { type BundleItem, outbox } from "../src/store/schema";
 import type { Courier, DeliveryResult, OutboundMessage, Recipient, Reply } from "../src/types";
 import { FakeClock } from "./support/harness";
+import { type BundleItem, openStore, outboxOf } from "./support/inspect";
 
 const GROUP_TO: Recipient = { platform: "console", chatKind: "group", chatId: "g1" };
 const DM_TO: Recipient = {
@@ -106,7 +105,7 @@ describe("planDeliveries and combinedMessage (pure)", () => {
 
 describe("the dispatcher", () => {
   function setUp(answer: (m: OutboundMessage) => DeliveryResult | Promise<DeliveryResult>) {
-    const db = openDatabase(":memory:");
+    const db = openStore();
     const clock = new FakeClock(Date.parse("2026-11-30T08:00:00Z"));
     const delivered: OutboundMessage[] = [];
     const courier: Courier = {
@@ -136,7 +135,7 @@ describe("the dispatcher", () => {
         now: clock.ms,
         bundle,
       });
-    const rows = () => db.select().from(outbox).all();
+    const rows = () => outboxOf({ db });
     return { db, clock, delivered, dispatcher, queue, rows };
   }
 

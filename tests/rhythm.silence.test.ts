@@ -9,9 +9,9 @@ import { encodeAction } from "../src/actions";
 import { NOT_FOR_YOU } from "../src/engine/replies";
 import { PRIVATE_POINTER } from "../src/privacy";
 import { toPlain } from "../src/richtext";
-import { outbox } from "../src/store/schema";
 import { at, checkInsOf, commitment, iso, kind } from "./support/followup";
 import { plain } from "./support/harness";
+import { outboxOf } from "./support/inspect";
 import { type Received, type RhythmBot, rhythmBot } from "./support/rhythm";
 
 const inGroup = (r: Received[]) => r.filter((d) => d.reader === "group");
@@ -84,11 +84,7 @@ describe("a month of silence on a group commitment", () => {
     expect(later.filter((d) => kind(d.purpose) === "silence").map((d) => [iso(d.at), d.reader])).toEqual([
       ["2026-12-04T20:00:00.000Z", "sam"],
     ]);
-    const questions = bot.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => kind(r.purpose) === "silence");
+    const questions = outboxOf(bot).filter((r) => kind(r.purpose) === "silence");
     expect(questions).toHaveLength(2);
   });
 
@@ -221,10 +217,7 @@ describe("the private question", () => {
     expect(pointer?.labels).toEqual([]);
     for (const d of group) expect(d.text).not.toMatch(/Write the letter|no answer|missed/);
     // The silent prompts went to the DM with nowhere to fall back to.
-    const failed = bot.db
-      .select()
-      .from(outbox)
-      .all()
+    const failed = outboxOf(bot)
       .filter((r) => r.failedAt !== null)
       .map((r) => kind(r.purpose));
     expect(failed).toEqual(["prompt", "prompt"]);

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { TOGETHER_MS } from "../src/engine/lifecycle";
-import { outbox } from "../src/store/schema";
 import { at, checkInsOf, iso, kind, MIN } from "./support/followup";
 import { dm } from "./support/harness";
+import { messageFor } from "./support/inspect";
 import { rhythmBot, sentences } from "./support/rhythm";
 
 const parts = (purpose: string) => purpose.split("+").map(kind);
@@ -56,11 +56,7 @@ describe("check-ins due within ten minutes in one chat", () => {
       "2026-11-29T20:05:00.000Z",
       "2026-11-30T20:05:00.000Z",
     ]);
-    const row = bot.db
-      .select()
-      .from(outbox)
-      .all()
-      .find((r) => r.purpose === `prompt:${second?.id}`);
+    const row = messageFor(bot, `prompt:${second?.id}`);
     expect(row?.notBefore).toBe(at("2026-11-29T20:00:00Z"));
 
     // Each row's buttons answer its own check-in.

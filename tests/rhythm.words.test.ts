@@ -4,13 +4,12 @@
  * there, a reminder that says plainly what waits and until when, and an alert that says what
  * happened.
  */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { promptItem, reminderItem } from "../src/engine/messages";
 import { toPlain } from "../src/richtext";
-import { people } from "../src/store/schema";
 import { at, commitment, DAY, iso, jumpTo, kind } from "./support/followup";
 import { createBot, dm } from "./support/harness";
+import { setPerson } from "./support/inspect";
 import { sentences } from "./support/rhythm";
 
 describe("the prompt", () => {
@@ -46,7 +45,7 @@ describe("the prompt", () => {
     expect(bot.delivered.at(-1)?.text).toBe(
       "@sam, time to check in on #1 Offer to talk it through. Can you explain the cause without asking them to excuse it?",
     );
-    bot.db.update(people).set({ planTurnedAt: bot.clock.ms }).where(eq(people.externalId, "sam")).run();
+    setPerson(bot, "sam", { planTurnedAt: bot.clock.ms });
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     expect(bot.delivered.at(-1)?.text).toBe(
       "@sam, time to check in on #1 Offer to talk it through. How did it go?",

@@ -10,14 +10,18 @@ import { parseCommandText } from "../src/commands/parse";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
 import { toPlain } from "../src/richtext";
-import { hasOpenCheckIn } from "../src/store/checkins";
-import { countOpenCommitments } from "../src/store/commitments";
-import { openDatabase } from "../src/store/db";
-import { claimReady, markSent } from "../src/store/outbox";
-import { commitments, outbox } from "../src/store/schema";
 import type { Reply } from "../src/types";
 import { at, commitment, DAY, jumpTo, kind, MIN } from "./support/followup";
 import { actor, createBot, FakeClock, GROUP, plain } from "./support/harness";
+import {
+  allCommitments,
+  closeStore,
+  deliverReady,
+  hasOpenCheckIn,
+  openCommitmentCount,
+  openStore,
+  outboxOf,
+} from "./support/inspect";
 
 describe("found case 9: a change of zone that leaves nothing to plan", () => {
   it("completes a once due in 30 minutes and an until-today commitment, and tells the owner privately", async () => {
@@ -37,7 +41,7 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
     );
     expect([1, 2, 3].map((id) => commitment(bot, id).state)).toEqual(["completed", "completed", "active"]);
     // They no longer count toward the limit of open commitments.
-    expect(countOpenCommitments(bot.db, 1)).toBe(1);
+    expect(openCommitmentCount(bot, 1)).toBe(1);
     // Told in the reply: nothing goes to the group.
     expect(bot.deliver()).toEqual([]);
     expect(await bot.say("alice", "/history #1")).toContain("completed");
@@ -220,7 +224,7 @@ function line(step: Exclude<Step, { do: "wait" }>, now: number, zone: string): s
 
 /** A bot over the real engine whose logger records any error a tick would swallow. */
 function strictBot(start: number) {
-  const db = openDatabase(":memory:");
+  const db = openStore();
   const clock = new FakeClock(start);
   const errors: unknown[] = [];
   const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o) => errors.push(o) };
@@ -261,21 +265,15 @@ describe("property: no commitment is ever stranded", () => {
         let zone = "UTC";
         try {
           for (const step of steps) {
-            const before = new Map(
-              bot.db
-                .select()
-                .from(commitments)
-                .all()
-                .map((c) => [c.id, c.state]),
-            );
+            const before = new Map(allCommitments(bot).map((c) => [c.id, c.state]));
             const replies = await run(bot, step, zone);
             if (step.do === "timezone" && !replies[0]?.refusal) zone = step.zone;
             expect(bot.errors).toEqual([]);
             const now = bot.clock.ms;
-            const queued = bot.db.select().from(outbox).all();
-            for (const c of bot.db.select().from(commitments).all()) {
+            const queued = outboxOf(bot);
+            for (const c of allCommitments(bot)) {
               if (c.state === "active") {
-                const waiting = c.nextDueAt !== null || hasOpenCheckIn(bot.db, c.id);
+                const waiting = c.nextDueAt !== null || hasOpenCheckIn(bot, c.id);
                 expect(waiting, `#${c.number} (${c.cadence}, until ${c.until}, ${c.zone}) is stranded`).toBe(
                   true,
                 );
@@ -293,11 +291,10 @@ describe("property: no commitment is ever stranded", () => {
               }
             }
             // Mark everything sent, as a dispatcher would, so the outbox stays small.
-            for (const m of claimReady(bot.db, { owner: "t", now, leaseMs: 60_000, limit: 500 }))
-              markSent(bot.db, m.id, "t", now);
+            deliverReady(bot, now, "t");
           }
         } finally {
-          bot.db.$client.close();
+          closeStore(bot);
         }
       }),
       { numRuns: 250 },

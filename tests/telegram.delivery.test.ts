@@ -6,9 +6,8 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { bold, rich } from "../src/richtext";
-import { nextReadyAt } from "../src/store/outbox";
-import { commitments, outbox } from "../src/store/schema";
 import type { OutboundMessage, Recipient } from "../src/types";
+import { allCommitments, nextReadyAt, outboxOf } from "./support/inspect";
 import { type ApiCall, ERRORS } from "./support/telegram/server";
 import { createWorld, failOnUnhandledRejections, textOf, type World } from "./support/telegram/world";
 
@@ -107,7 +106,7 @@ describe("Telegram courier", () => {
 describe("Telegram under the dispatcher", () => {
   it("delivers a due-minute of 200 prompts through a 429 burst: all once, within 30/s and 20/min per group", async () => {
     w = await createWorld({ start: "2026-11-30T11:00:00Z" });
-    const { tg, engine, db } = w;
+    const { tg, engine } = w;
     const groups = Array.from({ length: 8 }, (_, g) => tg.group(-2000 - g, `Group ${g}`));
     for (let i = 0; i < 200; i++) {
       const group = groups[i % groups.length];
@@ -132,7 +131,7 @@ describe("Telegram under the dispatcher", () => {
     for (let i = 0; ; i++) {
       expect(i).toBeLessThan(200);
       await w.dispatcher.drain();
-      const next = nextReadyAt(db);
+      const next = nextReadyAt(w);
       if (next === null) break;
       w.clock.ms = Math.max(w.clock.ms, next);
     }
@@ -143,13 +142,7 @@ describe("Telegram under the dispatcher", () => {
     expect(calls.filter((c) => c.outcome === 429)).toHaveLength(8);
     expect(new Set(ok.map((c) => c.params.text)).size).toBe(200);
     for (const g of groups) expect(ok.filter((c) => c.params.chat_id === g.id)).toHaveLength(25);
-    expect(
-      db
-        .select()
-        .from(outbox)
-        .all()
-        .every((r) => r.sentAt !== null),
-    ).toBe(true);
+    expect(outboxOf(w).every((r) => r.sentAt !== null)).toBe(true);
 
     expect(maxInWindow(calls, 1_000)).toBeLessThanOrEqual(30);
     for (const g of groups) {
@@ -173,20 +166,16 @@ describe("Telegram under the dispatcher", () => {
 
   it("pauses a private commitment when its owner blocked the bot", async () => {
     w = await createWorld({ start: "2026-11-30T11:00:00Z" });
-    const { tg, db } = w;
+    const { tg } = w;
     const erin = tg.user(105, "erin", "erin");
     await tg.send(erin, tg.dm(erin), "/commit Journal every night cadence: daily 21:00");
-    expect(db.select().from(commitments).get()).toMatchObject({ visibility: "private", state: "active" });
+    expect(allCommitments(w)[0]).toMatchObject({ visibility: "private", state: "active" });
     tg.blocked.add(erin.id);
     await w.advance(10.5 * H);
     const tried = tg.callsOf("sendMessage").at(-1);
     expect(tried).toMatchObject({ params: { chat_id: erin.id }, outcome: 403 });
-    expect(db.select().from(commitments).get()).toMatchObject({ state: "paused", nextDueAt: null });
-    const failed = db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.failedAt !== null);
+    expect(allCommitments(w)[0]).toMatchObject({ state: "paused", nextDueAt: null });
+    const failed = outboxOf(w).filter((r) => r.failedAt !== null);
     expect(failed.map((r) => r.purpose.split(":")[0])).toEqual(["prompt"]);
     // No new prompt is tried for her: the scheduler stops writing to nowhere. (The check-in that
     // was already open still sends its one reminder; see the report on pauseForGone.)

@@ -4,20 +4,19 @@
  * growth, the contact steps show as "not now", commitments tagged with them are offered to be
  * ended, and nothing the bot says to the owner afterwards suggests contact. Undo puts it back.
  */
-import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { NOT_FOR_YOU } from "../src/engine/replies";
 import { CONTACT_STEPS, STEPS } from "../src/steps";
-import { events, outbox, people } from "../src/store/schema";
 import type { Reply } from "../src/types";
 import { contactPhrases } from "./support/contact";
 import { at, type Bot, commitment, DAY, H, jumpTo, kind } from "./support/followup";
 import { actor, createBot, dm, GROUP, plain } from "./support/harness";
+import { eventsOf, outboxOf, personOf } from "./support/inspect";
 
 const START = "2026-11-29T11:00:00Z";
 
 function sam(bot: Bot) {
-  const p = bot.db.select().from(people).where(eq(people.externalId, "sam")).get();
+  const p = personOf(bot, "sam");
   if (!p) throw new Error("no sam");
   return p;
 }
@@ -51,14 +50,10 @@ describe("recording that they said no", () => {
     // One End button for the active commitment tagged with a contact step, then Undo.
     expect(done[0]?.buttons?.map((row) => row.map((b) => b.label))).toEqual([["End #1"], ["Undo"]]);
     expect(sam(bot).planTurnedAt).toBe(bot.clock.ms);
-    const history = bot.db
-      .select()
-      .from(events)
-      .where(and(eq(events.personId, sam(bot).id), eq(events.kind, "plan-turned")))
-      .all();
+    const history = eventsOf(bot, { personId: sam(bot).id, kind: "plan-turned" });
     expect(history).toHaveLength(1);
     // Nobody else hears of it: nothing is queued, for the group or anyone.
-    expect(bot.db.select().from(outbox).all()).toEqual([]);
+    expect(outboxOf(bot)).toEqual([]);
   });
 
   it("is refused for anyone else, and once recorded, the same button does nothing", async () => {
@@ -102,11 +97,7 @@ describe("recording that they said no", () => {
     expect(await bot.say("sam", "/commit Ask whether we can meet cadence: daily 12:00 step: 3")).toContain(
       "Committed #1",
     );
-    const kinds = bot.db
-      .select()
-      .from(events)
-      .where(eq(events.personId, sam(bot).id))
-      .all();
+    const kinds = eventsOf(bot, { personId: sam(bot).id });
     expect(kinds.map((e) => e.kind)).toEqual(["plan-turned", "plan-turn-undone"]);
 
     // An Undo left over from an earlier turn does not undo a later one.

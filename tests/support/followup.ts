@@ -1,7 +1,7 @@
-/** Shared helpers for the follow-up loop tests: time constants, a fast jump, row lookups. */
-import { eq } from "drizzle-orm";
-import { checkIns, commitments } from "../../src/store/schema";
+/** Shared helpers for the follow-up loop tests: time constants, a fast jump, what the store holds. */
 import type { createBot } from "./harness";
+
+export { checkInsOf, commitment } from "./inspect";
 
 export const MIN = 60_000;
 export const H = 60 * MIN;
@@ -20,16 +20,4 @@ export async function jumpTo(bot: Bot, ms: number) {
   const out = bot.deliver().map((d) => ({ at: ms, ...d }));
   bot.delivered.push(...out);
   return out;
-}
-
-/** A commitment row by id. */
-export function commitment(bot: Bot, id = 1) {
-  const c = bot.db.select().from(commitments).where(eq(commitments.id, id)).get();
-  if (!c) throw new Error(`no commitment ${id}`);
-  return c;
-}
-
-/** A commitment's check-in rows. */
-export function checkInsOf(bot: Bot, commitmentId = 1) {
-  return bot.db.select().from(checkIns).where(eq(checkIns.commitmentId, commitmentId)).all();
 }

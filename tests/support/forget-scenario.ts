@@ -5,9 +5,8 @@
  * witnesses Otto's commitment and is invited, still pending, to witness Xanthe's. Messages of
  * the first week are delivered; the second Sunday's digests and the last verdicts stay queued.
  */
-import { desc, like } from "drizzle-orm";
-import { outbox } from "../../src/store/schema";
 import type { Actor, Reply } from "../../src/types";
+import { outboxOf } from "./inspect";
 import { createPeopleBot, dmOf, type PeopleBot, person } from "./people-bot";
 
 export const QUILL = person("7305198641", `Quillon "Quill" Marbleheart`, "qmarble_77");
@@ -35,14 +34,9 @@ const H = 3_600_000;
 
 /** The newest outbox row (queued or sent) whose purpose starts with `kind:`, as a reply to click on. */
 export function newestMessage(bot: PeopleBot, kind: string): Reply {
-  const row = bot.db
-    .select()
-    .from(outbox)
-    .where(like(outbox.purpose, `${kind}:%`))
-    .orderBy(desc(outbox.id))
-    .get();
+  const row = outboxOf(bot, { kind }).at(-1);
   if (!row) throw new Error(`no ${kind} message`);
-  return row.payload as Reply;
+  return row.payload;
 }
 
 /** Plays the story on a database file at `path`; the clock ends on Sunday 13 Dec 2026, 19:30 UTC. */

@@ -6,9 +6,8 @@ import { parseCommandText } from "../../src/commands/parse";
 import { createEngine, type EngineConfig } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
-import { openDatabase } from "../../src/store/db";
-import { claimReady, markSent } from "../../src/store/outbox";
 import type { Actor, ChatRef, Inbound, Recipient, Reply } from "../../src/types";
+import { deliverReady, openStore } from "./inspect";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
@@ -38,7 +37,7 @@ export function commandInput(text: string, chat: ChatRef, from: Actor): Inbound 
 
 /** Builds a bot; `start` is an ISO instant. */
 export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
-  const db = openDatabase(":memory:");
+  const db = openStore();
   const clock = new FakeClock(Date.parse(start));
   const engine = createEngine({
     db,
@@ -69,16 +68,12 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
 
   /** Every outbox message ready by now, marked sent, oldest first (a minimal dispatcher). */
   function deliver(): { purpose: string; to: Recipient; message: Reply; text: string }[] {
-    const now = clock.ms;
-    const out: { purpose: string; to: Recipient; message: Reply; text: string }[] = [];
-    for (;;) {
-      const batch = claimReady(db, { owner: "test", now, leaseMs: 60_000, limit: 500 });
-      if (batch.length === 0) return out;
-      for (const m of batch) {
-        markSent(db, m.id, "test", now);
-        out.push({ purpose: m.purpose, to: m.to, message: m.message, text: toPlain(m.message.text) });
-      }
-    }
+    return deliverReady({ db }, clock.ms).map((m) => ({
+      purpose: m.purpose,
+      to: m.to,
+      message: m.message,
+      text: toPlain(m.message.text),
+    }));
   }
 
   const delivered: { at: number; purpose: string; to: Recipient; message: Reply; text: string }[] = [];

@@ -10,10 +10,9 @@ import { parseCommandText } from "../../src/commands/parse";
 import { createEngine } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
-import { openDatabase } from "../../src/store/db";
-import { claimReady, markSent } from "../../src/store/outbox";
 import type { Actor, ChatRef, Reply } from "../../src/types";
 import { FakeClock } from "./harness";
+import { deliverReady, openStore } from "./inspect";
 
 /** Someone with three distinct identifiers. */
 export const person = (id: string, name: string, username: string): Actor => ({
@@ -29,7 +28,7 @@ export const dmOf = (who: Actor): ChatRef => ({ platform: "telegram", id: who.id
 
 /** Builds a bot over `path` (":memory:" by default); `start` is an ISO instant. */
 export function createPeopleBot(opts: { path?: string; start: string; autoCheckpoint?: boolean }) {
-  const db = openDatabase(opts.path ?? ":memory:", { autoCheckpoint: opts.autoCheckpoint ?? true });
+  const db = openStore(opts.path, { autoCheckpoint: opts.autoCheckpoint ?? true });
   const clock = new FakeClock(Date.parse(opts.start));
   const engine = createEngine({
     db,
@@ -56,15 +55,11 @@ export function createPeopleBot(opts: { path?: string; start: string; autoCheckp
 
   /** Marks every ready outbox message sent, as a dispatcher would. */
   function deliver() {
-    const out: { purpose: string; message: Reply; text: string }[] = [];
-    for (;;) {
-      const batch = claimReady(db, { owner: "test", now: clock.ms, leaseMs: 60_000, limit: 500 });
-      if (batch.length === 0) break;
-      for (const m of batch) {
-        markSent(db, m.id, "test", clock.ms);
-        out.push({ purpose: m.purpose, message: m.message, text: toPlain(m.message.text) });
-      }
-    }
+    const out = deliverReady({ db }, clock.ms).map((m) => ({
+      purpose: m.purpose,
+      message: m.message,
+      text: toPlain(m.message.text),
+    }));
     delivered.push(...out);
     return out;
   }

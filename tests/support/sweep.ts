@@ -18,10 +18,9 @@ import { createEngine } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { groupSafeReply, PRIVATE_POINTER } from "../../src/privacy";
 import { toPlain } from "../../src/richtext";
-import { openDatabase } from "../../src/store/db";
-import { outbox } from "../../src/store/schema";
-import type { Actor, ChatRef, Courier, OutboundMessage, Recipient, Reply } from "../../src/types";
+import type { Actor, ChatRef, Courier, OutboundMessage, Reply } from "../../src/types";
 import { commandInput, FakeClock } from "./harness";
+import { openStore, outboxOf } from "./inspect";
 
 const H = 3_600_000;
 const GROUP: ChatRef = { platform: "console", id: "group", kind: "group", title: "group" };
@@ -53,7 +52,7 @@ const labels = (r: Reply): string[] => r.buttons?.flat().map((b) => b.label) ?? 
 
 /** Runs the sweep once; see the file comment. */
 export async function sweep() {
-  const db = openDatabase(":memory:");
+  const db = openStore();
   const clock = new FakeClock(Date.parse("2026-11-29T11:00:00Z"));
   const engine = createEngine({
     db,
@@ -210,13 +209,9 @@ export async function sweep() {
   await send("sam", "/edit #9 promise: nothing");
   // Every message queued so far, read before /forget removes sam's rows: each direct message's
   // group fallback is what a group would read if that platform refused it.
-  const queued = db
-    .select()
-    .from(outbox)
-    .all()
-    .map((row) => ({ kind: row.purpose.split(":")[0] ?? "", row }));
+  const queued = outboxOf({ db }).map((row) => ({ kind: row.purpose.split(":")[0] ?? "", row }));
   for (const { row } of queued) {
-    const to = row.recipient as Recipient;
+    const to = row.recipient;
     if (to.chatKind !== "dm" || !to.fallbackChatId) continue;
     const fallback = to.fallbackReply ?? PRIVATE_POINTER;
     const text = toPlain(fallback.text);

@@ -11,9 +11,9 @@ import type { PlatformLimits } from "../../../src/dispatch/rate-limiter";
 import { createEngine, type EngineConfig } from "../../../src/engine";
 import { pauseForGone } from "../../../src/engine/gone";
 import { silentLogger } from "../../../src/log";
-import { type OpenDb, openDatabase } from "../../../src/store/db";
 import type { Engine } from "../../../src/types";
 import { FakeClock } from "../harness";
+import { openStore, type Store } from "../inspect";
 import {
   type FakeChannel,
   FakeDiscord,
@@ -35,7 +35,7 @@ export interface DiscordBotOptions {
   /** Reuse a running fake (a second start against the same Discord). */
   fake?: FakeDiscord;
   /** Reuse a database (a second start on the same data). */
-  db?: OpenDb;
+  db?: Store;
   /** Wraps the engine, e.g. to slow it down or add `settles`. */
   wrap?: (engine: Engine) => Engine;
   deferAfterMs?: number;
@@ -59,7 +59,7 @@ export interface Answer {
 /** Starts a bot on a fake Discord. Call `stop()` (or use {@link useDiscordBots}) afterwards. */
 export async function createDiscordBot(opts: DiscordBotOptions = {}) {
   const fake = opts.fake ?? (await FakeDiscord.start());
-  const db = opts.db ?? openDatabase(":memory:");
+  const db = opts.db ?? openStore();
   const clock = new FakeClock(Date.parse(opts.start ?? "2026-11-29T11:00:00Z"));
   const core = createEngine({
     db,

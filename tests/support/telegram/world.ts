@@ -11,10 +11,9 @@ import type { PlatformLimits } from "../../../src/dispatch/rate-limiter";
 import { createEngine, type EngineConfig } from "../../../src/engine";
 import { pauseForGone } from "../../../src/engine/gone";
 import type { Logger } from "../../../src/log";
-import { openDatabase } from "../../../src/store/db";
-import { nextReadyAt } from "../../../src/store/outbox";
 import type { Courier, Engine } from "../../../src/types";
 import { FakeClock } from "../harness";
+import { closeStore, nextReadyAt, openStore, type Store } from "../inspect";
 import { FakeTelegram } from "./server";
 
 const MINUTE = 60_000;
@@ -40,7 +39,7 @@ export interface WorldOptions {
 
 /** The running world; {@link World.close} it in afterEach. */
 export interface World {
-  db: ReturnType<typeof openDatabase>;
+  db: Store;
   clock: FakeClock;
   engine: Engine;
   tg: FakeTelegram;
@@ -56,7 +55,7 @@ export interface World {
 
 /** Builds and starts the world. */
 export async function createWorld(opts: WorldOptions = {}): Promise<World> {
-  const db = openDatabase(":memory:");
+  const db = openStore();
   const clock = new FakeClock(Date.parse(opts.start ?? "2026-11-29T11:00:00Z"));
   const log = recordingLogger();
   const engine = createEngine({
@@ -110,7 +109,7 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
   async function flush(): Promise<void> {
     for (let i = 0; i < 100; i++) {
       await dispatcher.drain();
-      const next = nextReadyAt(db);
+      const next = nextReadyAt({ db });
       if (next === null || next > clock.ms) return;
     }
     throw new Error("the outbox never drained");
@@ -144,7 +143,7 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
       await adapter.stop();
       await dispatcher.stop();
       await tg.close();
-      db.$client.close();
+      closeStore({ db });
     },
   };
 }

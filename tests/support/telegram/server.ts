@@ -264,7 +264,7 @@ export class FakeTelegram {
    * A person presses the button labelled `label` under `message` (its current state); resolves
    * once handled, with the bot's answerCallbackQuery call.
    */
-  async click(from: User, message: Message, label: string): Promise<ApiCall | undefined> {
+  async click(from: User, message: Message, label: string): Promise<ApiCall> {
     const current = this.find(message.chat.id, message.message_id) ?? message;
     const button = current.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
     if (!button || !("callback_data" in button)) {
@@ -281,8 +281,12 @@ export class FakeTelegram {
     return button.callback_data;
   }
 
-  /** A person presses a button with this `data` (stale or forged buttons too). */
-  async press(from: User, message: Message, data: string): Promise<ApiCall | undefined> {
+  /**
+   * A person presses a button with this `data` (stale or forged buttons too). Throws when the bot
+   * never answered the callback query: every press must stop the person's spinner, and a test
+   * reading the answer's text must not pass on an answer that never came.
+   */
+  async press(from: User, message: Message, data: string): Promise<ApiCall> {
     const id = String(++this.#queryId);
     this.#queries.set(id, { answered: false });
     const query = {
@@ -293,7 +297,11 @@ export class FakeTelegram {
       data,
     } as CallbackQuery;
     await this.processed(this.queue({ callback_query: query }));
-    return this.calls.find((c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === id);
+    const answer = this.calls.find(
+      (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === id,
+    );
+    if (!answer) throw new Error(`the bot never answered the callback query for "${data}"`);
+    return answer;
   }
 
   /** The stored message, as it is now. */

@@ -7,7 +7,8 @@
  * with its unit and a summary against the issue's targets. Targets are judged at the larger size.
  * Then issue 10's catch-up case (bench/catchup.ts): 10,000 commitments after 30 days down
  * (`-- --catchup` runs only that). A missed target is reported, not fatal: the exit code is 0
- * unless something crashed.
+ * unless something crashed. `-- --no-dispatch` leaves out the dispatcher's figures and the real
+ * scheduler (they read n/a), for measuring the engine while the dispatcher is being changed.
  */
 import { rmSync } from "node:fs";
 import { cpus, loadavg, arch as osArch, platform as osPlatform, tmpdir, totalmem } from "node:os";
@@ -59,7 +60,33 @@ const say = (line = ""): void => {
   process.stdout.write(`${line}\n`);
 };
 
-async function measureSize(n: number, quick: boolean): Promise<SizeResult> {
+/** What the dispatch and scheduler figures read when `--no-dispatch` leaves them out. */
+const SKIPPED = {
+  unlimited: {
+    sent: 0,
+    messages: 0,
+    ms: Number.NaN,
+    perSecond: Number.NaN,
+    left: 0,
+  } satisfies UnlimitedResult,
+  rated: {
+    sent: 0,
+    configuredPerSecond: Number.NaN,
+    achievedPerSecond: Number.NaN,
+    wouldBe429: Number.NaN,
+    tightestSpanMs: Number.NaN,
+    ms: Number.NaN,
+  } satisfies RatedResult,
+  scheduler: {
+    due: 0,
+    delivered: 0,
+    medianMs: Number.NaN,
+    maxMs: Number.NaN,
+    delaysMs: [],
+  } satisfies SchedulerResult,
+};
+
+async function measureSize(n: number, quick: boolean, dispatch: boolean): Promise<SizeResult> {
   const path = join(tmpdir(), `amends-bench-${n}.sqlite`);
   const t0 = Math.floor(Date.now() / MINUTE) * MINUTE;
   say(`\n== ${count(n)} active commitments ==`);
@@ -90,6 +117,7 @@ async function measureSize(n: number, quick: boolean): Promise<SizeResult> {
       const burst = await measureBurst(db, engine, seeded);
       step("second burst with every database call timed");
       const dbCalls = await measureBurstDbCalls(db, engine, seeded);
+      if (!dispatch) return { seeded, startup, idle, handle, burst, dbCalls, ...SKIPPED };
       step("dispatch unlimited (both bursts' prompts)");
       const unlimited = await measureUnlimited(db, BURST_MINUTE(seeded) + 2 * MINUTE);
       const ratedCount = quick ? 300 : 600;
@@ -137,7 +165,10 @@ function figureRows(sizes: number[], results: SizeResult[]): string[][] {
     ),
     row("  instrumented burst: longest single DB call", (r) => ms(r.dbCalls.longestCallMs)),
     row("dispatch, unlimited, instant courier", (r) => rate(r.unlimited.perSecond)),
-    row("  messages / time", (r) => `${count(r.unlimited.sent)} / ${ms(r.unlimited.ms)}`),
+    row(
+      "  rows / messages / time",
+      (r) => `${count(r.unlimited.sent)} / ${count(r.unlimited.messages)} / ${ms(r.unlimited.ms)}`,
+    ),
     row("dispatch at 30/s: achieved rate", (r) => `${r.rated.achievedPerSecond.toFixed(2)} msg/s`),
     row("  as % of configured", (r) => pct(r.rated.achievedPerSecond / r.rated.configuredPerSecond)),
     row("  would-be 429s (>30 in a 1 s window)", (r) => count(r.rated.wouldBe429)),
@@ -289,18 +320,32 @@ async function runCatchUp(): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // The checkpointer's worker is unref'd: while only its stop() is awaited, nothing else would
+  // keep the process alive, and it would end there without a word.
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    await run(started);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function run(started: number): Promise<void> {
   if (process.argv.includes("--catchup")) {
     await runCatchUp();
     say(`total run time: ${ms(performance.now() - started)}`);
     return;
   }
   const quick = process.argv.includes("--quick");
+  const dispatch = !process.argv.includes("--no-dispatch");
   const sizes = quick ? [20_000, 100_000] : [100_000, 1_000_000];
   const cpu = cpus();
   const probe = openDatabase(":memory:");
   const sqlite = probe.$client.prepare("SELECT sqlite_version()").pluck().get() as string;
   probe.$client.close();
-  say(`Amends benchmark${quick ? " (--quick)" : ""}`);
+  say(
+    `Amends benchmark${quick ? " (--quick)" : ""}${dispatch ? "" : " (--no-dispatch: no dispatch or scheduler figures)"}`,
+  );
   say(
     `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${mib(totalmem())} RAM, ` +
       `${osPlatform()} ${osArch()}; node ${process.version}; SQLite ${sqlite}; database files in ${tmpdir()}`,
@@ -309,7 +354,7 @@ async function main(): Promise<void> {
   const busy = (loadavg()[0] ?? 0) >= 1 ? " (other processes are busy: figures will be noisier)" : "";
   say(`load average at start (1/5/15 min): ${load()}${busy}`);
   const results: SizeResult[] = [];
-  for (const n of sizes) results.push(await measureSize(n, quick));
+  for (const n of sizes) results.push(await measureSize(n, quick, dispatch));
 
   say("\nFigures");
   say(table(figureRows(sizes, results)));
@@ -321,8 +366,10 @@ async function main(): Promise<void> {
     say(`  longest DB call in the burst: ${r.dbCalls.longestSql}`);
   }
   await runCatchUp();
-  say("\nMessages one person receives per day: two simulated weeks, 4 commitments (bench/messages.ts)");
-  for (const line of await messagesReport()) say(`  ${line}`);
+  if (dispatch) {
+    say("\nMessages one person receives per day: two simulated weeks, 4 commitments (bench/messages.ts)");
+    for (const line of await messagesReport()) say(`  ${line}`);
+  }
   say(`\nload average at end (1/5/15 min): ${load()}`);
   say(`total run time: ${ms(performance.now() - started)}`);
 }

@@ -3,11 +3,15 @@
  * commitments whose check-ins go there are paused, so the scheduler stops writing to nowhere,
  * and the history says why. Nothing is retried forever.
  */
-import { and, eq, inArray } from "drizzle-orm";
 import { skipOpenCheckIns } from "../store/checkins";
 import type { Db } from "../store/db";
 import { appendEvent } from "../store/events";
-import { chats, commitments, people } from "../store/schema";
+import {
+  activeGroupCommitmentIds,
+  activePrivateCommitmentIds,
+  markChatGone,
+  pauseOpenEnded,
+} from "../store/gone";
 import type { Recipient } from "../types";
 
 /**
@@ -20,50 +24,14 @@ export function pauseForGone(db: Db, to: Recipient, now: number): number {
   return db.transaction((tx) => {
     let ids: number[] = [];
     if (to.chatKind === "group") {
-      const chat = tx
-        .select()
-        .from(chats)
-        .where(and(eq(chats.platform, to.platform), eq(chats.externalId, to.chatId)))
-        .get();
-      if (!chat) return 0;
-      tx.update(chats).set({ goneAt: now }).where(eq(chats.id, chat.id)).run();
-      ids = tx
-        .select({ id: commitments.id })
-        .from(commitments)
-        .where(
-          and(
-            eq(commitments.chatId, chat.id),
-            eq(commitments.visibility, "group"),
-            eq(commitments.state, "active"),
-          ),
-        )
-        .all()
-        .map((r) => r.id);
+      const chatId = markChatGone(tx, to.platform, to.chatId, now);
+      if (chatId === undefined) return 0;
+      ids = activeGroupCommitmentIds(tx, chatId);
     } else if (to.personId) {
-      const person = tx
-        .select()
-        .from(people)
-        .where(and(eq(people.platform, to.platform), eq(people.externalId, to.personId)))
-        .get();
-      if (!person) return 0;
-      ids = tx
-        .select({ id: commitments.id })
-        .from(commitments)
-        .where(
-          and(
-            eq(commitments.ownerId, person.id),
-            eq(commitments.visibility, "private"),
-            eq(commitments.state, "active"),
-          ),
-        )
-        .all()
-        .map((r) => r.id);
+      ids = activePrivateCommitmentIds(tx, to.platform, to.personId) ?? [];
     }
     if (ids.length === 0) return 0;
-    tx.update(commitments)
-      .set({ state: "paused", nextDueAt: null, pausedUntil: null, updatedAt: now })
-      .where(inArray(commitments.id, ids))
-      .run();
+    pauseOpenEnded(tx, ids, now);
     for (const id of ids) {
       // The open check-in would still send its reminder to nowhere: it counts for nothing now.
       skipOpenCheckIns(tx, id);

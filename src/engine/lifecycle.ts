@@ -18,6 +18,7 @@ import { appendEvent } from "../store/events";
 import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/outbox";
 import { getPerson } from "../store/people";
 import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
+import type { Recipient, Reply } from "../types";
 import { catchUp, recordSkipped, windowEnd } from "./catchup";
 import { completeIfFinished } from "./endings";
 import {
@@ -128,7 +129,7 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
       next === null && completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
     return { opened: 0, skipped: skipped + (ci ? 1 : 0), lost: false, completed };
   }
-  const to = checkInRecipient(c, owner, chat, silent, privateCheckInFallback(c, ci, false, now));
+  const to = recipientOf(c, owner, chat, silent, () => privateCheckInFallback(c, ci, false, now));
   enqueue(db, {
     purpose: purpose("prompt", ci.id),
     to,
@@ -143,6 +144,23 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   if (!together)
     openTogether(db, due, bundleKey(owner, to), { notBefore: promptAt, remindAt: ci.remindAt }, now, result);
   return result;
+}
+
+/**
+ * Where a check-in's prompt or reminder goes ({@link checkInRecipient}). The group's version of
+ * a private one (`fallback`) is written only when the message has a group to fall back to: most
+ * have none, and writing it every time (a date in the owner's zone, the buttons) was about a
+ * tenth of what opening a check-in cost.
+ */
+function recipientOf(
+  c: CommitmentRow,
+  owner: PersonRow,
+  chat: ChatRow,
+  silent: boolean,
+  fallback: () => Reply,
+): Recipient {
+  const to = checkInRecipient(c, owner, chat, silent);
+  return to.fallbackChatId === undefined ? to : checkInRecipient(c, owner, chat, silent, fallback());
 }
 
 /**
@@ -191,7 +209,7 @@ export function remind(db: Db, ci: CheckInRow, now: number): boolean {
   const { commitment: c, owner, chat } = parties;
   // A silent commitment plans no reminder; one asked for with a snooze goes to the direct chat.
   const silent = isSilent(db, c.id, now, now - LATE_CLOSE_MS);
-  const to = checkInRecipient(c, owner, chat, silent, privateCheckInFallback(c, ci, true, now));
+  const to = recipientOf(c, owner, chat, silent, () => privateCheckInFallback(c, ci, true, now));
   return enqueue(db, {
     // Keyed by its time too: a snooze the person asks for after the reminder went out is honoured.
     purpose: purpose("remind", ci.id, String(ci.remindAt)),

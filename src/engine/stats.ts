@@ -10,13 +10,12 @@
  * - Consistency: see {@link computeStats}. It is never called trust (trust is the other
  *   person's to give) and never shown bare: see src/engine/consistency-words.ts.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { countedCheckIns } from "../store/checkins";
 import type { Db } from "../store/db";
-import { type CheckInRow, checkIns } from "../store/schema";
+import type { CheckInRow } from "../store/schema";
 
 /** How much an answer's weight shrinks per newer answer. */
 export const CONSISTENCY_DECAY = 0.8;
-const WINDOW = 200;
 
 /** The derived figures of one commitment. */
 export interface Stats {
@@ -90,20 +89,9 @@ export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | 
   };
 }
 
-/** Reads a commitment's recent check-ins and computes its figures. */
+/** Reads a commitment's recent check-ins (the newest 200 that count) and computes its figures. */
 export function statsFor(db: Db, commitmentId: number): Stats {
-  return computeStats(countedRows(db, commitmentId));
-}
-
-/** The newest counted (answered or closed unanswered) check-ins of a commitment, newest first. */
-function countedRows(db: Db, commitmentId: number) {
-  return db
-    .select({ state: checkIns.state, answer: checkIns.answer, verdict: checkIns.verdict })
-    .from(checkIns)
-    .where(and(eq(checkIns.commitmentId, commitmentId), inArray(checkIns.state, ["answered", "missed"])))
-    .orderBy(desc(checkIns.dueAt))
-    .limit(WINDOW)
-    .all();
+  return computeStats(countedCheckIns(db, commitmentId));
 }
 
 /** How many of the newest counted check-ins the words about consistency describe. */
@@ -173,5 +161,5 @@ export function consistencyFacts(
 
 /** Reads a commitment's recent check-ins and gathers the facts behind the words. */
 export function consistencyFactsFor(db: Db, commitmentId: number): ConsistencyFacts {
-  return consistencyFacts(countedRows(db, commitmentId));
+  return consistencyFacts(countedCheckIns(db, commitmentId));
 }

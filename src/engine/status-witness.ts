@@ -7,14 +7,13 @@
  * Discord, their direct chat on Telegram, a pointer in the group when that is refused).
  */
 import { bold, rich } from "../richtext";
-import { listWitnessed } from "../store/commitments";
-import { getPerson } from "../store/people";
+import { countedOfWitness, witnessedOpen } from "../store/views";
 import type { Button, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import type { CommandContext } from "./context";
 import { label } from "./format";
 import { stepDownButton } from "./messages";
-import { consistencyFactsFor } from "./stats";
+import { consistencyFacts } from "./stats";
 
 /** At most this many Step down buttons (one row each), as in the digest. */
 const MAX_BUTTONS = 5;
@@ -27,18 +26,18 @@ export interface WitnessPart {
 
 /** The "You witness" part for the person asking, or null when they witness nothing open. */
 export function witnessPart(ctx: CommandContext): WitnessPart | null {
-  const witnessed = listWitnessed(ctx.db, ctx.me.id)
-    .filter((c) => c.witnessStatus === "active" && (c.state === "active" || c.state === "paused"))
-    .sort((a, b) => a.ownerId - b.ownerId || a.number - b.number);
+  // Active and paused commitments they actively witness, by owner and number, with the owners' names.
+  const witnessed = witnessedOpen(ctx.db, ctx.me.id);
   if (witnessed.length === 0) return null;
+  const counted = countedOfWitness(ctx.db, ctx.me.id);
   const rows: RichText[] = [];
   const buttons: Button[][] = [];
   const owners = new Set<string>();
-  for (const c of witnessed) {
-    const owner = getPerson(ctx.db, c.ownerId)?.name ?? "someone";
+  for (const { commitment: c, ownerName } of witnessed) {
+    const owner = ownerName ?? "someone";
     owners.add(owner);
     // The witness reads what happened, without the figure: they are a friend, not a judge.
-    const going = consistencyWords(consistencyFactsFor(ctx.db, c.id), "you", false);
+    const going = consistencyWords(consistencyFacts(counted.get(c.id) ?? []), "you", false);
     rows.push(
       rich(
         `${owner}'s `,

@@ -6,20 +6,18 @@
  * with a Step down button each. The reply is only for the person who asked (sender-only).
  */
 import { bold, code, lines, type Part, rich } from "../richtext";
-import { latestOutcomes } from "../store/checkins";
-import { listCommitments } from "../store/commitments";
+import type { CountedCheckIn } from "../store/checkins";
 import type { Db } from "../store/db";
-import { endedAt } from "../store/events";
-import { lastInvitation } from "../store/invitations";
-import { findPerson, getPerson } from "../store/people";
+import { findPerson } from "../store/people";
 import type { CheckInRow, CommitmentRow } from "../store/schema";
+import { countedOfOwner, type OwnCommitment, ownCommitments } from "../store/views";
 import type { Platform, Reply, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import { type CommandContext, zoneOf } from "./context";
 import { cadenceText, changeWords, label, shortDay, stateLine, when } from "./format";
 import { history, wholeWords } from "./history";
 import { toSender } from "./replies";
-import { consistencyFactsFor } from "./stats";
+import { consistencyFacts } from "./stats";
 import { witnessPart } from "./status-witness";
 import { INVITE_DAYS } from "./witness";
 
@@ -33,16 +31,14 @@ const START_EXAMPLE = "/commit Call my sister every Sunday cadence: weekly sun 1
 /** `/status` */
 export function status(ctx: CommandContext): Reply[] {
   const { db, me, now } = ctx;
-  const all = listCommitments(db, me.id);
-  const open = all.filter((c) => c.state === "active" || c.state === "paused");
+  // Four statements for all of the person's commitments and the ones they witness (store/views.ts);
+  // only an open invitation and a commitment ended this week read more.
+  const all = ownCommitments(db, me.id);
+  const open = all.filter((v) => v.commitment.state === "active" || v.commitment.state === "paused");
   const zone = zoneOf(me, ctx.deps.config);
-  const endings = endedAt(
-    db,
-    all.filter((c) => !open.includes(c)).map((c) => c.id),
-  );
   const ended = all
-    .filter((c) => (endings.get(c.id) ?? 0) > now - RECENT_END_MS)
-    .sort((a, b) => (endings.get(b.id) ?? 0) - (endings.get(a.id) ?? 0));
+    .filter((v) => (v.endedAt ?? 0) > now - RECENT_END_MS)
+    .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0));
   const earlier = all.length - open.length - ended.length;
   const witnessing = witnessPart(ctx);
 
@@ -51,18 +47,24 @@ export function status(ctx: CommandContext): Reply[] {
     return [toSender([`You have no open commitments${finished}. Start one with `, code(START_EXAMPLE), "."])];
   }
 
-  const outcomes = latestOutcomes(db, me.id);
+  const counted = open.length > 0 ? countedOfOwner(db, me.id) : new Map<number, CountedCheckIn[]>();
   const text: (RichText | string | null)[] = [];
   if (open.length > 0) {
     text.push(rich(bold("Your commitments"), ` (times in ${zone})`));
-    for (const c of open) text.push(openRow(db, c, outcomes.get(c.id), zone, now, me.platform as Platform));
+    for (const v of open) {
+      text.push(openRow(db, v, counted.get(v.commitment.id) ?? [], zone, now, me.platform as Platform));
+    }
   }
   if (ended.length > 0) {
     text.push(rich(bold("Ended in the last 7 days")));
-    for (const c of ended) text.push(endedRow(db, c, endings.get(c.id) ?? now));
+    for (const v of ended) text.push(endedRow(db, v.commitment, v.endedAt ?? now));
     if (open.length === 0) text.push(rich(code("/commit"), " starts a new one when you're ready."));
   }
-  if (earlier > 0) text.push(earlierLine(all.filter((c) => !open.includes(c) && !ended.includes(c))));
+  if (earlier > 0) {
+    text.push(
+      earlierLine(all.filter((v) => !open.includes(v) && !ended.includes(v)).map((v) => v.commitment)),
+    );
+  }
   if (witnessing) text.push(...witnessing.lines);
   return [toSender(lines(...text), witnessing?.buttons)];
 }
@@ -78,19 +80,23 @@ function earlierLine(earlier: CommitmentRow[]): string {
   return `${which} ended earlier; /history with the number shows how each went.`;
 }
 
-/** One open commitment: what, when, how it is going, and who stands by it. */
+/**
+ * One open commitment: what, when, how it is going, and who stands by it. `counted` are its
+ * newest counted check-ins, newest first: the first is how the last one went.
+ */
 function openRow(
   db: Db,
-  c: CommitmentRow,
-  last: Pick<CheckInRow, "state" | "answer" | "dueAt"> | undefined,
+  v: OwnCommitment,
+  counted: CountedCheckIn[],
   zone: string,
   now: number,
   platform: Platform,
 ): RichText {
-  const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
-  const by = witness?.name ?? "your witness";
-  const words = consistencyWords(consistencyFactsFor(db, c.id), by);
+  const c = v.commitment;
+  const witness = c.witnessStatus === "active" && c.witnessId !== null ? v.witnessName : null;
+  const by = witness ?? "your witness";
+  const words = consistencyWords(consistencyFacts(counted), by);
+  const last = counted[0];
   // An unanswered last check-in is in the words already ("the last 5 got no answer").
   const lastSaid = last?.state === "missed" && words.includes("no answer") ? null : lastLine(last, c.zone);
   const going = [
@@ -98,9 +104,7 @@ function openRow(
     c.streak > 0 ? `streak ${c.streak}${c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : ""}` : null,
     words,
   ].filter((s): s is string => s !== null);
-  const standing = [witnessLine(db, c, witness?.name, now, platform), pendingLine(c)].filter(
-    (p) => p !== null,
-  );
+  const standing = [witnessLine(db, v, witness, now, platform), pendingLine(c)].filter((p) => p !== null);
   return rich(
     label(c),
     c.visibility === "private" ? " (private)" : "",
@@ -128,19 +132,20 @@ const LAST_ANSWER: Record<string, string> = { kept: "kept ✓", partly: "partly 
 /** "witness: jo", or where an invitation stands. */
 function witnessLine(
   db: Db,
-  c: CommitmentRow,
-  name: string | undefined,
+  v: OwnCommitment,
+  name: string | null,
   now: number,
   platform: Platform,
 ): string | null {
+  const c = v.commitment;
   if (c.witnessStatus === "active") return `witness: ${name ?? "someone who left Amends"}`;
   if (c.witnessStatus !== "invited") return null;
   const invite = c.witnessInvite ?? "";
   const who = invite.startsWith("@")
     ? invite
     : (findPerson(db, platform, invite.replace(/^id:/, ""))?.name ?? "the person you invited");
-  const sent = lastInvitation(db, c.id)?.at;
-  if (sent !== undefined && sent + INVITE_DAYS * 86_400_000 <= now) {
+  const sent = v.invitedAt;
+  if (sent !== null && sent + INVITE_DAYS * 86_400_000 <= now) {
     return `the invitation to ${who} has expired; /witness #${c.number} asks again`;
   }
   return `invited ${who} to witness it, waiting for an answer`;

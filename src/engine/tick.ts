@@ -34,6 +34,27 @@ export const TICK_BATCH = 25;
  */
 export const BATCH_BUDGET_MS = 4;
 
+type Transaction = (run: () => void) => void;
+const madeFor = new WeakMap<object, { batch: Transaction; unitTx: Transaction }>();
+
+/**
+ * better-sqlite3's own transaction functions, made once per connection (an idle tick makes no
+ * other allocation worth the name): nested calls become cached savepoints, where drizzle's
+ * build and prepare their SQL on every call.
+ */
+function transactions(db: Db): { batch: Transaction; unitTx: Transaction } {
+  const client = clientOf(db);
+  let made = madeFor.get(client);
+  if (!made) {
+    made = {
+      batch: client.transaction((run: () => void) => run()),
+      unitTx: client.transaction((run: () => void) => run()),
+    };
+    madeFor.set(client, made);
+  }
+  return made;
+}
+
 /** Lets queued commands run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -46,14 +67,9 @@ export function emptyTickReport(): TickReport {
 export async function runTick(db: Db, now: number, log: Logger, defaultZone: string): Promise<TickReport> {
   const report = emptyTickReport();
   const q = tickQueries(db);
+  const { batch, unitTx } = transactions(db);
 
   /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */
-  // better-sqlite3's own transaction functions: nested calls become cached savepoints, where
-  // drizzle's build and prepare their SQL on every call.
-  const client = clientOf(db);
-  const batch = client.transaction((run: () => void) => run());
-  const unitTx = client.transaction((run: () => void) => run());
-
   async function drain<T>(fetch: () => T[], unit: (row: T) => void, what: string): Promise<void> {
     // How many units the next batch may take: fewer when batches run long (a catch-up writes
     // more per unit than a burst, and its COMMIT grows with it), back up to TICK_BATCH when not.

@@ -47,6 +47,9 @@ export function startCheckpointer(
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        // Unref'd, the worker would not keep the process alive while it stops: a caller awaiting
+        // stop() with nothing else pending would see the process end mid-await, silently.
+        worker.ref();
         worker.once("exit", () => resolve());
         worker.postMessage("stop");
       }),

@@ -3,6 +3,7 @@
  * year and kept. Counting occurrences over a span (./span.ts) treats every other day by
  * arithmetic and looks closely only at the days these touch.
  */
+import { formatterFor } from "./zone";
 
 const DAY_MS = 86_400_000;
 /**
@@ -12,28 +13,7 @@ const DAY_MS = 86_400_000;
 const SAMPLE_MS = 7 * DAY_MS;
 const CACHE_SIZE = 1024;
 
-// One formatter per zone: they cost tens of microseconds to build and about one to use.
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const DIGITS = /(\d+)\D+(\d+)\D+(\d+)\D+(\d+)\D+(\d+)\D+(\d+)/;
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    if (formatters.size >= CACHE_SIZE) formatters.clear();
-    formatters.set(zone, f);
-  }
-  return f;
-}
 
 /** The UTC offset of `zone` at `ms` (local minus UTC), in ms, at whole-second resolution. */
 function offsetAt(ms: number, zone: string): number {

@@ -60,7 +60,8 @@ interface WallFields {
 // Formatters are expensive to build (tens of microseconds) and cheap to use, so keep one per zone.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(zone: string): Intl.DateTimeFormat {
+/** The cached `en-US` numeric formatter for `zone` (one per zone; building one costs tens of µs). */
+export function formatterFor(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (f === undefined) {
     // en-US with numeric fields gives "MM/DD/YYYY, HH:MM:SS"; h23 avoids the old "24:00" midnight.

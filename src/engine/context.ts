@@ -56,10 +56,10 @@ export interface ClickContext {
 }
 
 /**
- * The command a button stands for, as if its presser had typed it about commitment `#number`:
- * a button that pauses or cancels goes through the same rules (and refusals) as the command.
+ * The command a button stands for, as if its presser had typed it with `args`: a button that
+ * pauses, cancels or sets a zone goes through the same rules (and refusals) as the command.
  */
-export function commandFromClick(ctx: ClickContext, number: number, args: CommandArgs = {}): CommandContext {
+export function commandFromClick(ctx: ClickContext, args: CommandArgs): CommandContext {
   return {
     deps: ctx.deps,
     db: ctx.db,
@@ -68,7 +68,7 @@ export function commandFromClick(ctx: ClickContext, number: number, args: Comman
     chat: ctx.chat,
     chatRef: ctx.input.chat,
     from: ctx.input.from,
-    args: { commitment: String(number), ...args },
+    args,
     mentions: [],
     afterCommit: ctx.afterCommit,
   };

@@ -10,7 +10,7 @@ import { listCommitments, updateCommitment } from "../store/commitments";
 import { appendEvent } from "../store/events";
 import { type QuietHours, updatePerson } from "../store/people";
 import type { Button, Reply, RichText } from "../types";
-import type { ClickContext, CommandContext } from "./context";
+import { type ClickContext, type CommandContext, commandFromClick } from "./context";
 import { nextDigestAt } from "./digest";
 import { finishIfDone } from "./endings";
 import { toSender } from "./replies";
@@ -53,18 +53,8 @@ export function zoneClick(ctx: ClickContext): Reply[] {
   if (idArg(owner) !== ctx.me.id) refuse("not-yours", "That button belongs to someone else.");
   const zone = name !== undefined && extra === undefined ? normalizeZone(name) : null;
   if (!zone) refuse("stale-button", "That button no longer does anything.");
-  const asCommand: CommandContext = {
-    deps: ctx.deps,
-    db: ctx.db,
-    now: ctx.now,
-    me: ctx.me,
-    chat: ctx.chat,
-    chatRef: ctx.input.chat,
-    from: ctx.input.from,
-    args: { zone },
-    mentions: [],
-    afterCommit: ctx.afterCommit,
-  };
+  const asCommand = commandFromClick(ctx, { zone });
+
   return setZone(asCommand, zone).map((r) => ({ ...r, settles: [{ t: "text", text: cityLabel(zone) }] }));
 }
 

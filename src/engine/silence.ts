@@ -128,7 +128,8 @@ export function silenceClick(ctx: ClickContext): Reply[] {
   }
   if (c.state !== "active") refuse("settled", `#${c.number} has ended, so there is nothing to choose here.`);
 
-  const asCommand = (args: Record<string, string>) => commandFromClick(ctx, c.number, args);
+  const asCommand = (args: Record<string, string>) =>
+    commandFromClick(ctx, { commitment: String(c.number), ...args });
   const replies =
     choice === "p"
       ? pause(asCommand({ for: PAUSE_FOR }))

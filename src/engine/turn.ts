@@ -252,5 +252,5 @@ export function endSetAsideClick(ctx: ClickContext): Reply[] {
   ) {
     refuse("not-offered", NOT_FOR_YOU);
   }
-  return cancel(commandFromClick(ctx, c.number));
+  return cancel(commandFromClick(ctx, { commitment: String(c.number) }));
 }

@@ -40,7 +40,12 @@ export function catchUp(c: Plannable, first: number, now: number): CatchUp {
   const cadence = storedCadence(c.cadence);
   const ctx = contextOf(c);
   const horizon = c.until ? Math.min(now, endOfDay(c.until, c.zone)) : now;
-  const found = horizon > first ? latestOccurrence(cadence, horizon, ctx) : null;
+  const untilOk = (t: number | null) => (t !== null && c.until && localDate(t, c.zone) > c.until ? null : t);
+  // The usual case, a commitment due just now: nothing came after its first occurrence, so the
+  // one step to the next answers everything without the search for the latest.
+  const soonest = firstAfter(cadence, first, ctx);
+  if (soonest === null || soonest > horizon) return { latest: first, before: null, next: untilOk(soonest) };
+  const found = latestOccurrence(cadence, horizon, ctx);
   const latest = found !== null && found > first ? found : first;
   let before: number | null = null;
   if (latest > first) {
@@ -48,9 +53,7 @@ export function catchUp(c: Plannable, first: number, now: number): CatchUp {
     before = b !== null && b > first ? b : first;
   }
   // What planNext answers, from the same day rules (for cron without croner's slower search).
-  const after = firstAfter(cadence, latest, ctx);
-  const next = after !== null && c.until && localDate(after, c.zone) > c.until ? null : after;
-  return { latest, before, next };
+  return { latest, before, next: untilOk(firstAfter(cadence, latest, ctx)) };
 }
 
 /** A check-in's window: until the next occurrence or 24 hours, whichever is first. */

@@ -1,6 +1,7 @@
 /** Queries on commitments and their check-ins. */
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "./db";
+import { perConnection } from "./raw";
 import { type CheckInRow, type CommitmentRow, checkIns, commitments } from "./schema";
 
 /** The states in which a commitment still counts toward the per-owner limit. */
@@ -14,26 +15,29 @@ export type NewCommitment = Omit<
 
 /** Inserts a commitment with the owner's next number (numbers are never reused). */
 export function insertCommitment(db: Db, values: NewCommitment): CommitmentRow {
-  const last = db
-    .select({ n: max(commitments.number) })
-    .from(commitments)
-    .where(eq(commitments.ownerId, values.ownerId))
-    .get();
+  const last = lastNumber(db).get(values.ownerId) as number | null | undefined;
   return db
     .insert(commitments)
-    .values({ ...values, number: (last?.n ?? 0) + 1 })
+    .values({ ...values, number: (last ?? 0) + 1 })
     .returning()
     .get();
 }
 
+// Hand-prepared: every /commit asks both, and drizzle builds their SQL anew on each call.
+const lastNumber = perConnection((client) =>
+  client.prepare("SELECT max(number) FROM commitments WHERE owner_id = ?").pluck(),
+);
+const openCount = perConnection((client) =>
+  client
+    .prepare(
+      `SELECT count(*) FROM commitments WHERE owner_id = ? AND state IN (${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`,
+    )
+    .pluck(),
+);
+
 /** How many of the owner's commitments are active or paused. */
 export function countOpenCommitments(db: Db, ownerId: number): number {
-  const row = db
-    .select({ n: count() })
-    .from(commitments)
-    .where(and(eq(commitments.ownerId, ownerId), inArray(commitments.state, [...OPEN_STATES])))
-    .get();
-  return row?.n ?? 0;
+  return (openCount(db).get(ownerId) as number | undefined) ?? 0;
 }
 
 /** One of the owner's commitments by its `#n`. */

@@ -228,3 +228,19 @@ describe("parseCadence: refusals explain themselves", () => {
     expect(refused("cron")).toContain("Which cron expression?");
   });
 });
+
+describe("parseCadence without a today (a stored text) reads no clock", () => {
+  it("takes written-out dates only: nothing relative resolves against the wall clock", () => {
+    expect(parseCadence("once 2026-12-01 18:00")).toMatchObject({
+      ok: true,
+      cadence: { kind: "once", date: "2026-12-01" },
+    });
+    expect(parseCadence("once next friday 18:00").ok).toBe(false);
+    expect(parseCadence("monthly 18:00")).toMatchObject({ ok: false });
+    // With a today, the same words mean that day.
+    expect(parseCadence("monthly 18:00", "2026-12-03")).toMatchObject({
+      ok: true,
+      cadence: { kind: "cron", expr: "0 18 3 * *" },
+    });
+  });
+});

@@ -47,8 +47,8 @@ function noDate(text: string): DateRead {
   return { ok: false, error: `There is no date ${quote(text)}.` };
 }
 
-/** `2027-01-31`, `2027/1/31`. */
-function readIso(t: string): DateRead | null {
+/** `2027-01-31`, `2027/1/31`: the one form that needs no today (stored cadences use it). */
+export function readIso(t: string): DateRead | null {
   const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
   if (!m) return null;
   const date = ymd(Number(m[1]), Number(m[2]), Number(m[3]));

@@ -5,7 +5,7 @@
  * are the same grammar written tidily. Cron is read elsewhere ({@link readCron}).
  */
 
-import { readDate } from "./date";
+import { readDate, readIso } from "./date";
 import { cadenceExamples } from "./examples";
 import { clip, countWord, nearWord, quote } from "./text";
 import { formatTime, PERIOD_TIMES, scanTime, words } from "./time";
@@ -42,11 +42,6 @@ function ok(cadence: Cadence, p: Parts): CadenceResult {
 /** The reason a cadence more often than hourly is refused, with what works instead. */
 export function tooOften(what: string): string {
   return `${what} would check in more than once an hour, the most I do. Try "every day at 8pm" or "cron 0 9-17 * * 1-5" (hourly, 9 to 5 on weekdays).`;
-}
-
-/** The UTC date, for dating examples and relative days when the caller gave no today. */
-function utcToday(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 /**
@@ -201,9 +196,14 @@ function readMonthly(p: Parts): CadenceResult | null {
   const dayWord = f.find((t, i) => i > 0 && t !== "month" && countWord(t) !== null);
   const rest = f.filter((t) => t !== "month" && t !== dayWord && countWord(t) !== 1);
   if (rest.length > 0) return null;
-  const day =
-    dayWord === undefined ? Number((p.today ?? utcToday()).slice(8, 10)) : (countWord(dayWord) as number);
   const time = p.assumed ? DEFAULT_AT : p.at;
+  // "monthly" alone means today's day of the month; without a today (a stored text) there is none.
+  const day =
+    dayWord !== undefined
+      ? (countWord(dayWord) as number)
+      : p.today === null
+        ? 29
+        : Number(p.today.slice(8, 10));
   if (dayWord === undefined && day > 28) {
     return fail(`Which day of the month? Try "monthly on the 1st at ${formatTime(time)}".`);
   }
@@ -250,10 +250,14 @@ function readOnce(p: Parts): CadenceResult | null {
   if (p.every && !said) return null;
   const typed = p.rest.slice(p.rest[0] === "once" ? 1 : 0);
   const text = typed.join(" ").replace(/ , /g, ", ");
-  const example = cadenceExamples(p.today ?? utcToday()).once;
-  if (typed.length === 0) return fail(`On which date? Try "${example}".`);
-  const read = readDate(text, p.today ?? utcToday(), { allowPast: p.today === null });
+  // A stored text (no today) is canonical: only a written-out date, which needs no clock.
+  const tryThis = p.today === null ? "" : ` Try "${cadenceExamples(p.today).once}".`;
+  if (typed.length === 0) return fail(`On which date?${tryThis}`);
+  const read =
+    p.today === null
+      ? (readIso(text) ?? { ok: false as const, error: `I couldn't read ${quote(text)} as a date.` })
+      : readDate(text, p.today);
   if (read.ok) return ok({ kind: "once", date: read.date, at: p.at }, p);
   if (!said) return null;
-  return fail(`${read.error} Try "${example}".`);
+  return fail(`${read.error}${tryThis}`);
 }

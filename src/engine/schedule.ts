@@ -10,13 +10,6 @@ export type Plannable = Pick<CommitmentRow, "cadence" | "zone" | "anchor" | "cad
 /** A fresh cadence state. */
 export const INITIAL_CADENCE_STATE: CadenceState = { phase: 0, keptInPhase: 0, missesInRow: 0 };
 
-/** Parses a cadence typed by a person, refusing with the parser's one-line reason. */
-export function readCadence(text: string): Cadence {
-  const parsed = parseCadence(text);
-  if (!parsed.ok) refuse("bad-cadence", parsed.error);
-  return parsed.cadence;
-}
-
 /** Parsed stored cadences: a burst plans thousands of commitments sharing a few cadence texts. */
 const parsedCadences = new Map<string, Cadence>();
 const MAX_PARSED = 1_000;

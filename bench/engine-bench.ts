@@ -198,7 +198,8 @@ function burstIds(seeded: Seeded, size: number, which: number): number[] {
 }
 
 /** Makes `ids` fall due at distinct seconds of the minute starting at `minute`. */
-function makeDue(client: Database.Database, ids: number[], minute: number): void {
+/** Makes `ids` due within `minute`, spread over its seconds. */
+export function makeDue(client: Database.Database, ids: number[], minute: number): void {
   const set = client.prepare("UPDATE commitments SET next_due_at = ? WHERE id = ?");
   client.transaction(() => {
     ids.forEach((id, k) => {
@@ -298,31 +299,18 @@ export async function measureBurstDbCalls(
   const minute = BURST_MINUTE(seeded);
   makeDue(client, ids, minute);
 
-  const proto = Object.getPrototypeOf(client.prepare("SELECT 1")) as Record<string, unknown>;
-  const names = ["run", "get", "all", "iterate"] as const;
-  const originals = new Map<string, unknown>();
   let calls = 0;
   let dbMs = 0;
   let longest = 0;
   let longestSql = "";
-  for (const name of names) {
-    const original = proto[name] as (...args: unknown[]) => unknown;
-    originals.set(name, original);
-    proto[name] = function timed(this: Database.Statement, ...args: unknown[]) {
-      const started = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const took = performance.now() - started;
-        calls++;
-        dbMs += took;
-        if (took > longest) {
-          longest = took;
-          longestSql = this.source.replace(/\s+/g, " ").slice(0, 90);
-        }
-      }
-    };
-  }
+  const restore = timeStatements(client, (sql, took) => {
+    calls++;
+    dbMs += took;
+    if (took > longest) {
+      longest = took;
+      longestSql = sql.replace(/\s+/g, " ").slice(0, 90);
+    }
+  });
   try {
     const run = await watched(() => engine.tick(new Date(minute + MINUTE)));
     const r = run.value;
@@ -338,6 +326,34 @@ export async function measureBurstDbCalls(
       longestStretchMs: run.stretch,
     };
   } finally {
-    for (const name of names) proto[name] = originals.get(name);
+    restore();
   }
+}
+
+/**
+ * Times every statement call on `client` (run, get, all, iterate) until the returned function
+ * restores them: `onCall` hears each call's SQL and duration. For the instrumented bursts.
+ */
+export function timeStatements(
+  client: Database.Database,
+  onCall: (sql: string, ms: number) => void,
+): () => void {
+  const proto = Object.getPrototypeOf(client.prepare("SELECT 1")) as Record<string, unknown>;
+  const names = ["run", "get", "all", "iterate"] as const;
+  const originals = new Map<string, unknown>();
+  for (const name of names) {
+    const original = proto[name] as (...args: unknown[]) => unknown;
+    originals.set(name, original);
+    proto[name] = function timed(this: Database.Statement, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        onCall(this.source, performance.now() - started);
+      }
+    };
+  }
+  return () => {
+    for (const name of names) proto[name] = originals.get(name);
+  };
 }

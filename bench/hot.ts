@@ -9,7 +9,6 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type Database from "better-sqlite3";
 import { startCheckpointer } from "../src/store/checkpoint";
 import type { OpenDb } from "../src/store/db";
 import { openDatabase } from "../src/store/db";
@@ -18,10 +17,12 @@ import {
   BURST_MINUTE,
   buildEngine,
   FixedClock,
+  makeDue,
   measureBurst,
   measureBurstDbCalls,
   measureHandle,
   measureIdleTick,
+  timeStatements,
 } from "./engine-bench";
 import { type Seeded, seedDatabase } from "./seed";
 import { count, ms, table } from "./stats";
@@ -95,33 +96,16 @@ async function byStatement(db: OpenDb, engine: Engine, seeded: Seeded): Promise<
     )
     .pluck()
     .all(BURST_MINUTE(seeded), BURST_MINUTE(seeded) + MINUTE) as number[];
-  const set = client.prepare("UPDATE commitments SET next_due_at = ? WHERE id = ?");
-  client.transaction(() => {
-    ids.forEach((id, k) => {
-      set.run(minute + (k % 60) * 1_000, id);
-    });
-  })();
-  const proto = Object.getPrototypeOf(client.prepare("SELECT 1")) as Record<string, unknown>;
-  const names = ["run", "get", "all", "iterate"] as const;
-  const originals = new Map<string, unknown>();
+  makeDue(client, ids, minute);
   const per = new Map<string, { calls: number; ms: number }>();
-  for (const name of names) {
-    const original = proto[name] as (...args: unknown[]) => unknown;
-    originals.set(name, original);
-    proto[name] = function timed(this: Database.Statement, ...args: unknown[]) {
-      const started = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const flat = this.source.replace(/\s+/g, " ");
-        const key = flat.length <= 70 ? flat : `${flat.slice(0, 30)} … ${flat.slice(-37)}`;
-        const entry = per.get(key) ?? { calls: 0, ms: 0 };
-        entry.calls++;
-        entry.ms += performance.now() - started;
-        per.set(key, entry);
-      }
-    };
-  }
+  const restore = timeStatements(client, (sql, took) => {
+    const flat = sql.replace(/\s+/g, " ");
+    const key = flat.length <= 70 ? flat : `${flat.slice(0, 30)} … ${flat.slice(-37)}`;
+    const entry = per.get(key) ?? { calls: 0, ms: 0 };
+    entry.calls++;
+    entry.ms += took;
+    per.set(key, entry);
+  });
   let tickMs = 0;
   try {
     const started = performance.now();
@@ -129,7 +113,7 @@ async function byStatement(db: OpenDb, engine: Engine, seeded: Seeded): Promise<
     tickMs = performance.now() - started;
     if (r.opened !== ids.length) throw new Error(`third burst opened ${r.opened} of ${ids.length}`);
   } finally {
-    for (const name of names) proto[name] = originals.get(name);
+    restore();
   }
   const sorted = [...per.entries()].sort((a, b) => b[1].ms - a[1].ms);
   return [

@@ -6,6 +6,7 @@
  * putting more than 30 messages into any one-second window, the count that would draw 429s.
  */
 import type Database from "better-sqlite3";
+import { purposesOf } from "../src/dispatch/bundle";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
@@ -51,7 +52,7 @@ export async function measureUnlimited(db: OpenDb, at: number): Promise<Unlimite
     // A combined message (one person's check-ins due together) carries several rows' purposes.
     deliver: async (m) => {
       messages++;
-      delivered += m.purpose.split("+").length;
+      delivered += purposesOf(m.purpose).length;
       return "sent";
     },
   };

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_BUNDLE } from "../src/dispatch/bundle";
+import { MAX_BUNDLE, purposesOf } from "../src/dispatch/bundle";
 import { openDatabase } from "../src/store/db";
 import type { WorkerOptions } from "./support/crash/options";
 import { seed } from "./support/crash/seed";
@@ -73,10 +73,7 @@ function tempDir(): string {
  */
 function readLog(path: string): string[] {
   try {
-    return readFileSync(path, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .flatMap((line) => line.split("+"));
+    return readFileSync(path, "utf8").split("\n").filter(Boolean).flatMap(purposesOf);
   } catch {
     return []; // killed before it handed anything over
   }

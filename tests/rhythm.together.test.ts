@@ -3,14 +3,16 @@
  * one message, what quiet hours held back arrives as one message per person per chat, and a
  * window gets one reminder of the bot's own.
  */
+
 import { describe, expect, it } from "vitest";
+import { purposesOf } from "../src/dispatch/bundle";
 import { TOGETHER_MS } from "../src/engine/lifecycle";
 import { at, checkInsOf, iso, kind, MIN } from "./support/followup";
 import { dm } from "./support/harness";
 import { messageFor } from "./support/inspect";
 import { rhythmBot, sentences } from "./support/rhythm";
 
-const parts = (purpose: string) => purpose.split("+").map(kind);
+const parts = (purpose: string) => purposesOf(purpose).map(kind);
 
 describe("check-ins due within ten minutes in one chat", () => {
   it("open together and arrive as one message, each keeping its own due time", async () => {

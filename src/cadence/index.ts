@@ -5,7 +5,7 @@
 
 export { type DateResult, dateExample, parseDate } from "./date";
 export { allCadenceExamples, type CadenceExamples, cadenceExamples, untilExample } from "./examples";
-export { MAX_CADENCE_LENGTH, parseCadenceInput, preloadInputReaders } from "./input";
+export { MAX_CADENCE_LENGTH, parseCadenceInput } from "./input";
 export { cadencePeriodMs, GRADUATED_PHASES, graduatedPhase, nextOccurrence } from "./next";
 export { describeCadence, describeGraduatedLadder, formatCadence, parseCadence } from "./parse";
 export { parseQuietHours, QUIET_EXAMPLE, type QuietResult, type QuietSpan } from "./quiet-hours";

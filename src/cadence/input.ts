@@ -4,12 +4,10 @@
  */
 
 import { cronFiresWithinAnHour } from "./cron";
-import { parseDate } from "./date";
 import { tooOften } from "./natural";
 import { parseCadence } from "./parse";
 import { quote } from "./text";
 import type { CadenceResult } from "./types";
-import { parseZone } from "./zone-names";
 
 /** The longest cadence accepted, in characters. */
 export const MAX_CADENCE_LENGTH = 200;
@@ -32,14 +30,4 @@ export function parseCadenceInput(text: string, today: string): CadenceResult {
     return { ok: false, error: tooOften(quote(`cron ${parsed.cadence.expr}`)) };
   }
   return parsed;
-}
-
-/**
- * Loads the city data and the date parser now rather than on the first /timezone or natural date
- * that needs them (about 0.1 s each, once). A process may call it at start-up, before it serves
- * anyone; nothing depends on it.
- */
-export function preloadInputReaders(): void {
-  parseZone("Berlin", 0);
-  parseDate("next friday", "2026-01-01");
 }

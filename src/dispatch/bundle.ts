@@ -12,6 +12,14 @@
 import type { QueuedMessage } from "../store/outbox";
 import type { Button, OutboundMessage, Reply, RichText } from "../types";
 
+/** Joins the purposes of a combined message's rows into the one purpose its courier is handed. */
+const PURPOSE_JOIN = "+";
+
+/** The purposes of the rows a delivered message carries: one, or each of a combined message's. */
+export function purposesOf(delivered: string): string[] {
+  return delivered.split(PURPOSE_JOIN);
+}
+
 /** Items in one combined message at most. */
 export const MAX_BUNDLE = 5;
 /** Button rows in one message at most (Discord), and buttons in one row. */
@@ -56,7 +64,7 @@ function deliveryOf(rows: QueuedMessage[]): Delivery {
     rows,
     message: {
       // Couriers derive idempotency keys from it (Discord's nonce): the same rows, the same key.
-      purpose: rows.map((r) => r.purpose).join("+"),
+      purpose: rows.map((r) => r.purpose).join(PURPOSE_JOIN),
       to: first.to,
       message: combinedMessage(rows),
     },

@@ -1,9 +1,12 @@
 import { defineConfig } from "drizzle-kit";
 
-/** drizzle-kit reads the schema and writes SQL migrations into migrations/ (`npm run db:generate`). */
+/**
+ * drizzle-kit reads the SQLite schema and writes its migrations into migrations/sqlite/
+ * (`npm run db:generate` runs this and drizzle.pg.config.ts).
+ */
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/store/schema.ts",
-  out: "./migrations",
+  schema: "./src/store/sqlite/schema.ts",
+  out: "./migrations/sqlite",
   dbCredentials: { url: process.env.DATABASE_PATH ?? "./data/amends.sqlite" },
 });

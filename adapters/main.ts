@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { ConfigError } from "../src/config";
-import { type OpenDb, openDatabase } from "../src/store/db";
-import { DatabaseOpenError } from "../src/store/open-errors";
+import { type OpenDb, openDatabase } from "../src/store/sqlite/db";
+import { DatabaseOpenError } from "../src/store/sqlite/open-errors";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
 import { loadSettings, type Settings, wantsPlatforms } from "./settings";

@@ -3,7 +3,7 @@ import type { Config } from "../src/config";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
-import type { OpenDb } from "../src/store/db";
+import type { OpenDb } from "../src/store/sqlite/db";
 import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
 import { engineConfig } from "./engine-config";
 

@@ -6,8 +6,8 @@
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
-import { startCheckpointer } from "../src/store/checkpoint";
-import type { OpenDb } from "../src/store/db";
+import { startCheckpointer } from "../src/store/sqlite/checkpoint";
+import type { OpenDb } from "../src/store/sqlite/db";
 import type { Clock, Courier } from "../src/types";
 import { startDiscord } from "./discord";
 import { discordOptions } from "./discord/config";

@@ -10,7 +10,7 @@ import { purposesOf } from "../src/dispatch/bundle";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
-import type { OpenDb } from "../src/store/db";
+import type { OpenDb } from "../src/store/sqlite/db";
 import type { Courier, Recipient, Reply } from "../src/types";
 
 /** Unlimited throughput. */

@@ -14,7 +14,7 @@ import { parseCommandText } from "../src/commands/parse";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { toPlain } from "../src/richtext";
-import type { OpenDb } from "../src/store/db";
+import type { OpenDb } from "../src/store/sqlite/db";
 import type { ChatRef, Engine, Inbound, TickReport } from "../src/types";
 import {
   chatExternalId,

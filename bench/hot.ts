@@ -9,9 +9,9 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCheckpointer } from "../src/store/checkpoint";
-import type { OpenDb } from "../src/store/db";
-import { openDatabase } from "../src/store/db";
+import { startCheckpointer } from "../src/store/sqlite/checkpoint";
+import type { OpenDb } from "../src/store/sqlite/db";
+import { openDatabase } from "../src/store/sqlite/db";
 import type { Engine } from "../src/types";
 import {
   BURST_MINUTE,

@@ -20,7 +20,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { toPlain } from "../src/richtext";
-import { openDatabase } from "../src/store/db";
+import { openDatabase } from "../src/store/sqlite/db";
 import type { Actor, ChatRef, Courier, OutboundMessage, Reply } from "../src/types";
 
 const MIN = 60_000;

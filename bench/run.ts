@@ -13,8 +13,8 @@
 import { rmSync } from "node:fs";
 import { cpus, loadavg, arch as osArch, platform as osPlatform, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { startCheckpointer } from "../src/store/checkpoint";
-import { openDatabase } from "../src/store/db";
+import { startCheckpointer } from "../src/store/sqlite/checkpoint";
+import { openDatabase } from "../src/store/sqlite/db";
 import { type CatchUpResult, measureCatchUp } from "./catchup";
 import { measureRated, measureUnlimited, type RatedResult, type UnlimitedResult } from "./dispatch-bench";
 import {

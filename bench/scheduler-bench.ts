@@ -10,7 +10,7 @@ import { startScheduler } from "../adapters/scheduler";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
-import type { OpenDb } from "../src/store/db";
+import type { OpenDb } from "../src/store/sqlite/db";
 import type { Courier } from "../src/types";
 import { buildEngine } from "./engine-bench";
 import type { Seeded } from "./seed";

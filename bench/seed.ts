@@ -12,7 +12,7 @@
  * slow) the measurements that follow.
  */
 import { closeSync, fsyncSync, openSync, rmSync, statSync } from "node:fs";
-import { openDatabase } from "../src/store/db";
+import { openDatabase } from "../src/store/sqlite/db";
 import { mulberry32 } from "../tests/support/prng";
 
 /** What a seeded database holds and the instants the benchmark works around. */

@@ -10,7 +10,7 @@
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
-import { openDatabase } from "../src/store/db";
+import { openDatabase } from "../src/store/sqlite/db";
 import type { Courier } from "../src/types";
 
 /** What the child reports. */

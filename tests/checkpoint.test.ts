@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startCheckpointer } from "../src/store/checkpoint";
-import { openDatabase } from "../src/store/db";
+import { startCheckpointer } from "../src/store/sqlite/checkpoint";
+import { openDatabase } from "../src/store/sqlite/db";
 
 const dir = mkdtempSync(join(tmpdir(), "amends-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

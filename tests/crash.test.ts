@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_BUNDLE, purposesOf } from "../src/dispatch/bundle";
-import { openDatabase } from "../src/store/db";
+import { openDatabase } from "../src/store/sqlite/db";
 import type { WorkerOptions } from "./support/crash/options";
 import { seed } from "./support/crash/seed";
 import { mulberry32 } from "./support/prng";

@@ -9,7 +9,7 @@ import { emptyReport, type OutcomeRecorder, type Recorded } from "../src/dispatc
 import { RateLimiter } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
 import { rich } from "../src/richtext";
-import type { QueuedMessage } from "../src/store/outbox";
+import type { QueuedMessage } from "../src/store/sqlite/outbox";
 import type { Courier, OutboundMessage, Recipient } from "../src/types";
 
 const NOW = Date.parse("2026-03-02T09:00:00Z");

@@ -16,7 +16,7 @@ import {
 } from "../src/dispatch/outcomes";
 import type { Logger } from "../src/log";
 import { rich, toPlain } from "../src/richtext";
-import type { QueuedMessage } from "../src/store/outbox";
+import type { QueuedMessage } from "../src/store/sqlite/outbox";
 import type { Recipient, Reply } from "../src/types";
 
 const NOW = Date.parse("2026-03-02T09:00:00Z");

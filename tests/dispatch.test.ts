@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDispatcher, type DispatcherOptions } from "../src/dispatch/dispatcher";
 import { silentLogger } from "../src/log";
 import { mention } from "../src/richtext";
-import type { Db } from "../src/store/db";
-import { claimReady, enqueue, markSent, nextReadyAt } from "../src/store/outbox";
+import type { Db } from "../src/store/sqlite/db";
+import { claimReady, enqueue, markSent, nextReadyAt } from "../src/store/sqlite/outbox";
 import type { Courier, DeliveryResult, OutboundMessage, Platform, Recipient } from "../src/types";
 import { closeStore, messageFor, openStore, type Store } from "./support/inspect";
 

@@ -11,7 +11,9 @@ import { historyPhrase, PHRASED_KINDS } from "../src/engine/history-words";
 function kindsWritten(): Set<string> {
   const kinds = new Set<string>();
   for (const dir of ["src/engine", "src/store"]) {
-    for (const file of readdirSync(dir)) {
+    for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".ts"),
+    )) {
       const text = readFileSync(join(dir, file), "utf8");
       if (!/appendEvent|insert\(events\)/.test(text)) continue;
       for (const m of text.matchAll(/kind: "([a-z-]+)"/g)) if (m[1]) kinds.add(m[1]);

@@ -9,7 +9,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher";
 import { answerButtons } from "../src/engine/messages";
 import { silentLogger } from "../src/log";
 import { rich, toPlain } from "../src/richtext";
-import { enqueue, type QueuedMessage } from "../src/store/outbox";
+import { enqueue, type QueuedMessage } from "../src/store/sqlite/outbox";
 import type { Courier, DeliveryResult, OutboundMessage, Recipient, Reply } from "../src/types";
 import { FakeClock } from "./support/harness";
 import { type BundleItem, openStore, outboxOf } from "./support/inspect";

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, openDatabase } from "../src/store/db";
-import { DatabaseOpenError, newerDatabase, type OpenProblem, openFailure } from "../src/store/open-errors";
+import { MIGRATIONS_FOLDER, openDatabase } from "../src/store/sqlite/db";
+import { DatabaseOpenError, newerDatabase, type OpenProblem, openFailure } from "../src/store/sqlite/open-errors";
 
 const dir = mkdtempSync(join(tmpdir(), "amends-startup-"));
 // The end-to-end cases that need an unprivileged process run as `nobody` when the tests run as

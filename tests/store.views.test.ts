@@ -5,14 +5,14 @@
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { COUNTED_WINDOW, countedCheckIns } from "../src/store/checkins";
-import { listCommitments, listWitnessed } from "../src/store/commitments";
-import { type OpenDb, openDatabase } from "../src/store/db";
-import { endedAt } from "../src/store/events";
-import { lastInvitation } from "../src/store/invitations";
-import { getPerson } from "../src/store/people";
-import { checkIns } from "../src/store/schema";
-import { countedOfOwner, countedOfWitness, ownCommitments, witnessedOpen } from "../src/store/views";
+import { COUNTED_WINDOW, countedCheckIns } from "../src/store/sqlite/checkins";
+import { listCommitments, listWitnessed } from "../src/store/sqlite/commitments";
+import { type OpenDb, openDatabase } from "../src/store/sqlite/db";
+import { endedAt } from "../src/store/sqlite/events";
+import { lastInvitation } from "../src/store/sqlite/invitations";
+import { getPerson } from "../src/store/sqlite/people";
+import { checkIns } from "../src/store/sqlite/schema";
+import { countedOfOwner, countedOfWitness, ownCommitments, witnessedOpen } from "../src/store/sqlite/views";
 import { mulberry32 } from "./support/prng";
 
 const STATES = ["active", "paused", "completed", "cancelled"] as const;

@@ -17,8 +17,8 @@ import {
 } from "discord.js";
 import { COMMANDS, type CommandSpec, findCommand, type OptionSpec } from "../../src/commands/table";
 import type { Logger } from "../../src/log";
-import type { Db } from "../../src/store/db";
-import { getMeta, setMeta } from "../../src/store/meta";
+import type { Db } from "../../src/store/sqlite/db";
+import { getMeta, setMeta } from "../../src/store/sqlite/meta";
 import type { Clock, CommandArgs, PersonRef } from "../../src/types";
 import { personOf } from "./identity";
 

@@ -9,7 +9,7 @@
 
 import { Client, Events, GatewayIntentBits, Options, type RateLimitData } from "discord.js";
 import type { Logger } from "../../src/log";
-import type { Db } from "../../src/store/db";
+import type { Db } from "../../src/store/sqlite/db";
 import type { Clock, Courier, Engine } from "../../src/types";
 import { type CommandScope, registerCommands } from "./commands";
 import { createDiscordCourier } from "./courier";

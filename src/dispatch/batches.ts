@@ -11,7 +11,7 @@
  */
 
 import type { Logger } from "../log";
-import type { QueuedMessage } from "../store/outbox";
+import type { QueuedMessage } from "../store/sqlite/outbox";
 import type { Courier, Platform, Recipient } from "../types";
 import { type Delivery, planDeliveries } from "./bundle";
 import {

@@ -9,7 +9,7 @@
  * click as in a message of its own. Labels gain the item's tag ("#2 Kept") to say which row
  * answers what.
  */
-import type { QueuedMessage } from "../store/outbox";
+import type { QueuedMessage } from "../store/sqlite/outbox";
 import type { Button, OutboundMessage, Reply, RichText } from "../types";
 
 /** Joins the purposes of a combined message's rows into the one purpose its courier is handed. */

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log";
-import type { Db } from "../store/db";
+import type { Db } from "../store/sqlite/db";
 import {
   claimReady,
   markFailed,
@@ -23,7 +23,7 @@ import {
   redirect,
   release,
   scheduleRetry,
-} from "../store/outbox";
+} from "../store/sqlite/outbox";
 import type { Clock, Courier, Platform } from "../types";
 import { createBatchScheduler } from "./batches";
 import {

@@ -13,7 +13,7 @@
 
 import type { Logger } from "../log";
 import { mention, rich } from "../richtext";
-import type { QueuedMessage } from "../store/outbox";
+import type { QueuedMessage } from "../store/sqlite/outbox";
 import type { DeliveryResult, Platform, Recipient, Reply } from "../types";
 import type { Delivery } from "./bundle";
 

@@ -13,10 +13,10 @@ import {
   openCheckIn,
   openCheckInsOf,
   updateCheckIn,
-} from "../store/checkins";
-import { dropHeldNote, heldNote } from "../store/held-notes";
-import { getPerson } from "../store/people";
-import type { CheckInRow } from "../store/schema";
+} from "../store/sqlite/checkins";
+import { dropHeldNote, heldNote } from "../store/sqlite/held-notes";
+import { getPerson } from "../store/sqlite/people";
+import type { CheckInRow } from "../store/sqlite/schema";
 import type { Reply } from "../types";
 import type { ClickContext, CommandContext } from "./context";
 import { type Due, recordAnswer } from "./lifecycle";

@@ -6,10 +6,10 @@
  */
 import { addDays, localDate, localToInstant } from "../cadence";
 import { countOccurrences, firstAfter, latestOccurrence } from "../cadence/span";
-import { insertCheckIn } from "../store/checkins";
-import type { Db } from "../store/db";
-import { appendEvent } from "../store/events";
-import type { CommitmentRow } from "../store/schema";
+import { insertCheckIn } from "../store/sqlite/checkins";
+import type { Db } from "../store/sqlite/db";
+import { appendEvent } from "../store/sqlite/events";
+import type { CommitmentRow } from "../store/sqlite/schema";
 import { type Plannable, storedCadence } from "./schedule";
 
 /** Where a due commitment stands at `now`. */

@@ -1,9 +1,9 @@
 /** What every command handler receives, and the engine's configuration. */
 
 import type { Logger } from "../log";
-import type { Db } from "../store/db";
-import type { QuietHours } from "../store/people";
-import type { ChatRow, PersonRow } from "../store/schema";
+import type { Db } from "../store/sqlite/db";
+import type { QuietHours } from "../store/sqlite/people";
+import type { ChatRow, PersonRow } from "../store/sqlite/schema";
 import type { Actor, ChatRef, Clock, CommandArgs, Inbound, PersonRef, Reply } from "../types";
 
 /** Settings the engine needs, taken from the validated configuration. */

@@ -7,7 +7,7 @@
 import { encodeAction } from "../actions";
 import { localDate } from "../cadence";
 import { refuse } from "../errors";
-import { findPerson } from "../store/people";
+import { findPerson } from "../store/sqlite/people";
 import {
   checkpointWal,
   collectPersonalData,
@@ -17,9 +17,9 @@ import {
   namesOf,
   type PersonalData,
   promiseEdits,
-} from "../store/personal-data";
-import type { CommitmentRow, EventRow, OutboxRow } from "../store/schema";
-import { promiseVersions } from "../store/scrub";
+} from "../store/sqlite/personal-data";
+import type { CommitmentRow, EventRow, OutboxRow } from "../store/sqlite/schema";
+import { promiseVersions } from "../store/sqlite/scrub";
 import type { Platform, Reply, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import type { ClickContext, CommandContext } from "./context";

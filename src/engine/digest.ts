@@ -1,12 +1,12 @@
 /** The witness's weekly digest, sent on Sunday evening in the witness's zone. */
 import { addDays, localDate, localToInstant, weekdayOf } from "../cadence";
 import { bold, italic, lines, rich } from "../richtext";
-import { checkInsBetween } from "../store/checkins";
-import { listWitnessed } from "../store/commitments";
-import type { Db } from "../store/db";
-import { enqueue, offeredTo } from "../store/outbox";
-import { getPerson, updatePerson } from "../store/people";
-import type { CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
+import { checkInsBetween } from "../store/sqlite/checkins";
+import { listWitnessed } from "../store/sqlite/commitments";
+import type { Db } from "../store/sqlite/db";
+import { enqueue, offeredTo } from "../store/sqlite/outbox";
+import { getPerson, updatePerson } from "../store/sqlite/people";
+import type { CheckInRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
 import type { RichText } from "../types";
 import { describeCounts } from "./consistency-words";
 import { plural } from "./format";

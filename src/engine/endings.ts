@@ -4,13 +4,13 @@
  * kept, and a look back or a new start when most check-ins went unanswered.
  */
 import { code, rich } from "../richtext";
-import { checkInsBetween, hasOpenCheckIn } from "../store/checkins";
-import { type CheckInTally, checkInTally, updateCommitment } from "../store/commitments";
-import type { Db } from "../store/db";
-import { appendEvent } from "../store/events";
-import { enqueue } from "../store/outbox";
-import { getChat, getPerson } from "../store/people";
-import type { CommitmentRow } from "../store/schema";
+import { checkInsBetween, hasOpenCheckIn } from "../store/sqlite/checkins";
+import { type CheckInTally, checkInTally, updateCommitment } from "../store/sqlite/commitments";
+import type { Db } from "../store/sqlite/db";
+import { appendEvent } from "../store/sqlite/events";
+import { enqueue } from "../store/sqlite/outbox";
+import { getChat, getPerson } from "../store/sqlite/people";
+import type { CommitmentRow } from "../store/sqlite/schema";
 import type { RichText } from "../types";
 import { label } from "./format";
 import type { Due } from "./lifecycle";

@@ -3,15 +3,15 @@
  * commitments whose check-ins go there are paused, so the scheduler stops writing to nowhere,
  * and the history says why. Nothing is retried forever.
  */
-import { skipOpenCheckIns } from "../store/checkins";
-import type { Db } from "../store/db";
-import { appendEvent } from "../store/events";
+import { skipOpenCheckIns } from "../store/sqlite/checkins";
+import type { Db } from "../store/sqlite/db";
+import { appendEvent } from "../store/sqlite/events";
 import {
   activeGroupCommitmentIds,
   activePrivateCommitmentIds,
   markChatGone,
   pauseOpenEnded,
-} from "../store/gone";
+} from "../store/sqlite/gone";
 import type { Recipient } from "../types";
 
 /**

@@ -8,7 +8,7 @@ import { COMMANDS, findCommand, type OptionSpec } from "../commands/table";
 import { excerpt } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, code, lines, rich } from "../richtext";
-import { listWitnessed } from "../store/commitments";
+import { listWitnessed } from "../store/sqlite/commitments";
 import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { plural } from "./format";

@@ -4,8 +4,8 @@
  * has left Amends is "a former witness".
  */
 import { formatDate, formatLocal, formatLocalTime, graduatedPhase, localDate } from "../cadence";
-import type { EventWithActor } from "../store/events";
-import type { PendingChange } from "../store/schema";
+import type { EventWithActor } from "../store/sqlite/events";
+import type { PendingChange } from "../store/sqlite/schema";
 import { changeWords } from "./format";
 
 type Phrase = (e: EventWithActor, zone: string) => string;

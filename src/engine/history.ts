@@ -5,11 +5,11 @@
  */
 import { formatLocal, formatLocalTime } from "../cadence";
 import { lines, rich } from "../richtext";
-import { checkInTally, listCheckIns } from "../store/commitments";
-import type { Db } from "../store/db";
-import { listCommitmentEvents } from "../store/events";
-import { getPerson } from "../store/people";
-import type { CheckInRow, CommitmentRow } from "../store/schema";
+import { checkInTally, listCheckIns } from "../store/sqlite/commitments";
+import type { Db } from "../store/sqlite/db";
+import { listCommitmentEvents } from "../store/sqlite/events";
+import { getPerson } from "../store/sqlite/people";
+import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
 import type { Reply } from "../types";
 import { consistencyWords, describeCounts } from "./consistency-words";
 import type { CommandContext } from "./context";

@@ -7,7 +7,7 @@ import { decodeAction } from "../actions";
 import { checkTypedText } from "../commands/parse";
 import { UserError } from "../errors";
 import { rich } from "../richtext";
-import { ensureChat, ensurePerson, updatePerson } from "../store/people";
+import { ensureChat, ensurePerson, updatePerson } from "../store/sqlite/people";
 import type { Engine, Inbound, Reply } from "../types";
 import { answerClick, checkin, pickClick, snooze, snoozeClick } from "./answers";
 import { cancel, edit, pause, resume } from "./commitments";

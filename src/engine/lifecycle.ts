@@ -11,13 +11,13 @@ import {
   dueSoonOf,
   insertCheckIn,
   updateCheckIn,
-} from "../store/checkins";
-import { updateCommitment } from "../store/commitments";
-import type { Db } from "../store/db";
-import { appendEvent } from "../store/events";
-import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/outbox";
-import { getPerson } from "../store/people";
-import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/schema";
+} from "../store/sqlite/checkins";
+import { updateCommitment } from "../store/sqlite/commitments";
+import type { Db } from "../store/sqlite/db";
+import { appendEvent } from "../store/sqlite/events";
+import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/sqlite/outbox";
+import { getPerson } from "../store/sqlite/people";
+import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
 import type { Recipient, Reply } from "../types";
 import { catchUp, recordSkipped, windowEnd } from "./catchup";
 import { completeIfFinished } from "./endings";

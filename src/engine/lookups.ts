@@ -4,8 +4,8 @@
  * which once made ./commitments.ts and ./witness.ts a runtime import cycle.
  */
 import { refuse } from "../errors";
-import { findCommitment } from "../store/commitments";
-import type { CommitmentRow } from "../store/schema";
+import { findCommitment } from "../store/sqlite/commitments";
+import type { CommitmentRow } from "../store/sqlite/schema";
 import type { CommandContext } from "./context";
 
 /** The caller's own commitment `#n`, or a refusal that also explains who may change what. */

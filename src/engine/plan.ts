@@ -19,7 +19,7 @@ import {
   stepByNumber,
   suggestionFor,
 } from "../steps";
-import { listCommitments, stepProgress } from "../store/commitments";
+import { listCommitments, stepProgress } from "../store/sqlite/commitments";
 import type { Reply } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { label, stateLine } from "./format";

@@ -1,7 +1,7 @@
 /** Quiet hours: a message due inside them waits until they end, in the person's zone. */
 import { addDays, formatLocalTime, localDate, localToInstant } from "../cadence";
-import type { QuietHours } from "../store/people";
-import type { PersonRow } from "../store/schema";
+import type { QuietHours } from "../store/sqlite/people";
+import type { PersonRow } from "../store/sqlite/schema";
 
 /** The person's quiet hours, or null when off. */
 export function quietOf(p: Pick<PersonRow, "quietStart" | "quietEnd">): QuietHours | null {

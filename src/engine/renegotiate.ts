@@ -6,11 +6,11 @@
  */
 import { refuse } from "../errors";
 import { type Part, rich } from "../richtext";
-import { updateCommitment } from "../store/commitments";
-import { appendEvent, witnessLeftSince } from "../store/events";
-import { enqueue } from "../store/outbox";
-import { getChat, getPerson } from "../store/people";
-import type { CommitmentRow, PendingChange, PersonRow } from "../store/schema";
+import { updateCommitment } from "../store/sqlite/commitments";
+import { appendEvent, witnessLeftSince } from "../store/sqlite/events";
+import { enqueue } from "../store/sqlite/outbox";
+import { getChat, getPerson } from "../store/sqlite/people";
+import type { CommitmentRow, PendingChange, PersonRow } from "../store/sqlite/schema";
 import type { Reply } from "../types";
 import type { CommandContext } from "./context";
 import { label, when } from "./format";

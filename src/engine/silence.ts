@@ -7,10 +7,10 @@
  */
 import { idArg } from "../actions";
 import { refuse } from "../errors";
-import { type Closing, commitmentWithParties, getCheckIn, recentClosings } from "../store/checkins";
-import type { Db } from "../store/db";
-import { enqueue, offeredTo } from "../store/outbox";
-import type { CheckInRow } from "../store/schema";
+import { type Closing, commitmentWithParties, getCheckIn, recentClosings } from "../store/sqlite/checkins";
+import type { Db } from "../store/sqlite/db";
+import { enqueue, offeredTo } from "../store/sqlite/outbox";
+import type { CheckInRow } from "../store/sqlite/schema";
 import type { Reply } from "../types";
 import { cancel, pause } from "./commitments";
 import { type ClickContext, commandFromClick } from "./context";

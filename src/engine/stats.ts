@@ -10,9 +10,9 @@
  * - Consistency: see {@link computeStats}. It is never called trust (trust is the other
  *   person's to give) and never shown bare: see src/engine/consistency-words.ts.
  */
-import { countedCheckIns } from "../store/checkins";
-import type { Db } from "../store/db";
-import type { CheckInRow } from "../store/schema";
+import { countedCheckIns } from "../store/sqlite/checkins";
+import type { Db } from "../store/sqlite/db";
+import type { CheckInRow } from "../store/sqlite/schema";
 
 /** How much an answer's weight shrinks per newer answer. */
 export const CONSISTENCY_DECAY = 0.8;

@@ -7,7 +7,7 @@
  * Discord, their direct chat on Telegram, a pointer in the group when that is refused).
  */
 import { bold, rich } from "../richtext";
-import { countedOfWitness, witnessedOpen } from "../store/views";
+import { countedOfWitness, witnessedOpen } from "../store/sqlite/views";
 import type { Button, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import type { CommandContext } from "./context";

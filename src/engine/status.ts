@@ -6,11 +6,11 @@
  * with a Step down button each. The reply is only for the person who asked (sender-only).
  */
 import { bold, code, lines, type Part, rich } from "../richtext";
-import type { CountedCheckIn } from "../store/checkins";
-import type { Db } from "../store/db";
-import { findPerson } from "../store/people";
-import type { CheckInRow, CommitmentRow } from "../store/schema";
-import { countedOfOwner, type OwnCommitment, ownCommitments } from "../store/views";
+import type { CountedCheckIn } from "../store/sqlite/checkins";
+import type { Db } from "../store/sqlite/db";
+import { findPerson } from "../store/sqlite/people";
+import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
+import { countedOfOwner, type OwnCommitment, ownCommitments } from "../store/sqlite/views";
 import type { Platform, Reply, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import { type CommandContext, zoneOf } from "./context";

@@ -1,8 +1,8 @@
 /** Autocomplete suggestions: the caller's commitments, IANA zones, common cadences. */
 import { allZones } from "../cadence";
-import { listCommitments } from "../store/commitments";
-import type { Db } from "../store/db";
-import { findPerson } from "../store/people";
+import { listCommitments } from "../store/sqlite/commitments";
+import type { Db } from "../store/sqlite/db";
+import { findPerson } from "../store/sqlite/people";
 import type { Actor, Suggestion } from "../types";
 
 /** Platforms show at most 25 choices. */

@@ -15,8 +15,8 @@
  */
 import { encodeAction } from "../actions";
 import { excerpt } from "../commands/text";
-import { holdNote } from "../store/held-notes";
-import type { CheckInRow, CommitmentRow } from "../store/schema";
+import { holdNote } from "../store/sqlite/held-notes";
+import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
 import type { Button, Reply } from "../types";
 import type { Answer } from "./answers";
 import type { CommandContext } from "./context";

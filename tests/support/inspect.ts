@@ -13,16 +13,16 @@
  * after /forget, the crash test's file checks) still open it directly.
  */
 import { and, asc, eq, like } from "drizzle-orm";
-import { hasOpenCheckIn as storedHasOpenCheckIn } from "../../src/store/checkins";
-import { countOpenCommitments } from "../../src/store/commitments";
-import { type Db, type OpenDb, openDatabase } from "../../src/store/db";
-import { getMeta, setMeta } from "../../src/store/meta";
+import { hasOpenCheckIn as storedHasOpenCheckIn } from "../../src/store/sqlite/checkins";
+import { countOpenCommitments } from "../../src/store/sqlite/commitments";
+import { type Db, type OpenDb, openDatabase } from "../../src/store/sqlite/db";
+import { getMeta, setMeta } from "../../src/store/sqlite/meta";
 import {
   claimReady,
   markSent,
   type QueuedMessage,
   nextReadyAt as storedNextReadyAt,
-} from "../../src/store/outbox";
+} from "../../src/store/sqlite/outbox";
 import {
   type BundleItem,
   type ChatRow,
@@ -37,7 +37,7 @@ import {
   outbox,
   type PersonRow,
   people,
-} from "../../src/store/schema";
+} from "../../src/store/sqlite/schema";
 import type { Recipient, Reply } from "../../src/types";
 
 /** An open store, as a test bot holds it. */

@@ -6,7 +6,7 @@
 import { createEngine } from "../../../src/engine";
 import { silentLogger } from "../../../src/log";
 import { toPlain } from "../../../src/richtext";
-import { openDatabase } from "../../../src/store/db";
+import { openDatabase } from "../../../src/store/sqlite/db";
 import type { ChatRef } from "../../../src/types";
 
 const MINUTE = 60_000;

@@ -13,7 +13,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createDispatcher } from "../../../src/dispatch/dispatcher";
 import { createEngine } from "../../../src/engine";
 import type { LogFn, Logger } from "../../../src/log";
-import { openDatabase } from "../../../src/store/db";
+import { openDatabase } from "../../../src/store/sqlite/db";
 import type { Clock, Courier } from "../../../src/types";
 import type { WorkerOptions } from "./options";
 

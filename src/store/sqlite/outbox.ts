@@ -4,7 +4,7 @@
  * (lease_owner, lease_until), so two processes never hold the same row.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Recipient, Reply } from "../types";
+import type { Recipient, Reply } from "../../types";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
 import { type BundleItem, outbox } from "./schema";

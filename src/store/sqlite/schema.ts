@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { RichText } from "../types";
+import type { RichText } from "../../types";
 
 /** A person as one platform knows them. */
 export const people = sqliteTable(

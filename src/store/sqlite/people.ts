@@ -1,6 +1,6 @@
 /** Queries on people and chats. */
 import { and, eq } from "drizzle-orm";
-import type { Actor, ChatRef, Platform } from "../types";
+import type { Actor, ChatRef, Platform } from "../../types";
 import type { Db } from "./db";
 import { perConnection, rowMapper, selectList } from "./raw";
 import { type ChatRow, chats, type PersonRow, people } from "./schema";

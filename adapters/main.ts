@@ -5,7 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { ConfigError } from "../src/config";
-import { type OpenDb, openDatabase } from "../src/store/sqlite/db";
+import { openStore } from "../src/store/open";
+import type { Store } from "../src/store/port";
 import { DatabaseOpenError } from "../src/store/sqlite/open-errors";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
@@ -40,9 +41,13 @@ async function main(): Promise<number> {
   const level = !onPlatforms && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL;
   const log = createLogger(level);
   // A running bot checkpoints on a worker thread (run-platforms.ts); the console keeps it simple.
-  let db: OpenDb;
+  let store: Store;
   try {
-    db = openDatabase(config.DATABASE_PATH, { autoCheckpoint: !onPlatforms });
+    store = await openStore({
+      url: config.DATABASE_URL,
+      path: config.DATABASE_PATH,
+      autoCheckpoint: !onPlatforms,
+    });
   } catch (err) {
     // An expected refusal is one line the person can act on; a stack would only hide it.
     if (err instanceof DatabaseOpenError) {
@@ -52,13 +57,13 @@ async function main(): Promise<number> {
     throw err;
   }
   try {
-    if (!onPlatforms) return await runConsoleMode(config, db, log);
+    if (!onPlatforms) return await runConsoleMode(config, store, log);
     // Loaded only when needed: the platform libraries take most of start-up, which the console
     // and a refused start should not wait for.
     const { runPlatforms } = await import("./run-platforms");
-    return await runPlatforms(settings, db, log);
+    return await runPlatforms(settings, store, log);
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }
 

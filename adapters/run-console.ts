@@ -3,12 +3,12 @@ import type { Config } from "../src/config";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
-import type { OpenDb } from "../src/store/sqlite/db";
+import type { Store } from "../src/store/port";
 import { ConsoleScreen, createConsoleCourier, createVirtualClock, resolveStart, runConsole } from "./console";
 import { engineConfig } from "./engine-config";
 
 /** Runs until the input ends; returns the process exit code. */
-export async function runConsoleMode(config: Config, db: OpenDb, log: Logger): Promise<number> {
+export async function runConsoleMode(config: Config, store: Store, log: Logger): Promise<number> {
   let start: number;
   try {
     start = resolveStart(process.argv.slice(2), process.env, Date.now());
@@ -17,10 +17,10 @@ export async function runConsoleMode(config: Config, db: OpenDb, log: Logger): P
     return 2;
   }
   const clock = createVirtualClock(start);
-  const engine = createEngine({ db, clock, log, config: engineConfig(config, { rateLimit: false }) });
+  const engine = createEngine({ store, clock, log, config: engineConfig(config, { rateLimit: false }) });
   const screen = new ConsoleScreen(process.stdout);
   const dispatcher = createDispatcher({
-    db,
+    store,
     clock,
     log,
     couriers: [createConsoleCourier(screen)],

@@ -6,8 +6,8 @@
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
+import type { Store } from "../src/store/port";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
-import type { OpenDb } from "../src/store/sqlite/db";
 import type { Clock, Courier } from "../src/types";
 import { startDiscord } from "./discord";
 import { discordOptions } from "./discord/config";
@@ -26,10 +26,10 @@ interface Running {
 }
 
 /** Starts every adapter whose token is set and runs until a signal; returns the exit code. */
-export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger): Promise<number> {
+export async function runPlatforms(settings: Settings, store: Store, log: Logger): Promise<number> {
   const config = settings.core;
   const engine = createEngine({
-    db,
+    store,
     clock: systemClock,
     log,
     config: engineConfig(config, { rateLimit: true }),
@@ -44,7 +44,7 @@ export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger):
         await startDiscord({
           ...discordOptions(settings.discord),
           engine,
-          db,
+          store,
           clock: systemClock,
           log,
           afterHandle: () => poke(),
@@ -57,7 +57,7 @@ export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger):
     return 1;
   }
   const dispatcher = createDispatcher({
-    db,
+    store,
     clock: systemClock,
     log,
     couriers: adapters.map((a) => a.courier),
@@ -71,9 +71,13 @@ export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger):
     },
   });
   poke = () => dispatcher.poke();
-  const checkpointer = startCheckpointer(config.DATABASE_PATH, 2_000, (message) =>
-    log.warn({ message }, "background checkpoint failed"),
-  );
+  // SQLite's WAL is checkpointed on a worker thread, so commits never wait for it.
+  const checkpointer =
+    store.dialect === "sqlite"
+      ? startCheckpointer(config.DATABASE_PATH, 2_000, (message) =>
+          log.warn({ message }, "background checkpoint failed"),
+        )
+      : null;
   const scheduler = startScheduler({
     engine,
     dispatcher,
@@ -92,6 +96,6 @@ export async function runPlatforms(settings: Settings, db: OpenDb, log: Logger):
   // couriers need their live clients until then, so the adapters stop last.
   await scheduler.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
-  await checkpointer.stop();
+  await checkpointer?.stop();
   return 0;
 }

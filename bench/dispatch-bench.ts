@@ -5,12 +5,14 @@
  * limit (30 messages a second), where it must reach at least 99 % of that rate without ever
  * putting more than 30 messages into any one-second window, the count that would draw 429s.
  */
+
 import type Database from "better-sqlite3";
 import { purposesOf } from "../src/dispatch/bundle";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
 import type { OpenDb } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import type { Courier, Recipient, Reply } from "../src/types";
 
 /** Unlimited throughput. */
@@ -56,7 +58,13 @@ export async function measureUnlimited(db: OpenDb, at: number): Promise<Unlimite
       return "sent";
     },
   };
-  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier], limits: {} });
+  const dispatcher = createDispatcher({
+    store: createSqliteStore(db),
+    clock,
+    log: silentLogger,
+    couriers: [courier],
+    limits: {},
+  });
   const t = performance.now();
   const report = await dispatcher.drain();
   const ms = performance.now() - t;
@@ -105,7 +113,7 @@ export async function measureRated(db: OpenDb, n: number, tag: string): Promise<
     },
   };
   const dispatcher = createDispatcher({
-    db,
+    store: createSqliteStore(db),
     clock: { now: () => new Date() },
     log: silentLogger,
     couriers: [courier],

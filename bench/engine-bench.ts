@@ -8,6 +8,7 @@
  * longest single synchronous database call (the issue's ≤ 10 ms rule) from the longest stretch
  * between yields (JavaScript included), and how much of the burst is SQLite's own time.
  */
+
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { parseCommandText } from "../src/commands/parse";
@@ -15,6 +16,7 @@ import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { toPlain } from "../src/richtext";
 import type { OpenDb } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import type { ChatRef, Engine, Inbound, TickReport } from "../src/types";
 import {
   chatExternalId,
@@ -50,7 +52,7 @@ export class FixedClock {
 /** Builds the engine as the composition root does, with the benchmark's configuration. */
 export function buildEngine(db: OpenDb, clock: { now(): Date }): Engine {
   return createEngine({
-    db,
+    store: createSqliteStore(db),
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },

@@ -15,12 +15,14 @@
  * the same script measures the code before and after a change. A message is one delivery by
  * the courier: a combined delivery counts once. Replies to sam's own commands are not counted.
  */
+
 import { parseCommandText } from "../src/commands/parse";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { toPlain } from "../src/richtext";
 import { openDatabase } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import type { Actor, ChatRef, Courier, OutboundMessage, Reply } from "../src/types";
 
 const MIN = 60_000;
@@ -76,7 +78,7 @@ export async function simulate(): Promise<Delivered[]> {
   let now = START;
   const clock = { now: () => new Date(now) };
   const engine = createEngine({
-    db,
+    store: createSqliteStore(db),
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null },
@@ -96,7 +98,13 @@ export async function simulate(): Promise<Delivered[]> {
       return "sent";
     },
   };
-  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier], limits: {} });
+  const dispatcher = createDispatcher({
+    store: createSqliteStore(db),
+    clock,
+    log: silentLogger,
+    couriers: [courier],
+    limits: {},
+  });
 
   async function send(name: string, line: string, chat: ChatRef = GROUP): Promise<Reply[]> {
     const parsed = parseCommandText(line);

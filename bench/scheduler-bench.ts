@@ -6,11 +6,13 @@
  * 5-second ticks the design allows up to one interval plus the tick and the send, so the target
  * is 5 s when no rate limit holds a prompt back.
  */
+
 import { startScheduler } from "../adapters/scheduler";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
 import type { OpenDb } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import type { Courier } from "../src/types";
 import { buildEngine } from "./engine-bench";
 import type { Seeded } from "./seed";
@@ -47,7 +49,7 @@ export async function measureScheduler(
   };
   const engine = buildEngine(db, clock);
   const dispatcher = createDispatcher({
-    db,
+    store: createSqliteStore(db),
     clock,
     log: silentLogger,
     couriers: [courier],

@@ -7,10 +7,12 @@
  *
  * Usage: `node --import tsx bench/startup-child.ts <db path> <tick instant ms>`
  */
+
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { openDatabase } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import type { Courier } from "../src/types";
 
 /** What the child reports. */
@@ -36,13 +38,18 @@ async function main(): Promise<void> {
   const db = openDatabase(path);
   const openMs = performance.now() - t0;
   const engine = createEngine({
-    db,
+    store: createSqliteStore(db),
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
   });
   const courier: Courier = { platform: "telegram", deliver: async () => "sent" };
-  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier] });
+  const dispatcher = createDispatcher({
+    store: createSqliteStore(db),
+    clock,
+    log: silentLogger,
+    couriers: [courier],
+  });
   const t1 = performance.now();
   const report = await engine.tick(clock.now());
   const tickMs = performance.now() - t1;

@@ -35,6 +35,15 @@ export const boundedInt = (min: number, max: number, fallback: number) =>
 
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default("./data/amends.sqlite"),
+  /** A PostgreSQL URL (`postgres://…`); when set, Amends keeps everything there and ignores DATABASE_PATH. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
+      message: "must be a PostgreSQL URL such as postgres://user@host:5432/amends",
+    })
+    .optional(),
   DEFAULT_TIMEZONE: z
     .string()
     .trim()

@@ -49,7 +49,7 @@ async function beforeDowntime(): Promise<Bot> {
   return bot;
 }
 
-const rowsOf = (bot: Bot) => allCommitments(bot);
+const rowsOf = async (bot: Bot) => await allCommitments(bot);
 
 /**
  * What the walk the landed code did would find (planNext one by one, an oracle): how many
@@ -72,17 +72,17 @@ describe("catch-up after downtime", () => {
   for (const days of [1, 7, 30, 400]) {
     it(`after ${days} day${days === 1 ? "" : "s"} down: one skipped range and at most one prompt each`, async () => {
       const bot = await beforeDowntime();
-      const before = rowsOf(bot);
+      const before = await rowsOf(bot);
       const now = at("2026-11-29T20:30:00Z") + days * DAY;
       const expected = new Map(before.map((c) => [c.id, walked(c, now)]));
 
       bot.clock.ms = now;
       const report = await bot.engine.tick(bot.clock.now());
-      bot.deliver();
+      await bot.deliver();
 
       // The found case: 400 days down wrote 576,000 rows. Now each commitment gets at most one
       // skipped row and one open check-in, whatever the downtime.
-      const written = allCheckIns(bot).filter((r) => r.createdAt === now);
+      const written = (await allCheckIns(bot)).filter((r) => r.createdAt === now);
       expect(written.length).toBeLessThanOrEqual(2 * MIX.length);
       let skippedTotal = 0;
       for (const c of before) {
@@ -101,7 +101,7 @@ describe("catch-up after downtime", () => {
         }
         skippedTotal += want.skipped;
         // At most one prompt per commitment.
-        const prompts = outboxOf(bot, { kind: "prompt", commitmentId: c.id }).filter(
+        const prompts = (await outboxOf(bot, { kind: "prompt", commitmentId: c.id })).filter(
           (m) => m.createdAt === now,
         );
         expect(prompts.length, `#${c.number} prompts`).toBe(want.open ? 1 : 0);
@@ -109,7 +109,7 @@ describe("catch-up after downtime", () => {
       expect(report.skipped).toBeGreaterThanOrEqual(skippedTotal);
 
       // Skipped check-ins never break a streak, nor move the graduated ladder.
-      const after = rowsOf(bot);
+      const after = await rowsOf(bot);
       expect(after[0]?.streak).toBe(1);
       expect(after[4]?.cadenceState).toEqual(before[4]?.cadenceState);
       // Answered in alice's own chat, where the streak is said to her.
@@ -140,7 +140,7 @@ describe("catch-up after downtime", () => {
     expect(history).toContain("Tue 29 Dec 2026, 20:00: open");
     const hourly = await bot.say("bo", "/history #1");
     expect(hourly).toMatch(/Sun 29 Nov 2026 to Tue 29 Dec 2026: 7\d\d check-ins passed while I was down/);
-    const event = eventsOf(bot, { kind: "skipped" });
+    const event = await eventsOf(bot, { kind: "skipped" });
     expect(event.find((e) => e.commitmentId === 1)?.data).toEqual({
       count: 29,
       from: at("2026-11-30T20:00:00Z"),
@@ -192,7 +192,7 @@ describe("catch-up after downtime", () => {
   it("keeps a single skipped occurrence a plain row, and completes a once that passed", async () => {
     const bot = await beforeDowntime();
     await jumpTo(bot, at("2026-12-06T20:30:00Z"));
-    const once = checkInsOf(bot, ONCE);
+    const once = await checkInsOf(bot, ONCE);
     expect(once.map((r) => [iso(r.dueAt), r.state, r.skippedThrough, r.skippedCount])).toEqual([
       ["2026-11-30T18:00:00.000Z", "skipped", null, null],
     ]);
@@ -206,7 +206,7 @@ describe("catch-up after downtime", () => {
     const now = at("2027-01-03T20:30:00Z");
     bot.clock.ms = now;
     const [a, b] = await Promise.all([bot.engine.tick(bot.clock.now()), bot.engine.tick(bot.clock.now())]);
-    const written = allCheckIns(bot).filter((r) => r.createdAt === now);
+    const written = (await allCheckIns(bot)).filter((r) => r.createdAt === now);
     expect((a?.opened ?? 0) + (b?.opened ?? 0)).toBe(written.filter((r) => r.state === "pending").length);
     const keys = written.map((r) => `${r.commitmentId} ${r.dueAt}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -227,7 +227,7 @@ describe("commands during a long catch-up", () => {
     const now = bot.clock.ms;
 
     const order: string[] = [];
-    const caughtUp = () => rowsOf(bot).filter((c) => (c.nextDueAt ?? 0) > now).length;
+    const caughtUp = async () => (await rowsOf(bot)).filter((c) => (c.nextDueAt ?? 0) > now).length;
     const tick = bot.engine.tick(bot.clock.now()).then((r) => {
       order.push("catch-up finished");
       return r;
@@ -236,7 +236,7 @@ describe("commands during a long catch-up", () => {
     await new Promise((resolve) => setImmediate(resolve));
     const status = await bot.say("alice", "/status");
     order.push("status answered");
-    const doneWhenAnswered = caughtUp();
+    const doneWhenAnswered = await caughtUp();
     await tick;
 
     expect(status).toMatch(/^Your commitments/);
@@ -244,7 +244,7 @@ describe("commands during a long catch-up", () => {
     // Answered between batches: some commitments were caught up, not all.
     expect(doneWhenAnswered).toBeGreaterThan(0);
     expect(doneWhenAnswered).toBeLessThan(81);
-    expect(caughtUp()).toBe(81);
+    expect(await caughtUp()).toBe(81);
   });
 });
 

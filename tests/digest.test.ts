@@ -63,7 +63,7 @@ describe("the witness's digest", () => {
     await witnessedBy(bot, "jo", 1);
     await walkTo(bot, at("2026-12-04T18:30:00Z"));
     await bot.say("sam", "/checkin kept");
-    const ask = bot.deliver().find((m) => m.purpose.startsWith("verify"));
+    const ask = (await bot.deliver()).find((m) => m.purpose.startsWith("verify"));
     await bot.click("jo", ask?.message, "Confirm", dm("jo"));
     await walkTo(bot, SUNDAY);
     const digest = bot.delivered.find((d) => d.purpose.startsWith("digest"));

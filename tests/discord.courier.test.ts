@@ -61,7 +61,7 @@ describe("the Discord courier", () => {
       new RegExp(`^<@${alice.user.id}>: time to check in on #1 \\(`),
     );
     expect(posted[0]?.pings.users).toEqual([alice.user.id]);
-    expect(outboxOf(bot)[0]?.sentAt).not.toBeNull();
+    expect((await outboxOf(bot))[0]?.sentAt).not.toBeNull();
   });
 
   it("calls a deleted channel gone (10003) and pauses its commitments", async () => {
@@ -77,8 +77,8 @@ describe("the Discord courier", () => {
         : undefined;
     await bot.advance(1 * H);
     expect(fake.requestsTo("POST", /^\/channels\/\d+\/messages$/).map((r) => r.status)).toEqual([404]);
-    expect(allCommitments(bot)[0]?.state).toBe("paused");
-    expect(outboxOf(bot)[0]?.failedAt).not.toBeNull();
+    expect((await allCommitments(bot))[0]?.state).toBe("paused");
+    expect((await outboxOf(bot))[0]?.failedAt).not.toBeNull();
   });
 
   it("maps missing access (50001) to gone, and 5xx to an error the dispatcher retries", async () => {
@@ -231,7 +231,7 @@ describe("the Discord courier", () => {
     const prompts = fake.messages.filter((m) => m.source === "rest");
     expect(prompts).toHaveLength(200);
     expect(new Set(prompts.map((m) => m.nonce)).size).toBe(200);
-    expect(allCheckIns(bot)).toHaveLength(200);
-    expect(outboxOf(bot).every((row) => row.sentAt !== null)).toBe(true);
+    expect(await allCheckIns(bot)).toHaveLength(200);
+    expect((await outboxOf(bot)).every((row) => row.sentAt !== null)).toBe(true);
   }, 20_000);
 });

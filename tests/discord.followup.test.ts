@@ -79,7 +79,7 @@ describe("the follow-up loop on Discord", () => {
     );
     expect(buttonsOf(prompt.message).map((b) => b.label)).toEqual(["Kept", "Partly", "Missed", "Snooze 1h"]);
     expect(prompt.pings.users).toEqual([alice.user.id]);
-    const promptRow = outboxOf(bot).find((row) => row.purpose.startsWith("prompt:"));
+    const promptRow = (await outboxOf(bot)).find((row) => row.purpose.startsWith("prompt:"));
     const sent = fake
       .requestsTo("POST", /^\/channels\/\d+\/messages$/)
       .map((r) => r.body as Record<string, unknown>)

@@ -27,7 +27,7 @@ describe("starting on Discord", () => {
   it("identifies with the least intents and registers the commands once per table and scope", async () => {
     fake = await FakeDiscord.start();
     const db = openStore();
-    const first = await createDiscordBot({ fake, db });
+    const first = await createDiscordBot({ fake, store: db });
     started.push(first);
     expect(fake.gateway.intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.DirectMessages]);
     expect(fake.commandPuts.map((p) => p.path)).toEqual([
@@ -41,20 +41,20 @@ describe("starting on Discord", () => {
       ["commitment", ApplicationCommandOptionType.String, false],
       ["note", ApplicationCommandOptionType.String, false],
     ]);
-    expect(JSON.parse(processFact({ db }, "discord.commands") ?? "{}")).toMatchObject({
+    expect(JSON.parse((await processFact({ store: db }, "discord.commands")) ?? "{}")).toMatchObject({
       scope: `guild:${fake.guild.id}`,
     });
     await first.stop();
 
     // Same table, same scope, same database: no registration on the second start.
-    const second = await createDiscordBot({ fake, db });
+    const second = await createDiscordBot({ fake, store: db });
     started.push(second);
     expect(fake.gateway.identifies).toBe(2);
     expect(fake.commandPuts).toHaveLength(1);
     await second.stop();
 
     // Going global registers globally and clears the development server's copies.
-    const third = await createDiscordBot({ fake, db, scope: "global" });
+    const third = await createDiscordBot({ fake, store: db, scope: "global" });
     started.push(third);
     expect(fake.commandPuts.map((p) => [p.path, p.body.length])).toEqual([
       [`/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`, commands.length],

@@ -101,7 +101,7 @@ describe("the note form", () => {
     // The note settles the button it came from: the answer now says so, and cannot take another.
     expect(noted.type).toBe(InteractionResponseType.UpdateMessage);
     expect(buttonsOf(fake.message(answer.message.id).message).map((b) => b.disabled)).toEqual([true]);
-    expect(allCheckIns(bot)[0]?.note).toBe("We talked for an hour, *finally*");
+    expect((await allCheckIns(bot))[0]?.note).toBe("We talked for an hour, *finally*");
   });
 });
 

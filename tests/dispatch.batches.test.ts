@@ -48,11 +48,11 @@ function fakeRecorder(decide: (d: Delivery) => Recorded = () => ({ kind: "done" 
   const recorded: number[][] = [];
   const released: { ids: number[]; notBefore: number | null }[] = [];
   const recorder: OutcomeRecorder = {
-    record(d) {
+    async record(d) {
       recorded.push(d.rows.map((r) => r.id));
       return decide(d);
     },
-    release(rows, _platform, notBefore) {
+    async release(rows, _platform, notBefore) {
       released.push({ ids: rows.map((r) => r.id), notBefore });
     },
   };
@@ -65,7 +65,7 @@ function setup(batches: QueuedMessage[][], recorder: OutcomeRecorder, extra: Par
   const claims: number[] = [];
   let stopping = false;
   const scheduler = createBatchScheduler({
-    claim: (_platform, _now, limit) => {
+    claim: async (_platform, _now, limit) => {
       claims.push(limit);
       return batches.shift() ?? [];
     },

@@ -37,7 +37,7 @@ function fakeLeases(ids: number[]) {
   const rows = new Map<number, FakeRow>(
     ids.map((id) => [id, { held: true, state: "leased", notBefore: NOW - 1_000, attempts: 0 }]),
   );
-  const write = (id: number, change: Partial<FakeRow>): boolean => {
+  const write = async (id: number, change: Partial<FakeRow>): Promise<boolean> => {
     const row = rows.get(id);
     if (!row?.held) return false;
     Object.assign(row, change, { held: false });
@@ -118,19 +118,19 @@ function setup(ids: number[], extra: Partial<OutcomeOptions> = {}) {
 }
 
 describe("outcome recording", () => {
-  it("marks every row of a delivered bundle sent, and lets the chat go on", () => {
+  it("marks every row of a delivered bundle sent, and lets the chat go on", async () => {
     const t = setup([1, 2, 3]);
     const d = deliveryOf(bundled(1), bundled(2), bundled(3));
-    expect(t.record(d, { result: "sent" })).toEqual({ kind: "done" });
+    expect(await t.record(d, { result: "sent" })).toEqual({ kind: "done" });
     expect([...t.rows.values()].map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
     expect(t.report).toMatchObject({ sent: 3, retried: 0, failed: 0, lostLeases: 0 });
   });
 
-  it("puts a failed delivery back with exponential backoff from its most-tried row, redacting the error", () => {
+  it("puts a failed delivery back with exponential backoff from its most-tried row, redacting the error", async () => {
     const t = setup([1, 2]);
     const d = deliveryOf(bundled(1), { ...bundled(2), attempts: 3 });
     const token = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ";
-    const recorded = t.record(d, {
+    const recorded = await t.record(d, {
       error: new Error(`GET https://api.telegram.org/bot${token}/sendMessage`),
     });
     // 1 s × 2³, no jitter.
@@ -144,39 +144,39 @@ describe("outcome recording", () => {
     expect(t.lines.find((l) => l.msg === "delivery failed")?.obj).toMatchObject({ rows: 2, attempts: 4 });
   });
 
-  it("caps the backoff and spreads it with jitter", () => {
+  it("caps the backoff and spreads it with jitter", async () => {
     const capped = setup([1], { random: () => 0 });
-    expect(capped.record(deliveryOf(queued(1, group, { attempts: 40 })), { error: "boom" })).toEqual({
+    expect(await capped.record(deliveryOf(queued(1, group, { attempts: 40 })), { error: "boom" })).toEqual({
       kind: "retry",
       // maxMs, halved by the lowest jitter.
       at: NOW + 30_000,
     });
   });
 
-  it("after a 429 retries when the platform asks, never sooner than the floor, and pauses the platform", () => {
+  it("after a 429 retries when the platform asks, never sooner than the floor, and pauses the platform", async () => {
     const t = setup([1, 2]);
-    expect(t.record(deliveryOf(queued(1, group)), { result: { retryAfterMs: 2_500.2 } })).toEqual({
+    expect(await t.record(deliveryOf(queued(1, group)), { result: { retryAfterMs: 2_500.2 } })).toEqual({
       kind: "retry",
       at: NOW + 2_501,
       pauseMs: 2_501,
     });
     expect(t.rows.get(1)).toMatchObject({ state: "retry", error: "rate limited: retry after 2501 ms" });
-    expect(t.record(deliveryOf(queued(2, group)), { result: { retryAfterMs: 0 } })).toEqual({
+    expect(await t.record(deliveryOf(queued(2, group)), { result: { retryAfterMs: 0 } })).toEqual({
       kind: "retry",
       at: NOW + MIN_RETRY_AFTER_MS,
       pauseMs: MIN_RETRY_AFTER_MS,
     });
   });
 
-  it("falls back to the backoff when a 429 gives no usable wait", () => {
+  it("falls back to the backoff when a 429 gives no usable wait", async () => {
     const t = setup([1]);
-    const recorded = t.record(deliveryOf(queued(1, group, { attempts: 1 })), {
+    const recorded = await t.record(deliveryOf(queued(1, group, { attempts: 1 })), {
       result: { retryAfterMs: Number.NaN },
     });
     expect(recorded).toEqual({ kind: "retry", at: NOW + 2_000, pauseMs: 2_000 });
   });
 
-  it("sends a refused DM to its group as the neutral fallback, led by a mention, visible to the chat", () => {
+  it("sends a refused DM to its group as the neutral fallback, led by a mention, visible to the chat", async () => {
     const t = setup([1]);
     const to: Recipient = {
       platform: "telegram",
@@ -188,7 +188,7 @@ describe("outcome recording", () => {
       fallbackReply: { text: rich("a check-in is waiting for you"), visibility: "sender-only" },
     };
     const row = queued(1, to, { message: hello("your private promise") });
-    expect(t.record(deliveryOf(row), { result: "dm-refused" })).toEqual({ kind: "done" });
+    expect(await t.record(deliveryOf(row), { result: "dm-refused" })).toEqual({ kind: "done" });
     const written = t.rows.get(1);
     expect(written).toMatchObject({
       state: "redirected",
@@ -202,10 +202,10 @@ describe("outcome recording", () => {
     expect(t.report.redirected).toBe(1);
   });
 
-  it("gives up on a refused DM that has no group to fall back to", () => {
+  it("gives up on a refused DM that has no group to fall back to", async () => {
     const t = setup([1]);
     const to: Recipient = { platform: "telegram", chatKind: "dm", chatId: "", personId: "42" };
-    expect(t.record(deliveryOf(queued(1, to)), { result: "dm-refused" })).toEqual({ kind: "done" });
+    expect(await t.record(deliveryOf(queued(1, to)), { result: "dm-refused" })).toEqual({ kind: "done" });
     expect(t.rows.get(1)).toMatchObject({
       state: "failed",
       error: "direct message refused; no fallback chat",
@@ -213,10 +213,12 @@ describe("outcome recording", () => {
     expect(t.report.failed).toBe(1);
   });
 
-  it("drops a rejected message without touching anything else", () => {
+  it("drops a rejected message without touching anything else", async () => {
     const calls: QueuedMessage[] = [];
     const t = setup([1, 2], { onGone: (m) => calls.push(m) });
-    expect(t.record(deliveryOf(bundled(1), bundled(2)), { result: "rejected" })).toEqual({ kind: "done" });
+    expect(await t.record(deliveryOf(bundled(1), bundled(2)), { result: "rejected" })).toEqual({
+      kind: "done",
+    });
     expect([...t.rows.values()].map((r) => r.error)).toEqual([
       "rejected by the platform",
       "rejected by the platform",
@@ -225,11 +227,11 @@ describe("outcome recording", () => {
     expect(calls).toEqual([]);
   });
 
-  it("fails every row of a gone chat and tells onGone once, with the first row", () => {
+  it("fails every row of a gone chat and tells onGone once, with the first row", async () => {
     const calls: QueuedMessage[] = [];
     const t = setup([1, 2, 3], { onGone: (m) => calls.push(m) });
     const rows = [bundled(1), bundled(2), bundled(3)];
-    expect(t.record(deliveryOf(...rows), { result: "gone" })).toEqual({ kind: "done" });
+    expect(await t.record(deliveryOf(...rows), { result: "gone" })).toEqual({ kind: "done" });
     expect([...t.rows.values()].map((r) => [r.state, r.error])).toEqual([
       ["failed", "chat gone"],
       ["failed", "chat gone"],
@@ -239,11 +241,11 @@ describe("outcome recording", () => {
     expect(calls).toEqual([rows[0]]);
   });
 
-  it("does not tell onGone when every lease was lost, and logs an onGone that throws", () => {
+  it("does not tell onGone when every lease was lost, and logs an onGone that throws", async () => {
     const calls: QueuedMessage[] = [];
     const lost = setup([1], { onGone: (m) => calls.push(m) });
     lost.steal(1);
-    lost.record(deliveryOf(queued(1, group)), { result: "gone" });
+    await lost.record(deliveryOf(queued(1, group)), { result: "gone" });
     expect(calls).toEqual([]);
     expect(lost.report).toMatchObject({ failed: 0, lostLeases: 1 });
 
@@ -252,7 +254,7 @@ describe("outcome recording", () => {
         throw new Error("database is locked");
       },
     });
-    expect(throwing.record(deliveryOf(queued(1, group)), { result: "gone" })).toEqual({ kind: "done" });
+    expect(await throwing.record(deliveryOf(queued(1, group)), { result: "gone" })).toEqual({ kind: "done" });
     expect(throwing.lines.filter((l) => l.level === "error").map((l) => l.msg)).toEqual(["onGone failed"]);
   });
 
@@ -264,7 +266,7 @@ describe("outcome recording", () => {
           finish = resolve;
         }),
     });
-    const recorded = t.record(deliveryOf(queued(1, group)), { result: "gone" });
+    const recorded = await t.record(deliveryOf(queued(1, group)), { result: "gone" });
     expect(recorded.kind).toBe("done");
     const pending = recorded.kind === "done" ? recorded.pending : undefined;
     expect(pending).toBeInstanceOf(Promise);
@@ -279,15 +281,15 @@ describe("outcome recording", () => {
     expect(settled).toBe(true);
 
     const failing = setup([1], { onGone: async () => Promise.reject(new Error("no")) });
-    const r = failing.record(deliveryOf(queued(1, group)), { result: "gone" });
+    const r = await failing.record(deliveryOf(queued(1, group)), { result: "gone" });
     await (r.kind === "done" ? r.pending : undefined);
     expect(failing.lines.filter((l) => l.level === "error").map((l) => l.msg)).toEqual(["onGone failed"]);
   });
 
-  it("counts a row whose lease was lost, and leaves it to its new holder", () => {
+  it("counts a row whose lease was lost, and leaves it to its new holder", async () => {
     const t = setup([1, 2]);
     t.steal(2);
-    t.record(deliveryOf(bundled(1), bundled(2)), { result: "sent" });
+    await t.record(deliveryOf(bundled(1), bundled(2)), { result: "sent" });
     expect(t.rows.get(1)?.state).toBe("sent");
     expect(t.rows.get(2)?.state).toBe("leased");
     expect(t.report).toMatchObject({ sent: 1, lostLeases: 1 });
@@ -299,11 +301,11 @@ describe("outcome recording", () => {
     });
   });
 
-  it("releases rows unsent at a given time or their own, without counting an attempt", () => {
+  it("releases rows unsent at a given time or their own, without counting an attempt", async () => {
     const t = setup([1, 2, 3]);
     t.steal(3);
     const rows = [queued(1, group), queued(2, group, { notBefore: NOW + 9_000 }), queued(3, group)];
-    t.recorder.release(rows, "telegram", NOW + 5_000, t.report);
+    await t.recorder.release(rows, "telegram", NOW + 5_000, t.report);
     expect([...t.rows.values()].map((r) => [r.state, r.notBefore, r.attempts])).toEqual([
       ["released", NOW + 5_000, 0],
       // Never earlier than the row's own time.
@@ -313,7 +315,7 @@ describe("outcome recording", () => {
     expect(t.report).toMatchObject({ heldBack: 2, lostLeases: 1 });
 
     const own = setup([1]);
-    own.recorder.release([queued(1, group)], "telegram", null, own.report);
+    await own.recorder.release([queued(1, group)], "telegram", null, own.report);
     expect(own.rows.get(1)?.notBefore).toBe(NOW - 1_000);
   });
 

@@ -5,8 +5,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDispatcher, type DispatcherOptions } from "../src/dispatch/dispatcher";
 import { silentLogger } from "../src/log";
 import { mention } from "../src/richtext";
-import type { Db } from "../src/store/sqlite/db";
-import { claimReady, enqueue, markSent, nextReadyAt } from "../src/store/sqlite/outbox";
 import type { Courier, DeliveryResult, OutboundMessage, Platform, Recipient } from "../src/types";
 import { closeStore, messageFor, openStore, type Store } from "./support/inspect";
 
@@ -63,17 +61,19 @@ const dm = (personId: string, extra: Partial<Recipient> = {}): Recipient => ({
   ...extra,
 });
 
-function add(db: Db, purpose: string, to: Recipient, notBefore = T0, now = T0): boolean {
-  return enqueue(db, {
-    purpose,
-    to,
-    message: { text: [{ t: "text", text: `hello ${purpose}` }], visibility: "chat" },
-    notBefore,
-    now,
-  });
+function add(db: Store, purpose: string, to: Recipient, notBefore = T0, now = T0): Promise<boolean> {
+  return db.transaction((tx) =>
+    tx.enqueue({
+      purpose,
+      to,
+      message: { text: [{ t: "text", text: `hello ${purpose}` }], visibility: "chat" },
+      notBefore,
+      now,
+    }),
+  );
 }
 
-const row = (db: Db, purpose: string) => messageFor({ db }, purpose);
+const row = async (db: Store, purpose: string) => await messageFor({ store: db }, purpose);
 
 function setup(overrides: Partial<DispatcherOptions> & { courier?: Courier } = {}) {
   const db = openStore(":memory:");
@@ -81,7 +81,7 @@ function setup(overrides: Partial<DispatcherOptions> & { courier?: Courier } = {
   const courier = recordingCourier("telegram", ft.time);
   const { courier: given, ...rest } = overrides;
   const dispatcher = createDispatcher({
-    db,
+    store: db,
     clock: ft.clock,
     log: silentLogger,
     couriers: [given ?? courier],
@@ -93,10 +93,10 @@ function setup(overrides: Partial<DispatcherOptions> & { courier?: Courier } = {
 }
 
 /** Drains, then jumps the clock to the next not_before, until the outbox is empty. */
-async function drainAll(db: Db, time: { ms: number }, dispatcher: { drain: () => Promise<unknown> }) {
+async function drainAll(db: Store, time: { ms: number }, dispatcher: { drain: () => Promise<unknown> }) {
   for (let round = 0; round < 1_000; round++) {
     await dispatcher.drain();
-    const next = nextReadyAt(db);
+    const next = await db.transaction((tx) => tx.nextReadyAt());
     if (next === null) return;
     time.ms = Math.max(time.ms, next);
   }
@@ -106,9 +106,9 @@ async function drainAll(db: Db, time: { ms: number }, dispatcher: { drain: () =>
 describe("dispatcher: outcomes", () => {
   it("marks sent rows and never sends them again", async () => {
     const { db, courier, dispatcher } = setup();
-    add(db, "prompt:1", group("g1"));
-    add(db, "prompt:2", group("g2"));
-    add(db, "prompt:3", dm("u1"));
+    await add(db, "prompt:1", group("g1"));
+    await add(db, "prompt:2", group("g2"));
+    await add(db, "prompt:3", dm("u1"));
 
     expect(await dispatcher.drain()).toEqual({
       sent: 3,
@@ -118,15 +118,15 @@ describe("dispatcher: outcomes", () => {
       heldBack: 0,
       lostLeases: 0,
     });
-    expect(row(db, "prompt:1")).toMatchObject({ sentAt: T0, attempts: 1, leaseOwner: null });
+    expect(await row(db, "prompt:1")).toMatchObject({ sentAt: T0, attempts: 1, leaseOwner: null });
     expect((await dispatcher.drain()).sent).toBe(0);
     expect(courier.deliveries.map((d) => d.purpose).sort()).toEqual(["prompt:1", "prompt:2", "prompt:3"]);
   });
 
   it("sends a purpose queued twice once", async () => {
     const { db, courier, dispatcher } = setup();
-    expect(add(db, "prompt:7", group("g1"))).toBe(true);
-    expect(add(db, "prompt:7", group("g1"))).toBe(false);
+    expect(await add(db, "prompt:7", group("g1"))).toBe(true);
+    expect(await add(db, "prompt:7", group("g1"))).toBe(false);
     await dispatcher.drain();
     expect(courier.deliveries).toHaveLength(1);
   });
@@ -138,16 +138,16 @@ describe("dispatcher: outcomes", () => {
       calls === 1 ? { retryAfterMs: 1_500 } : "sent",
     );
     const dispatcher = createDispatcher({
-      db,
+      store: db,
       clock: ft.clock,
       log: silentLogger,
       couriers: [courier],
       sleep: ft.sleep,
       concurrency: 1,
     });
-    add(db, "prompt:a", group("g1"));
-    add(db, "prompt:b", group("g2"));
-    add(db, "prompt:c", group("g3"));
+    await add(db, "prompt:a", group("g1"));
+    await add(db, "prompt:b", group("g2"));
+    await add(db, "prompt:c", group("g3"));
 
     const report = await dispatcher.drain();
     expect(report).toMatchObject({ sent: 3, retried: 1, failed: 0 });
@@ -156,7 +156,10 @@ describe("dispatcher: outcomes", () => {
     // Nothing else reached the platform before the retry time, and a itself went again after it.
     for (const [, offset] of at.slice(1)) expect(offset).toBeGreaterThanOrEqual(1_500);
     expect(at.filter(([p]) => p === "prompt:a")).toHaveLength(2);
-    expect(row(db, "prompt:a")).toMatchObject({ attempts: 2, lastError: expect.stringContaining("1500") });
+    expect(await row(db, "prompt:a")).toMatchObject({
+      attempts: 2,
+      lastError: expect.stringContaining("1500"),
+    });
   });
 
   it("backs off thrown errors with growing delays, then succeeds", async () => {
@@ -167,18 +170,18 @@ describe("dispatcher: outcomes", () => {
       return "sent";
     });
     const dispatcher = createDispatcher({
-      db,
+      store: db,
       clock: { now: () => new Date(time.ms) },
       log: silentLogger,
       couriers: [flaky],
       random: () => 1,
     });
-    add(db, "prompt:1", group("g1"));
+    await add(db, "prompt:1", group("g1"));
 
     await drainAll(db, time, dispatcher);
     const gaps = flaky.deliveries.slice(1).map((x, i) => x.at - (flaky.deliveries[i]?.at ?? 0));
     expect(gaps).toEqual([1_000, 2_000, 4_000, 8_000]);
-    const r = row(db, "prompt:1");
+    const r = await row(db, "prompt:1");
     expect(r).toMatchObject({ attempts: 5, sentAt: T0 + 15_000, failedAt: null });
     // The error is kept for diagnosis, but never the bot token an HTTP error may echo.
     expect(r?.lastError).toContain("[redacted]");
@@ -192,10 +195,10 @@ describe("dispatcher: outcomes", () => {
         throw new Error("503");
       }),
     });
-    add(db, "prompt:1", group("g1"));
+    await add(db, "prompt:1", group("g1"));
     for (const expected of [500, 1_000, 2_000]) {
       await dispatcher.drain();
-      expect(nextReadyAt(db)).toBe(time.ms + expected);
+      expect(await db.transaction((tx) => tx.nextReadyAt())).toBe(time.ms + expected);
       time.ms += expected;
     }
   });
@@ -212,14 +215,14 @@ describe("dispatcher: outcomes", () => {
     });
     // One row per claim, so the chat's later rows arrive in batches after the failure.
     const dispatcher = createDispatcher({
-      db,
+      store: db,
       clock: { now: () => new Date(time.ms) },
       log: silentLogger,
       couriers: [courier],
       batchSize: 1,
     });
-    for (const n of [1, 2, 3]) add(db, `note:${n}`, group("g1"));
-    add(db, "note:other", group("g2"));
+    for (const n of [1, 2, 3]) await add(db, `note:${n}`, group("g1"));
+    await add(db, "note:other", group("g2"));
 
     await drainAll(db, time, dispatcher);
     const sent = courier.deliveries.slice(1).map((d) => d.purpose);
@@ -233,14 +236,20 @@ describe("dispatcher: outcomes", () => {
     const db = openStore(":memory:");
     const ft = fakeTime();
     const courier = recordingCourier("telegram", ft.time, () => "gone");
-    const d = createDispatcher({ db, clock: ft.clock, log: silentLogger, couriers: [courier], onGone });
-    add(db, "prompt:1", group("g1"));
+    const d = createDispatcher({
+      store: db,
+      clock: ft.clock,
+      log: silentLogger,
+      couriers: [courier],
+      onGone,
+    });
+    await add(db, "prompt:1", group("g1"));
 
     expect(await d.drain()).toMatchObject({ failed: 1, sent: 0 });
     expect(await d.drain()).toMatchObject({ failed: 0 });
     expect(onGone).toHaveBeenCalledTimes(1);
     expect(onGone.mock.calls[0]?.[0]).toMatchObject({ purpose: "prompt:1", to: { chatId: "g1" } });
-    expect(row(db, "prompt:1")).toMatchObject({ failedAt: T0, sentAt: null });
+    expect(await row(db, "prompt:1")).toMatchObject({ failedAt: T0, sentAt: null });
     expect(courier.deliveries).toHaveLength(1);
   });
 
@@ -251,13 +260,13 @@ describe("dispatcher: outcomes", () => {
       m.to.chatKind === "dm" ? "dm-refused" : "sent",
     );
     const d = createDispatcher({
-      db,
+      store: db,
       clock: ft.clock,
       log: silentLogger,
       couriers: [courier],
       sleep: ft.sleep,
     });
-    add(db, "prompt:1", dm("u1", { personName: "Ana", fallbackChatId: "g1" }));
+    await add(db, "prompt:1", dm("u1", { personName: "Ana", fallbackChatId: "g1" }));
 
     expect(await d.drain()).toMatchObject({ redirected: 1, sent: 1, failed: 0 });
     const last = courier.deliveries[1];
@@ -267,7 +276,7 @@ describe("dispatcher: outcomes", () => {
       { t: "text", text: ": " },
       { t: "text", text: "hello prompt:1" },
     ]);
-    expect(row(db, "prompt:1")).toMatchObject({ sentAt: T0, attempts: 1 });
+    expect(await row(db, "prompt:1")).toMatchObject({ sentAt: T0, attempts: 1 });
   });
 
   it("fails a refused DM that has no fallback group", async () => {
@@ -276,15 +285,15 @@ describe("dispatcher: outcomes", () => {
       courier: recordingCourier("telegram", { ms: 0 }, () => "dm-refused"),
       onGone,
     });
-    add(db, "prompt:1", dm("u1"));
+    await add(db, "prompt:1", dm("u1"));
     expect(await dispatcher.drain()).toMatchObject({ failed: 1, redirected: 0 });
-    expect(row(db, "prompt:1")).toMatchObject({ failedAt: T0, sentAt: null });
+    expect(await row(db, "prompt:1")).toMatchObject({ failedAt: T0, sentAt: null });
     expect(onGone).not.toHaveBeenCalled();
   });
 
   it("does not send a row before its not_before", async () => {
     const { db, time, courier, dispatcher } = setup();
-    add(db, "prompt:1", group("g1"), T0 + 60_000);
+    await add(db, "prompt:1", group("g1"), T0 + 60_000);
     await dispatcher.drain();
     time.ms = T0 + 59_999;
     await dispatcher.drain();
@@ -296,11 +305,11 @@ describe("dispatcher: outcomes", () => {
 
   it("leaves the rows of a platform without a courier untouched", async () => {
     const { db, courier, dispatcher } = setup();
-    add(db, "prompt:tg", group("g1"));
-    add(db, "prompt:dc", group("c1", "discord"));
+    await add(db, "prompt:tg", group("g1"));
+    await add(db, "prompt:dc", group("c1", "discord"));
     expect((await dispatcher.drain()).sent).toBe(1);
     expect(courier.deliveries.map((d) => d.purpose)).toEqual(["prompt:tg"]);
-    expect(row(db, "prompt:dc")).toMatchObject({
+    expect(await row(db, "prompt:dc")).toMatchObject({
       leaseOwner: null,
       leaseUntil: null,
       attempts: 0,
@@ -320,7 +329,7 @@ describe("dispatcher: rate limits", () => {
 
   it("sends to 300 Telegram chats no faster than 30 a second", async () => {
     const { db, time, courier, dispatcher } = setup();
-    for (let i = 0; i < 300; i++) add(db, `prompt:${i}`, i % 2 ? group(`g${i}`) : dm(`u${i}`));
+    for (let i = 0; i < 300; i++) await add(db, `prompt:${i}`, i % 2 ? group(`g${i}`) : dm(`u${i}`));
     await drainAll(db, time, dispatcher);
     expect(courier.deliveries).toHaveLength(300);
     expectWithin(
@@ -333,7 +342,7 @@ describe("dispatcher: rate limits", () => {
 
   it("sends 40 messages to one group no faster than 20 a minute, in order", async () => {
     const { db, time, courier, dispatcher } = setup();
-    for (let i = 0; i < 40; i++) add(db, `note:${String(i).padStart(2, "0")}`, group("g1"));
+    for (let i = 0; i < 40; i++) await add(db, `note:${String(i).padStart(2, "0")}`, group("g1"));
     await drainAll(db, time, dispatcher);
     expect(courier.deliveries.map((d) => d.purpose)).toEqual(
       Array.from({ length: 40 }, (_, i) => `note:${String(i).padStart(2, "0")}`),
@@ -366,13 +375,13 @@ describe("dispatcher: rate limits", () => {
       },
     };
     const d = createDispatcher({
-      db,
+      store: db,
       clock: ft.clock,
       log: silentLogger,
       couriers: [strict],
       sleep: ft.sleep,
     });
-    for (let i = 0; i < 2_000; i++) add(db, `prompt:${i}`, i % 2 ? group(`g${i}`) : dm(`u${i}`));
+    for (let i = 0; i < 2_000; i++) await add(db, `prompt:${i}`, i % 2 ? group(`g${i}`) : dm(`u${i}`));
 
     await drainAll(db, ft.time, d);
     expect(tooMany).toBe(0);
@@ -388,8 +397,8 @@ describe("dispatcher: rate limits", () => {
 describe("dispatcher: leases", () => {
   const files: string[] = [];
   const opened: Store[] = [];
-  afterEach(() => {
-    for (const db of opened.splice(0)) closeStore({ db });
+  afterEach(async () => {
+    for (const db of opened.splice(0)) await closeStore({ store: db });
     for (const f of files.splice(0)) for (const s of ["", "-wal", "-shm"]) rmSync(f + s, { force: true });
   });
 
@@ -400,7 +409,7 @@ describe("dispatcher: leases", () => {
     const b = openStore(file);
     opened.push(a, b);
     const ft = fakeTime();
-    for (let i = 0; i < 500; i++) add(a, `prompt:${i}`, i % 3 ? group(`g${i % 50}`) : dm(`u${i}`));
+    for (let i = 0; i < 500; i++) await add(a, `prompt:${i}`, i % 3 ? group(`g${i % 50}`) : dm(`u${i}`));
 
     const counts = new Map<string, number>();
     const byOwner = { a: 0, b: 0 };
@@ -416,8 +425,8 @@ describe("dispatcher: leases", () => {
         ),
     });
     const common = { clock: ft.clock, log: silentLogger, sleep: ft.sleep, limits: {}, batchSize: 40 };
-    const da = createDispatcher({ ...common, db: a, couriers: [courier("a")], owner: "a" });
-    const db2 = createDispatcher({ ...common, db: b, couriers: [courier("b")], owner: "b" });
+    const da = createDispatcher({ ...common, store: a, couriers: [courier("a")], owner: "a" });
+    const db2 = createDispatcher({ ...common, store: b, couriers: [courier("b")], owner: "b" });
 
     const [ra, rb] = await Promise.all([da.drain(), db2.drain()]);
     expect(counts.size).toBe(500);
@@ -426,14 +435,16 @@ describe("dispatcher: leases", () => {
     expect(ra.lostLeases + rb.lostLeases).toBe(0);
     expect(byOwner.a).toBeGreaterThan(0);
     expect(byOwner.b).toBeGreaterThan(0);
-    expect(nextReadyAt(a)).toBeNull();
+    expect(await a.transaction((tx) => tx.nextReadyAt())).toBeNull();
   });
 
   it("picks up a dead dispatcher's rows once their lease runs out", async () => {
     const { db, time, courier, dispatcher } = setup();
-    for (let i = 0; i < 5; i++) add(db, `prompt:${i}`, group(`g${i}`));
+    for (let i = 0; i < 5; i++) await add(db, `prompt:${i}`, group(`g${i}`));
     // The other dispatcher claims and then dies without recording anything.
-    expect(claimReady(db, { owner: "dead", now: T0, leaseMs: 5_000, limit: 10 })).toHaveLength(5);
+    expect(
+      await db.transaction((tx) => tx.claimReady({ owner: "dead", now: T0, leaseMs: 5_000, limit: 10 })),
+    ).toHaveLength(5);
 
     await dispatcher.drain();
     expect(courier.deliveries).toHaveLength(0);
@@ -443,30 +454,38 @@ describe("dispatcher: leases", () => {
     time.ms = T0 + 5_000;
     expect((await dispatcher.drain()).sent).toBe(5);
     // Were the dead one to wake up, it could not record over the new owner.
-    expect(markSent(db, 1, "dead", time.ms)).toBe(false);
-    expect(row(db, "prompt:0")).toMatchObject({ attempts: 1, sentAt: T0 + 5_000 });
+    expect(await db.transaction((tx) => tx.markSent(1, "dead", time.ms))).toBe(false);
+    expect(await row(db, "prompt:0")).toMatchObject({ attempts: 1, sentAt: T0 + 5_000 });
   });
 
   it("counts a lease lost while delivering and leaves the row to its new owner", async () => {
     const db = openStore(":memory:");
     const ft = fakeTime();
-    const courier = recordingCourier("telegram", ft.time, () => {
+    const courier = recordingCourier("telegram", ft.time, async () => {
       // While this delivery hangs, the lease runs out and another dispatcher takes the row.
       ft.time.ms += 60_000;
-      claimReady(db, { owner: "other", now: ft.time.ms, leaseMs: 60_000, limit: 10 });
-      return "sent";
+      await db.transaction((tx) =>
+        tx.claimReady({ owner: "other", now: ft.time.ms, leaseMs: 60_000, limit: 10 }),
+      );
+      return "sent" as const;
     });
-    const d = createDispatcher({ db, clock: ft.clock, log: silentLogger, couriers: [courier], owner: "me" });
-    add(db, "prompt:1", group("g1"));
+    const d = createDispatcher({
+      store: db,
+      clock: ft.clock,
+      log: silentLogger,
+      couriers: [courier],
+      owner: "me",
+    });
+    await add(db, "prompt:1", group("g1"));
     expect(await d.drain()).toMatchObject({ sent: 0, lostLeases: 1 });
-    expect(row(db, "prompt:1")).toMatchObject({ leaseOwner: "other", sentAt: null });
+    expect(await row(db, "prompt:1")).toMatchObject({ leaseOwner: "other", sentAt: null });
   });
 });
 
 describe("dispatcher: loop", () => {
   it("runs until stopped, waking at the next not_before", async () => {
     const { db, courier, dispatcher } = setup();
-    add(db, "prompt:1", group("g1"), T0 + 5_000);
+    await add(db, "prompt:1", group("g1"), T0 + 5_000);
     dispatcher.start(1_000);
     await vi.waitFor(() => expect(courier.deliveries).toHaveLength(1), { timeout: 2_000, interval: 5 });
     await dispatcher.stop();
@@ -485,7 +504,7 @@ describe("dispatcher: loop", () => {
       return "sent";
     });
     const d = createDispatcher({
-      db,
+      store: db,
       clock: ft.clock,
       log: silentLogger,
       couriers: [courier],
@@ -494,7 +513,7 @@ describe("dispatcher: loop", () => {
     });
     d.start(60_000);
     await new Promise((r) => setImmediate(r));
-    add(db, "prompt:1", group("g1"));
+    await add(db, "prompt:1", group("g1"));
     d.poke();
     await vi.waitFor(() => expect(courier.deliveries).toHaveLength(1), { timeout: 2_000, interval: 5 });
 
@@ -506,6 +525,6 @@ describe("dispatcher: loop", () => {
     expect(stopped).toBe(false);
     open();
     await stopping;
-    expect(row(db, "prompt:1")).toMatchObject({ sentAt: T0 });
+    expect(await row(db, "prompt:1")).toMatchObject({ sentAt: T0 });
   });
 });

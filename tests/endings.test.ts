@@ -15,7 +15,7 @@ async function witnessed(line: string): Promise<Bot> {
   await bot.say("bob", "/quiet off", dm("bob"));
   await bot.say("alice", line);
   await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-  bot.deliver();
+  await bot.deliver();
   return bot;
 }
 
@@ -28,7 +28,7 @@ describe("the witness hears that it ended", () => {
     await bot.say("alice", "/checkin kept");
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await jumpTo(bot, at("2026-12-01T12:00:00Z"));
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
     const told = ended(bot);
     expect(told.map((d) => [d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
@@ -47,9 +47,9 @@ describe("the witness hears that it ended", () => {
   it("when an earlier end date, waited out for a day, has passed meanwhile", async () => {
     const bot = await witnessed("/commit Walk cadence: daily 12:00");
     await bot.say("alice", "/edit #1 until: 2026-11-29");
-    expect(commitment(bot).pendingChange).toEqual({ until: "2026-11-29" });
+    expect((await commitment(bot)).pendingChange).toEqual({ until: "2026-11-29" });
     await jumpTo(bot, at("2026-11-30T11:30:00Z"));
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
     expect(ended(bot).map((d) => [d.to.personId, d.text])).toEqual([
       [
         "bob",
@@ -62,7 +62,7 @@ describe("the witness hears that it ended", () => {
     const bot = await witnessed("/commit Tell her cadence: once 2026-11-29 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    const sent = bot.deliver();
+    const sent = await bot.deliver();
     expect(sent.map((d) => [kind(d.purpose), d.to.personId])).toEqual(
       expect.arrayContaining([
         ["verify", "bob"],
@@ -79,7 +79,7 @@ describe("the witness hears that it ended", () => {
     const bot = await witnessed("/commit Walk cadence: daily 12:00");
     await bot.say("alice", "/cancel #1");
     await bot.advance(25 * 3_600_000);
-    expect(commitment(bot).state).toBe("cancelled");
+    expect((await commitment(bot)).state).toBe("cancelled");
     expect(ended(bot).map((d) => [d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
         "dm",
@@ -96,7 +96,7 @@ describe("the witness hears that it ended", () => {
     await bot.say("alice", "/commit Tell her cadence: once 2026-11-29 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
     expect(ended(bot)).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ describe("settles", () => {
     const [invite] = await bot.send("alice", "/witness #1 @bob");
     expect(toPlain((await bot.click("bob", invite, "Accept"))[0]?.settles ?? [])).toBe("Accepted by bob");
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
-    const request = bot.deliver().find((d) => d.purpose.startsWith("verify:"));
+    const request = (await bot.deliver()).find((d) => d.purpose.startsWith("verify:"));
     expect(toPlain((await bot.click("bob", request?.message, "Dispute"))[0]?.settles ?? [])).toBe("Disputed");
     const [ask] = await bot.send("carol", "/forget");
     expect(toPlain((await bot.click("carol", ask, "Keep my data"))[0]?.settles ?? [])).toBe("Kept");
@@ -50,7 +50,7 @@ describe("Add a note", () => {
     expect(plain(await note("alice", "We talked for an hour"))).toBe(
       "Your note is saved with today's check-in on #1: We talked for an hour",
     );
-    expect(allCheckIns(bot)[0]?.note).toBe("We talked for an hour");
+    expect((await allCheckIns(bot))[0]?.note).toBe("We talked for an hour");
   });
 });
 

@@ -25,14 +25,14 @@ describe("/commit", () => {
     expect(plain(first)).toContain("check-ins from today, Sundays at 18:00.");
     expect(await bot.say("bob", "/commit Listen before answering")).toContain("Committed #1");
     expect(await bot.say("alice", "/commit Stay calm when we talk")).toContain("Committed #2");
-    const rows = allCommitments(bot);
+    const rows = await allCommitments(bot);
     expect(rows.map((r) => [r.ownerId, r.number])).toEqual([
       [1, 1],
       [2, 1],
       [1, 2],
     ]);
     expect(rows[0]?.nextDueAt).toBe(Date.parse("2026-11-29T17:00:00Z"));
-    expect(eventsOf(bot).filter((e) => e.kind === "created")).toHaveLength(3);
+    expect((await eventsOf(bot)).filter((e) => e.kind === "created")).toHaveLength(3);
   });
 
   it("uses daily 20:00 when no cadence or step is given, and says how to change it", async () => {
@@ -42,20 +42,20 @@ describe("/commit", () => {
     expect(text).toContain("/edit #1 cadence:");
     expect(text).toContain("(times in UTC)");
     expect(text).toContain("/timezone");
-    expect(commitment(bot).cadence).toBe("daily 20:00");
+    expect((await commitment(bot)).cadence).toBe("daily 20:00");
   });
 
   it("takes the tagged step's default cadence and end date", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Notice what sets me off step: 5");
-    const five = commitment(bot);
+    const five = await commitment(bot);
     expect(five?.cadence).toBe("daily 20:00");
     expect(five?.until).toBe("2026-12-06");
     await bot.say("alice", "/commit Tell her what I did step: 1");
-    const one = allCommitments(bot)[1];
+    const one = (await allCommitments(bot))[1];
     expect(one?.cadence).toBe("once 2026-12-01 20:00");
     await bot.say("alice", "/commit Never again step: 13");
-    expect(allCommitments(bot)[2]?.cadence).toBe("graduated 20:00");
+    expect((await allCommitments(bot))[2]?.cadence).toBe("graduated 20:00");
   });
 
   it("keeps private commitments out of the group and treats a DM as private", async () => {
@@ -63,7 +63,7 @@ describe("/commit", () => {
     const r = await bot.send("alice", "/commit Write in my journal private");
     expect(r[0]?.visibility).toBe("sender-only");
     await bot.send("alice", "/commit Breathe first", dm("alice"));
-    const rows = allCommitments(bot);
+    const rows = await allCommitments(bot);
     expect(rows.map((c) => c.visibility)).toEqual(["private", "private"]);
   });
 
@@ -71,7 +71,7 @@ describe("/commit", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     const text = await bot.say("alice", "/commit Walk daily cadence: daily 07:30 until: 2027-01-31");
     expect(text).toContain("until Sun 31 Jan 2027");
-    expect(commitment(bot).until).toBe("2027-01-31");
+    expect((await commitment(bot)).until).toBe("2027-01-31");
   });
 
   const refusals: [string, string, RegExp][] = [
@@ -88,8 +88,8 @@ describe("/commit", () => {
     const r = await bot.send("alice", line);
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toMatch(reason);
-    expect(allCommitments(bot)).toHaveLength(0);
-    expect(eventsOf(bot).filter((e) => e.commitmentId !== null)).toHaveLength(0);
+    expect(await allCommitments(bot)).toHaveLength(0);
+    expect((await eventsOf(bot)).filter((e) => e.commitmentId !== null)).toHaveLength(0);
   });
 
   it("checks the promise even when an adapter passes arguments unparsed", async () => {
@@ -139,9 +139,9 @@ describe("/edit", () => {
     );
     expect(text).toContain("Updated #1 Call my sister and listen");
     expect(text).toContain("every day at 21:00 until Mon 1 Mar 2027");
-    const c = commitment(bot);
+    const c = await commitment(bot);
     expect(c?.nextDueAt).toBe(Date.parse("2026-11-29T21:00:00Z"));
-    const edited = eventsOf(bot).find((e) => e.kind === "edited");
+    const edited = (await eventsOf(bot)).find((e) => e.kind === "edited");
     expect(edited?.data).toMatchObject({
       promise: { from: "Call my sister", to: "Call my sister and listen" },
     });
@@ -154,7 +154,7 @@ describe("/edit", () => {
     expect(await bot.say("bob", "/edit #1 promise: hacked")).toMatch(
       /You have no commitment #1. Only the person/,
     );
-    expect(commitment(bot).promise).toBe("Call my sister");
+    expect((await commitment(bot)).promise).toBe("Call my sister");
     expect(await bot.say("alice", "/edit #1")).toMatch(/Tell me what to change/);
     expect(await bot.say("alice", "/edit #7 promise: x")).toMatch(/no commitment #7/);
     expect(await bot.say("alice", "/edit #1 cadence: sometimes")).toMatch(/cadence/i);
@@ -168,17 +168,17 @@ describe("/pause, /resume and /cancel", () => {
   it("pauses for a while, resumes by itself when the pause ends, and keeps the streak", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stay calm");
-    setCommitment(bot, 1, { streak: 4 });
+    await setCommitment(bot, 1, { streak: 4 });
     expect(await bot.say("alice", "/pause #1 for: 3d")).toContain(
       "Paused #1 Stay calm until Wed 2 Dec 2026, 11:00",
     );
-    expect(commitment(bot)).toMatchObject({ state: "paused", nextDueAt: null });
+    expect(await commitment(bot)).toMatchObject({ state: "paused", nextDueAt: null });
     expect(await bot.say("alice", "/pause #1")).toMatch(/already paused/);
     bot.clock.advance(2 * 86_400_000);
     expect((await bot.engine.tick(bot.clock.now())).resumed).toBe(0);
     bot.clock.advance(86_400_000);
     expect((await bot.engine.tick(bot.clock.now())).resumed).toBe(1);
-    const c = commitment(bot);
+    const c = await commitment(bot);
     expect(c).toMatchObject({ state: "active", streak: 4, pausedUntil: null });
     expect(c?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
     expect((await bot.engine.tick(bot.clock.now())).resumed).toBe(0);
@@ -206,7 +206,7 @@ describe("/pause, /resume and /cancel", () => {
     const bot = createBot();
     await bot.say("alice", "/commit Stay calm");
     expect(await bot.say("alice", "/cancel #1")).toContain("Cancelled #1 Stay calm. Its history stays");
-    expect(commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null });
+    expect(await commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null });
     expect(await bot.say("alice", "/cancel #1")).toMatch(/is cancelled/);
     expect(await bot.say("alice", "/pause #1")).toMatch(/is cancelled/);
     expect(await bot.say("alice", "/history #1")).toContain("cancelled");
@@ -233,8 +233,8 @@ describe("/status and /history", () => {
   it("shows check-ins and changes", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stay calm");
-    addCheckIn(bot, {
-      commitmentId: commitmentOf(bot, "alice", 1).id,
+    await addCheckIn(bot, {
+      commitmentId: (await commitmentOf(bot, "alice", 1)).id,
       dueAt: Date.parse("2026-11-28T20:00:00Z"),
       windowEnd: Date.parse("2026-11-29T20:00:00Z"),
       state: "answered",
@@ -287,11 +287,11 @@ describe("who may act", () => {
 
   it("answers an unexpected failure with a fixed apology that leaks nothing", async () => {
     const bot = createBot();
-    breakHistory(bot);
+    await breakHistory(bot);
     const r = await bot.send("alice", "/commit Secret words here");
     expect(plain(r)).toBe(
       "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.",
     );
-    expect(allCommitments(bot)).toHaveLength(0);
+    expect(await allCommitments(bot)).toHaveLength(0);
   });
 });

@@ -18,16 +18,16 @@ describe("/timezone", () => {
   it("sets the zone, normalises its spelling, and re-plans future check-ins only", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stay calm cadence: daily 20:00");
-    expect(commitment(bot).nextDueAt).toBe(Date.parse("2026-11-29T20:00:00Z"));
+    expect((await commitment(bot)).nextDueAt).toBe(Date.parse("2026-11-29T20:00:00Z"));
     const text = await bot.say("alice", "/timezone europe/berlin");
     expect(text).toBe(
       "Your time zone is now Europe/Berlin; it's 12:00 there. I moved the check-ins of 1 commitment.",
     );
-    const c = commitment(bot);
+    const c = await commitment(bot);
     expect(c?.zone).toBe("Europe/Berlin");
     expect(c?.nextDueAt).toBe(Date.parse("2026-11-29T19:00:00Z"));
-    expect(allPeople(bot)[0]?.zone).toBe("Europe/Berlin");
-    expect(eventsOf(bot).map((e) => e.kind)).toEqual(["created", "zone", "zone"]);
+    expect((await allPeople(bot))[0]?.zone).toBe("Europe/Berlin");
+    expect((await eventsOf(bot)).map((e) => e.kind)).toEqual(["created", "zone", "zone"]);
   });
 
   it("refuses an unknown zone with an example", async () => {
@@ -36,7 +36,7 @@ describe("/timezone", () => {
       'I don\'t know the time zone "Mars/Olympus". Send your city, like /timezone Berlin, or a zone like Europe/Berlin.',
     );
     expect(await bot.say("alice", "/timezone")).toBe("Which time zone? For example: /timezone Europe/Berlin");
-    expect(allPeople(bot)[0]?.zone ?? null).toBeNull();
+    expect((await allPeople(bot))[0]?.zone ?? null).toBeNull();
   });
 });
 
@@ -46,15 +46,15 @@ describe("/quiet", () => {
     expect(await bot.say("alice", "/quiet 23:00-07:30")).toBe(
       "Quiet hours: 23:00–07:30 your time. A check-in due then waits until 07:30.",
     );
-    expect(allPeople(bot)[0]).toMatchObject({ quietStart: 23 * 60, quietEnd: 7 * 60 + 30 });
+    expect((await allPeople(bot))[0]).toMatchObject({ quietStart: 23 * 60, quietEnd: 7 * 60 + 30 });
     expect(await bot.say("alice", "/quiet off")).toMatch(/Quiet hours are off/);
-    expect(allPeople(bot)[0]).toMatchObject({ quietStart: null, quietEnd: null });
+    expect((await allPeople(bot))[0]).toMatchObject({ quietStart: null, quietEnd: null });
   });
 
   it("gives new people the default quiet hours", async () => {
     const bot = createBot();
     await bot.say("alice", "/status");
-    expect(allPeople(bot)[0]).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
+    expect((await allPeople(bot))[0]).toMatchObject({ quietStart: 22 * 60, quietEnd: 8 * 60 });
   });
 
   it.each(["10-7", "25:00-08:00", "22:00-22:00", "22:00-08:00-09:00", "late"])("refuses %s", async (bad) => {
@@ -68,7 +68,7 @@ describe("/plan and /step", () => {
     const bot = createBot();
     await bot.say("alice", "/commit Tell her the truth step: 1");
     await bot.say("alice", "/commit Keep it up step: 13");
-    setCommitment(bot, commitmentOf(bot, "alice", 1).id, { state: "completed" });
+    await setCommitment(bot, (await commitmentOf(bot, "alice", 1)).id, { state: "completed" });
     const text = await bot.say("alice", "/plan");
     expect(text).toContain("●  1. Tell the truth (done)");
     expect(text).toContain("○  2. Bring in a witness");
@@ -135,10 +135,10 @@ describe("/forget", () => {
     await bot.say("alice", "/commit Call my sister");
     await bot.say("alice", "/commit Stay calm", dm("alice"));
     await bot.say("bob", "/commit Bob keeps his");
-    const aliceId = allPeople(bot)[0]?.id ?? 0;
-    const firstId = allCommitments(bot)[0]?.id ?? 0;
-    addCheckIn(bot, { commitmentId: firstId, dueAt: 1, windowEnd: 2, state: "missed", createdAt: 0 });
-    addMessage(bot, {
+    const aliceId = (await allPeople(bot))[0]?.id ?? 0;
+    const firstId = (await allCommitments(bot))[0]?.id ?? 0;
+    await addCheckIn(bot, { commitmentId: firstId, dueAt: 1, windowEnd: 2, state: "missed", createdAt: 0 });
+    await addMessage(bot, {
       purpose: "prompt:x",
       platform: "console",
       recipient: {},
@@ -151,7 +151,7 @@ describe("/forget", () => {
     const [ask] = await bot.send("alice", "/forget");
     expect(ask?.visibility).toBe("sender-only");
     expect(ask?.buttons?.flat().map((b) => b.label)).toEqual(["Delete everything", "Keep my data"]);
-    expect(allPeople(bot)).toHaveLength(2);
+    expect(await allPeople(bot)).toHaveLength(2);
 
     expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/belongs to someone else/);
     expect(plain(await bot.click("alice", ask, "Keep my data"))).toBe("Kept. Nothing was deleted.");
@@ -160,24 +160,24 @@ describe("/forget", () => {
       "Done. I deleted 2 commitments, 1 check-in, 2 history entries, 1 message and your settings. " +
         "If you come back, you start fresh.",
     );
-    expect(allPeople(bot).map((p) => p.name)).toEqual(["bob"]);
-    expect(allCommitments(bot).map((c) => c.promise)).toEqual(["Bob keeps his"]);
-    expect(allCheckIns(bot)).toHaveLength(0);
-    expect(outboxOf(bot)).toHaveLength(0);
-    expect(eventsOf(bot).every((e) => e.actorId !== aliceId)).toBe(true);
-    expect(allChats(bot).map((c) => c.externalId)).toEqual(["group"]);
+    expect((await allPeople(bot)).map((p) => p.name)).toEqual(["bob"]);
+    expect((await allCommitments(bot)).map((c) => c.promise)).toEqual(["Bob keeps his"]);
+    expect(await allCheckIns(bot)).toHaveLength(0);
+    expect(await outboxOf(bot)).toHaveLength(0);
+    expect((await eventsOf(bot)).every((e) => e.actorId !== aliceId)).toBe(true);
+    expect((await allChats(bot)).map((c) => c.externalId)).toEqual(["group"]);
   });
 
   it("removes the person as witness of others' commitments", async () => {
     const bot = createBot();
     await bot.say("alice", "/commit Call my sister");
     await bot.say("bob", "/status");
-    const bobId = allPeople(bot)[1]?.id ?? 0;
-    setCommitment(bot, 1, { witnessId: bobId, witnessStatus: "active" });
+    const bobId = (await allPeople(bot))[1]?.id ?? 0;
+    await setCommitment(bot, 1, { witnessId: bobId, witnessStatus: "active" });
     const [ask] = await bot.send("bob", "/forget");
     expect(plain(await bot.click("bob", ask, "Delete everything"))).toMatch(/no longer witness 1 commitment/);
-    expect(commitment(bot)).toMatchObject({ witnessId: null, witnessStatus: null });
-    expect(eventsOf(bot).map((e) => e.kind)).toContain("witness-removed");
+    expect(await commitment(bot)).toMatchObject({ witnessId: null, witnessStatus: null });
+    expect((await eventsOf(bot)).map((e) => e.kind)).toContain("witness-removed");
   });
 
   it("lets the confirmation expire", async () => {
@@ -186,7 +186,7 @@ describe("/forget", () => {
     const [ask] = await bot.send("alice", "/forget");
     bot.clock.advance(11 * 60_000);
     expect(plain(await bot.click("alice", ask, "Delete everything"))).toMatch(/expired/);
-    expect(allCommitments(bot)).toHaveLength(1);
+    expect(await allCommitments(bot)).toHaveLength(1);
   });
 });
 
@@ -197,11 +197,11 @@ describe("/forget by someone invited as a witness", () => {
     await bot.say("alice", "/witness #1 @bob");
     const [ask] = await bot.send("bob", "/forget");
     await bot.click("bob", ask, "Delete everything");
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       witnessStatus: null,
       witnessInvite: null,
     });
-    const invited = eventsOf(bot).find((e) => e.kind === "witness-invited");
+    const invited = (await eventsOf(bot)).find((e) => e.kind === "witness-invited");
     expect(invited?.data).toEqual({ alerts: true, chatId: expect.any(Number) });
   });
 });

@@ -20,15 +20,15 @@ describe("/checkin", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.say("alice", "/commit Walk cadence: daily 12:30");
     await bot.advance(1.5 * H);
-    expect(checkInsOf(bot, 1).map((c) => c.state)).toEqual(["pending"]);
-    expect(checkInsOf(bot, 2).map((c) => c.state)).toEqual(["pending"]);
+    expect((await checkInsOf(bot, 1)).map((c) => c.state)).toEqual(["pending"]);
+    expect((await checkInsOf(bot, 2)).map((c) => c.state)).toEqual(["pending"]);
 
     // Several open and none named: the bot asks which, and records nothing yet (tests/guided.checkin.test.ts).
     const which = await bot.send("alice", "/checkin kept");
     expect(which[0]?.visibility).toBe("sender-only");
     expect(plain(which)).toMatch(/^Which one\?/);
     expect(which[0]?.buttons?.flat().map((b) => b.label)).toEqual(["#1 Call my sister", "#2 Walk"]);
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
 
     const first = await bot.send("alice", "/checkin #1 kept Called her after work");
     // The group reads that it was kept; the note's acknowledgement is alice's alone.
@@ -36,19 +36,23 @@ describe("/checkin", () => {
       ["chat", "✓ alice checked in on #1 Call my sister."],
       ["sender-only", "Your note is saved with your check-in on #1."],
     ]);
-    expect(checkInsOf(bot, 1)[0]).toMatchObject({
+    expect((await checkInsOf(bot, 1))[0]).toMatchObject({
       state: "answered",
       answer: "kept",
       note: "Called her after work",
       answeredAt: at("2026-11-29T12:30:00Z"),
     });
-    expect(checkInsOf(bot, 2)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 2))[0]?.state).toBe("pending");
 
     // Only #2 is open now, so no number is needed.
     expect(await bot.say("alice", "/checkin partly Short walk")).toContain(
       "Noted as partly kept for #2 Walk",
     );
-    expect(checkInsOf(bot, 2)[0]).toMatchObject({ state: "answered", answer: "partly", note: "Short walk" });
+    expect((await checkInsOf(bot, 2))[0]).toMatchObject({
+      state: "answered",
+      answer: "partly",
+      note: "Short walk",
+    });
 
     expect(await bot.say("alice", "/checkin kept")).toBe(
       "You have no open check-in right now. /status shows when the next is.",
@@ -79,7 +83,7 @@ describe("/checkin", () => {
     expect(plain(direct)).toBe(
       "That note is 1001 characters; please keep it to 1000. For example: /checkin #1 kept Called her after work",
     );
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
 
     const ok = await bot.engine.handle({
       type: "command",
@@ -89,7 +93,7 @@ describe("/checkin", () => {
       from: actor("alice"),
     });
     expect(plain(ok)).toContain("checked in");
-    expect(checkInsOf(bot, 1)[0]?.note).toBe("🙂".repeat(1000));
+    expect((await checkInsOf(bot, 1))[0]?.note).toBe("🙂".repeat(1000));
   });
 
   it("refuses an answer that isn't kept, partly or missed", async () => {
@@ -102,7 +106,7 @@ describe("/checkin", () => {
       from: actor("alice"),
     });
     expect(plain(r)).toMatch(/Answer with kept, partly or missed/);
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
   });
 });
 
@@ -137,10 +141,10 @@ describe("what each answer shows, and to whom", () => {
     expect(plain(missed)).toBe(
       `Noted as missed for #3 Stay calm. The next check-in is Mon 30 Nov 2026, 12:00. ${STEP_13_QUESTION}`,
     );
-    expect(checkInsOf(bot, 3)[0]).toMatchObject({ state: "answered", answer: "missed" });
+    expect((await checkInsOf(bot, 3))[0]).toMatchObject({ state: "answered", answer: "missed" });
 
     // No witness: nothing is queued for anyone by these answers.
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
   });
 
   it("sends a private commitment's prompt and reminder to the owner's DM, and answers only the sender", async () => {
@@ -185,8 +189,8 @@ describe("what each answer shows, and to whom", () => {
       expect(r[0]?.visibility).toBe("sender-only");
       expect(plain(r)).toBe(NOT_FOR_YOU);
     }
-    expect(checkInsOf(bot, 1)[0]).toMatchObject({ state: "pending", answer: null });
-    expect(bot.deliver()).toEqual([]);
+    expect((await checkInsOf(bot, 1))[0]).toMatchObject({ state: "pending", answer: null });
+    expect(await bot.deliver()).toEqual([]);
   });
 
   it("refuses a second answer, by button or command, and a click on a window that closed", async () => {
@@ -197,14 +201,14 @@ describe("what each answer shows, and to whom", () => {
     expect(again[0]?.visibility).toBe("sender-only");
     expect(plain(again)).toBe("That check-in is already answered.");
     expect(await bot.say("alice", "/checkin #1 missed")).toMatch(/#1 has no open check-in right now/);
-    expect(checkInsOf(bot, 1)[0]).toMatchObject({ state: "answered", answer: "kept" });
-    expect(commitment(bot).streak).toBe(1);
+    expect((await checkInsOf(bot, 1))[0]).toMatchObject({ state: "answered", answer: "kept" });
+    expect((await commitment(bot)).streak).toBe(1);
 
     // The next day's window closes unanswered; its buttons then say so.
     await bot.advance(24 * H);
     const second = bot.lastWith("Kept");
     await bot.advance(24 * H);
-    expect(checkInsOf(bot, 1).map((c) => c.state)).toEqual(["answered", "missed", "pending"]);
+    expect((await checkInsOf(bot, 1)).map((c) => c.state)).toEqual(["answered", "missed", "pending"]);
     expect(plain(await bot.click("alice", second, "Kept"))).toBe("That check-in is already closed.");
   });
 
@@ -213,12 +217,12 @@ describe("what each answer shows, and to whom", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.say("alice", "/commit Walk cadence: daily 12:00");
     const prompts = await bot.advance(H + 5 * MIN);
-    const [first, second] = checkInsOf(bot, 1).concat(checkInsOf(bot, 2));
+    const [first, second] = (await checkInsOf(bot, 1)).concat(await checkInsOf(bot, 2));
     // Halfway is midnight, inside quiet hours, so both reminders were planned for 08:00.
     expect(first?.remindAt).toBe(at("2026-11-30T08:00:00Z"));
     const prompt = prompts.find((d) => d.purpose === `prompt:${first?.id}`);
     await bot.click("alice", prompt?.message, "Kept");
-    expect(checkInsOf(bot, 1)[0]?.remindAt).toBeNull();
+    expect((await checkInsOf(bot, 1))[0]?.remindAt).toBeNull();
 
     const day = await bot.advance(23 * H);
     const reminders = day.filter((d) => kind(d.purpose) === "remind");
@@ -240,7 +244,7 @@ describe("/snooze and Snooze 1h", () => {
     const r = await bot.send("alice", "/snooze 30");
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("I'll remind you about #1 at 12:40.");
-    expect(checkInsOf(bot, 1)[0]?.remindAt).toBe(at("2026-11-29T12:40:00Z"));
+    expect((await checkInsOf(bot, 1))[0]?.remindAt).toBe(at("2026-11-29T12:40:00Z"));
     const out = await bot.advance(23 * H);
     expect(out.filter((d) => kind(d.purpose) === "remind").map((d) => iso(d.at))).toEqual([
       "2026-11-29T12:40:00.000Z",
@@ -270,7 +274,7 @@ describe("/snooze and Snooze 1h", () => {
     await bot.say("alice", "/quiet off");
     await bot.say("alice", "/commit Call my sister cadence: cron 0 12,14 * * *");
     await bot.advance(H + 30 * MIN);
-    const ci = checkInsOf(bot, 1)[0];
+    const ci = (await checkInsOf(bot, 1))[0];
     expect(ci?.remindAt).toBe(at("2026-11-29T13:00:00Z"));
     expect(ci?.windowEnd).toBe(at("2026-11-29T14:00:00Z"));
     expect(await bot.say("alice", "/snooze 120")).toBe(
@@ -278,7 +282,7 @@ describe("/snooze and Snooze 1h", () => {
     );
     const out = await bot.advance(2 * H);
     expect(out.some((d) => d.purpose === `remind:${ci?.id}`)).toBe(false);
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("missed");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("missed");
   });
 
   it("refuses with no open check-in, someone else's Snooze click, and a closed check-in", async () => {
@@ -287,12 +291,12 @@ describe("/snooze and Snooze 1h", () => {
     expect(await bot.say("alice", "/snooze 30")).toBe("You have no open check-in to snooze.");
     await bot.advance(H);
     const prompt = bot.lastWith("Snooze 1h");
-    const remindAt = checkInsOf(bot, 1)[0]?.remindAt;
+    const remindAt = (await checkInsOf(bot, 1))[0]?.remindAt;
     const other = await bot.click("bob", prompt, "Snooze 1h");
     expect(other[0]?.visibility).toBe("sender-only");
     expect(plain(other)).toBe(NOT_FOR_YOU);
     expect(await bot.say("bob", "/snooze 30")).toBe("You have no open check-in to snooze.");
-    expect(checkInsOf(bot, 1)[0]?.remindAt).toBe(remindAt);
+    expect((await checkInsOf(bot, 1))[0]?.remindAt).toBe(remindAt);
     expect(await bot.say("alice", "/snooze 4")).toMatch(/between 5 and 720/);
 
     await bot.click("alice", prompt, "Kept");
@@ -320,7 +324,7 @@ describe("streaks and the consistency figure", () => {
       // Answered in alice's own chat, where the streak is said to her.
       const reply = await bot.say("alice", `/checkin ${answer}`, dm("alice"));
       if (answer === "kept" && streak > 1) expect(reply).toContain(`That's ${streak} in a row.`);
-      expect([commitment(bot).streak, commitment(bot).consistency]).toEqual([streak, trust]);
+      expect([(await commitment(bot)).streak, (await commitment(bot)).consistency]).toEqual([streak, trust]);
     }
     expect(await bot.say("alice", "/status")).toContain(
       "streak 1 · consistency 71: kept 3 of the last 5, partly kept 1; missed 1",
@@ -332,23 +336,23 @@ describe("streaks and the consistency figure", () => {
     expect(report).toMatchObject({ opened: 1, skipped: 2 });
     await bot.say("alice", "/checkin kept");
     // The two skipped occurrences are one range row.
-    expect(checkInsOf(bot, 1).map((c) => [c.state, c.skippedCount])).toEqual([
+    expect((await checkInsOf(bot, 1)).map((c) => [c.state, c.skippedCount])).toEqual([
       ...Array(6).fill(["answered", null]),
       ["skipped", 2],
       ["answered", null],
     ]);
     // kept, kept, missed, kept, partly, kept, kept: the streak runs on past the skipped days.
-    expect(commitment(bot).streak).toBe(2);
-    expect(commitment(bot).consistency).toBe(78.6);
+    expect((await commitment(bot)).streak).toBe(2);
+    expect((await commitment(bot)).consistency).toBe(78.6);
   });
 
   it("an unanswered window closes as missed, breaks the streak and lowers consistency", async () => {
     const bot = await withOpenCheckIn();
     await bot.say("alice", "/checkin kept");
     await bot.advance(48 * H);
-    expect(checkInsOf(bot, 1).map((c) => c.state)).toEqual(["answered", "missed", "pending"]);
+    expect((await checkInsOf(bot, 1)).map((c) => c.state)).toEqual(["answered", "missed", "pending"]);
     // newest first: missed (1), kept (0.8) → 0.8 / 1.8
-    expect([commitment(bot).streak, commitment(bot).consistency]).toEqual([0, 44.4]);
+    expect([(await commitment(bot)).streak, (await commitment(bot)).consistency]).toEqual([0, 44.4]);
   });
 });
 

@@ -19,13 +19,13 @@ describe("a cancelled commitment", () => {
   it("skips its open check-in: no miss is recorded and the witness hears nothing", async () => {
     const bot = await witnessed("daily 12:00");
     await bot.advance(1 * H + 1);
-    expect(allCheckIns(bot)[0]?.state).toBe("pending");
+    expect((await allCheckIns(bot))[0]?.state).toBe("pending");
     // With a witness, /cancel waits a day: the first check-in closes as missed meanwhile, and the one
     // open when the cancellation applies is skipped rather than becoming the second miss in a row.
     await bot.say("alice", "/cancel #1");
     await bot.advance(25 * H);
-    expect(allCommitments(bot)[0]?.state).toBe("cancelled");
-    expect(allCheckIns(bot).map((c) => c.state)).toEqual(["missed", "skipped"]);
+    expect((await allCommitments(bot))[0]?.state).toBe("cancelled");
+    expect((await allCheckIns(bot)).map((c) => c.state)).toEqual(["missed", "skipped"]);
     expect(bot.delivered.filter((d) => d.purpose.startsWith("alert"))).toEqual([]);
   });
 });
@@ -35,7 +35,7 @@ describe("a renegotiated end date that passed while waiting", () => {
     const bot = await witnessed("daily 20:00");
     expect(await bot.say("alice", "/edit #1 until: 2026-11-29")).toMatch(/takes effect in 24 hours/);
     await bot.advance(24 * H + 60_000);
-    expect(allCommitments(bot)[0]?.state).toBe("completed");
+    expect((await allCommitments(bot))[0]?.state).toBe("completed");
     const applied = bot.delivered.find((d) => d.purpose.startsWith("applied"));
     expect(applied?.text).toBe("#1 Call my sister has ended, as you asked a day ago.");
   });
@@ -47,7 +47,7 @@ describe("/commit with a witness from a direct chat", () => {
     const text = await bot.say("alice", "/commit Call my sister witness: @bob", dm("alice"));
     expect(text).toContain("Committed #1 Call my sister");
     expect(text).toContain("To add a witness, invite them from a group you share: /witness #1 @bob.");
-    expect(allCommitments(bot)[0]?.witnessStatus).toBeNull();
+    expect((await allCommitments(bot))[0]?.witnessStatus).toBeNull();
   });
 });
 

@@ -8,8 +8,8 @@ import { at, type Bot, commitment, H, iso, kind, MIN } from "./support/followup"
 import { createBot, plain } from "./support/harness";
 import { eventsOf } from "./support/inspect";
 
-function eventKinds(bot: Bot) {
-  return eventsOf(bot, { commitmentId: 1 }).map((e) => e.kind);
+async function eventKinds(bot: Bot) {
+  return (await eventsOf(bot, { commitmentId: 1 })).map((e) => e.kind);
 }
 
 /** Sunday 29 Nov 2026, 11:00 UTC: alice's #1 with `cadence`, witnessed by bob unless `witness` is false. */
@@ -19,8 +19,8 @@ async function setUp(cadence: string, witness = true) {
   if (witness) {
     const [invite] = await bot.send("alice", "/witness #1 @bob");
     await bot.click("bob", invite, "Accept");
-    expect(commitment(bot).witnessStatus).toBe("active");
-    bot.deliver(); // whatever accepting sends, so each test sees only what its change sends
+    expect((await commitment(bot)).witnessStatus).toBe("active");
+    await bot.deliver(); // whatever accepting sends, so each test sees only what its change sends
   }
   return bot;
 }
@@ -35,7 +35,7 @@ describe("with a witness, easing waits 24 hours", () => {
       "Easing #1 Call my sister takes effect in 24 hours (Mon 30 Nov 2026, 11:00), because bob witnesses it; " +
         "they've been told.",
     );
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
         "renegotiate",
@@ -46,7 +46,7 @@ describe("with a witness, easing waits 24 hours", () => {
           "talk it over with alice.",
       ],
     ]);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadence: "daily 12:00",
       pendingChange: { cadence: "weekly sun 12:00" },
       pendingChangeAt: at("2026-11-30T11:00:00Z"),
@@ -59,7 +59,7 @@ describe("with a witness, easing waits 24 hours", () => {
       ["2026-11-29T12:00:00.000Z", "prompt"],
       ["2026-11-30T08:00:00.000Z", "remind"],
     ]);
-    expect(commitment(bot).cadence).toBe("daily 12:00");
+    expect((await commitment(bot)).cadence).toBe("daily 12:00");
 
     const applied = await bot.advance(MIN);
     expect(applied.map((d) => [iso(d.at), kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
@@ -71,7 +71,7 @@ describe("with a witness, easing waits 24 hours", () => {
         "#1 Call my sister now has the easier terms you asked for a day ago.",
       ],
     ]);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadence: "weekly sun 12:00",
       pendingChange: null,
       pendingChangeAt: null,
@@ -80,7 +80,7 @@ describe("with a witness, easing waits 24 hours", () => {
     // No daily prompt on Monday any more.
     const monday = await bot.advance(2 * H);
     expect(monday.filter((d) => kind(d.purpose) === "prompt")).toEqual([]);
-    expect(eventKinds(bot)).toEqual([
+    expect(await eventKinds(bot)).toEqual([
       "created",
       "witness-invited",
       "witness-accepted",
@@ -94,7 +94,7 @@ describe("with a witness, easing waits 24 hours", () => {
     const bot = await setUp("daily 12:00");
     await bot.say("alice", "/edit #1 until: 2027-01-31");
     // Setting an end date where there was none is easing too.
-    expect(bot.deliver().map((d) => d.text)).toEqual([
+    expect((await bot.deliver()).map((d) => d.text)).toEqual([
       "alice asked to ease #1 Call my sister (ending 2027-01-31). As their witness you're told first: " +
         "it takes effect Mon 30 Nov 2026, 11:00. There's nothing you need to do; if it worries you, " +
         "talk it over with alice.",
@@ -103,20 +103,25 @@ describe("with a witness, easing waits 24 hours", () => {
     expect(first.filter((d) => kind(d.purpose) === "applied").map((d) => iso(d.at))).toEqual([
       "2026-11-30T11:00:00.000Z",
     ]);
-    expect(commitment(bot).until).toBe("2027-01-31");
+    expect((await commitment(bot)).until).toBe("2027-01-31");
 
     const r = await bot.say("alice", "/edit #1 until: 2026-12-15");
     expect(r).toMatch(/^Easing #1 Call my sister takes effect in 24 hours \(Tue 1 Dec 2026, 11:00\)/);
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId])).toEqual([["renegotiate", "bob"]]);
-    expect(commitment(bot)).toMatchObject({ until: "2027-01-31", pendingChange: { until: "2026-12-15" } });
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.personId])).toEqual([
+      ["renegotiate", "bob"],
+    ]);
+    expect(await commitment(bot)).toMatchObject({
+      until: "2027-01-31",
+      pendingChange: { until: "2026-12-15" },
+    });
 
     await bot.advance(24 * H - MIN);
-    expect(commitment(bot).until).toBe("2027-01-31");
+    expect((await commitment(bot)).until).toBe("2027-01-31");
     const applied = await bot.advance(MIN);
     expect(applied.map((d) => [iso(d.at), kind(d.purpose), d.to.personId])).toEqual([
       ["2026-12-01T11:00:00.000Z", "applied", "alice"],
     ]);
-    expect(commitment(bot)).toMatchObject({ until: "2026-12-15", pendingChange: null });
+    expect(await commitment(bot)).toMatchObject({ until: "2026-12-15", pendingChange: null });
   });
 
   it("/cancel: the witness is told, the commitment runs on for a day, then is cancelled", async () => {
@@ -126,7 +131,7 @@ describe("with a witness, easing waits 24 hours", () => {
       "Cancelling #1 Call my sister takes effect in 24 hours (Mon 30 Nov 2026, 11:00), because bob " +
         "witnesses it; they've been told.",
     );
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
       [
         "renegotiate",
         "bob",
@@ -134,7 +139,7 @@ describe("with a witness, easing waits 24 hours", () => {
           "2026, 11:00. There's nothing you need to do; if it worries you, talk it over with alice.",
       ],
     ]);
-    expect(commitment(bot)).toMatchObject({ state: "active", pendingChange: { cancel: true } });
+    expect(await commitment(bot)).toMatchObject({ state: "active", pendingChange: { cancel: true } });
 
     const day = await bot.advance(24 * H);
     expect(day.map((d) => [iso(d.at), kind(d.purpose), d.to.personId])).toEqual([
@@ -149,7 +154,7 @@ describe("with a witness, easing waits 24 hours", () => {
         "There's nothing more for you to do.",
     );
     expect(day[3]?.text).toBe("#1 Call my sister is now cancelled, as you asked a day ago.");
-    expect(commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null, pendingChange: null });
+    expect(await commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null, pendingChange: null });
     const later = await bot.advance(3 * 24 * H);
     expect(later.filter((d) => kind(d.purpose) === "prompt")).toEqual([]);
   });
@@ -159,9 +164,9 @@ describe("with a witness, easing waits 24 hours", () => {
     await bot.say("bob", "/timezone Asia/Tokyo");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-    bot.deliver();
+    await bot.deliver();
     await bot.say("alice", "/cancel #1");
-    expect(bot.deliver()[0]?.text).toContain("it takes effect Mon 30 Nov 2026, 20:00.");
+    expect((await bot.deliver())[0]?.text).toContain("it takes effect Mon 30 Nov 2026, 20:00.");
   });
 });
 
@@ -172,7 +177,7 @@ describe("stricter changes, and changes without a witness, apply at once", () =>
     expect(plain(r)).toBe(
       "Updated #1 Call my sister: check-ins every day at 12:00. Next check-in: Sun 29 Nov 2026, 12:00.",
     );
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadence: "daily 12:00",
       pendingChange: null,
       pendingChangeAt: null,
@@ -180,23 +185,23 @@ describe("stricter changes, and changes without a witness, apply at once", () =>
     expect(await bot.say("alice", "/edit #1 promise: Call my sister and listen")).toMatch(
       /^Updated #1 Call my/,
     );
-    expect(commitment(bot).promise).toBe("Call my sister and listen");
+    expect((await commitment(bot)).promise).toBe("Call my sister and listen");
     // The same number of check-ins is not easier either.
     await bot.say("alice", "/edit #1 cadence: daily 18:00");
-    expect(commitment(bot).cadence).toBe("daily 18:00");
-    expect(bot.deliver()).toEqual([]);
+    expect((await commitment(bot)).cadence).toBe("daily 18:00");
+    expect(await bot.deliver()).toEqual([]);
   });
 
   it("a later end date applies at once; removing it too", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00 until: 2026-12-31");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-    bot.deliver();
+    await bot.deliver();
     expect(await bot.say("alice", "/edit #1 until: 2027-03-01")).toContain("until Mon 1 Mar 2027");
-    expect(commitment(bot).until).toBe("2027-03-01");
+    expect((await commitment(bot)).until).toBe("2027-03-01");
     await bot.say("alice", "/edit #1 until: none");
-    expect(commitment(bot)).toMatchObject({ until: null, pendingChange: null });
-    expect(bot.deliver()).toEqual([]);
+    expect(await commitment(bot)).toMatchObject({ until: null, pendingChange: null });
+    expect(await bot.deliver()).toEqual([]);
   });
 
   it("without a witness (or with one only invited), easing and /cancel apply at once", async () => {
@@ -204,15 +209,15 @@ describe("stricter changes, and changes without a witness, apply at once", () =>
     expect(await bot.say("alice", "/edit #1 cadence: weekly sun 12:00")).toBe(
       "Updated #1 Call my sister: check-ins Sundays at 12:00. Next check-in: Sun 29 Nov 2026, 12:00.",
     );
-    expect(commitment(bot)).toMatchObject({ cadence: "weekly sun 12:00", pendingChange: null });
+    expect(await commitment(bot)).toMatchObject({ cadence: "weekly sun 12:00", pendingChange: null });
     await bot.send("alice", "/witness #1 @bob"); // invited, not accepted
     await bot.say("alice", "/edit #1 until: 2026-12-20");
-    expect(commitment(bot)).toMatchObject({ until: "2026-12-20", pendingChange: null });
+    expect(await commitment(bot)).toMatchObject({ until: "2026-12-20", pendingChange: null });
     expect(await bot.say("alice", "/cancel #1")).toBe(
       "Cancelled #1 Call my sister. Its history stays; /history #1 shows it.",
     );
-    expect(commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null });
-    expect(bot.deliver()).toEqual([]);
-    expect(eventKinds(bot)).not.toContain("change-requested");
+    expect(await commitment(bot)).toMatchObject({ state: "cancelled", nextDueAt: null });
+    expect(await bot.deliver()).toEqual([]);
+    expect(await eventKinds(bot)).not.toContain("change-requested");
   });
 });

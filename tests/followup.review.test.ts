@@ -15,8 +15,8 @@ describe("review fixes", () => {
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("alice", "/pause #1");
     await jumpTo(bot, at("2026-12-01T13:00:00Z"));
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["answered", "skipped"]);
-    expect(commitment(bot).streak).toBe(1);
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["answered", "skipped"]);
+    expect((await commitment(bot)).streak).toBe(1);
   });
 
   it("a second snooze reminds again", async () => {
@@ -48,17 +48,17 @@ describe("review fixes", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Walk cadence: daily 23:00");
     await jumpTo(bot, at("2026-11-29T23:00:00Z")); // prompt held by quiet hours until 08:00
-    expect(outboxOf(bot).map((o) => [o.purpose.split(":")[0], o.sentAt])).toEqual([["prompt", null]]);
+    expect((await outboxOf(bot)).map((o) => [o.purpose.split(":")[0], o.sentAt])).toEqual([["prompt", null]]);
     // Down until 1 Dec, 07:00: the first window closed at 23:00 on 30 Nov while nobody was there;
     // the 30 Nov occurrence's window is still open, so it is the one prompted (after quiet hours).
     await jumpTo(bot, at("2026-12-01T07:00:00Z"));
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["skipped", "pending"]);
-    const rows = outboxOf(bot);
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["skipped", "pending"]);
+    const rows = await outboxOf(bot);
     expect(rows.map((o) => [o.sentAt, o.failedAt !== null, new Date(o.notBefore).toISOString()])).toEqual([
       [null, true, "2026-11-30T08:00:00.000Z"],
       [null, false, "2026-12-01T08:00:00.000Z"],
     ]);
-    expect(commitment(bot).streak).toBe(0);
+    expect((await commitment(bot)).streak).toBe(0);
     expect(await bot.say("alice", "/status")).not.toContain("missed");
   });
 
@@ -99,7 +99,7 @@ describe("a refused direct message falls back to the group without what is priva
     await bot.click("bob", invite, "Accept");
     await bot.advance(1 * H + 1);
     await bot.say("alice", "/checkin partly note: only ten minutes, then I left");
-    const [request] = bot.deliver();
+    const [request] = await bot.deliver();
     expect(request?.to.fallbackReply?.buttons?.flat().map((b) => b.label)).toEqual([
       "Confirm",
       "Dispute",
@@ -109,7 +109,7 @@ describe("a refused direct message falls back to the group without what is priva
     expect(shown).toBe("alice checked in on #1 (Sun 29 Nov 2026, 12:00). Does that match what you've seen?");
     expect(shown).not.toMatch(/partly|ten minutes/);
     await bot.say("alice", "/edit #1 cadence: weekly sun 12:00");
-    const [told] = bot.deliver();
+    const [told] = await bot.deliver();
     expect(told?.purpose).toMatch(/^renegotiate:/);
     expect(toPlain(told?.to.fallbackReply?.text ?? [])).toBe(
       "I have a private message for you. Open a direct chat with me so I can send it.",

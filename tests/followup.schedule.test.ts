@@ -18,7 +18,7 @@ describe("quiet hours", () => {
       ["2026-11-30T15:30:00.000Z", "remind"],
     ]);
     // The check-in is still due at 23:00: the window runs from then.
-    expect(checkInsOf(bot)[0]).toMatchObject({
+    expect((await checkInsOf(bot))[0]).toMatchObject({
       dueAt: at("2026-11-29T23:00:00Z"),
       windowEnd: at("2026-11-30T23:00:00Z"),
     });
@@ -30,12 +30,12 @@ describe("quiet hours", () => {
     await bot.say("alice", "/commit Call my sister cadence: cron 0 5,23 * * *");
     const out = await bot.advance(DAY);
     expect(out.map((d) => [iso(d.at), kind(d.purpose)])).toEqual([["2026-11-30T08:00:00.000Z", "prompt"]]);
-    expect(checkInsOf(bot).map((c) => [iso(c.dueAt), c.state])).toEqual([
+    expect((await checkInsOf(bot)).map((c) => [iso(c.dueAt), c.state])).toEqual([
       ["2026-11-29T23:00:00.000Z", "skipped"],
       ["2026-11-30T05:00:00.000Z", "pending"],
     ]);
-    expect(commitment(bot).streak).toBe(0);
-    expect(commitment(bot).consistency).toBeNull();
+    expect((await commitment(bot)).streak).toBe(0);
+    expect((await commitment(bot)).consistency).toBeNull();
   });
 
   it("hold nothing with /quiet off", async () => {
@@ -76,7 +76,9 @@ describe("DST weeks", () => {
     await bot.say("alice", `/commit Second cadence: daily ${times[1]}`);
     const out = await bot.advance(at(to) - bot.clock.ms);
     // Each prompt leaves at its check-in's due time.
-    const due = [...checkInsOf(bot, 1), ...checkInsOf(bot, 2)].map((c) => c.dueAt).sort((a, b) => a - b);
+    const due = [...(await checkInsOf(bot, 1)), ...(await checkInsOf(bot, 2))]
+      .map((c) => c.dueAt)
+      .sort((a, b) => a - b);
     const sent = out.filter((d) => kind(d.purpose) === "prompt").map((d) => d.at);
     expect(sent).toEqual(due);
     return { first: promptTimes(out, 1), second: promptTimes(out, 2) };
@@ -163,8 +165,12 @@ describe("the graduated ladder", () => {
       expect(out.map((d) => kind(d.purpose))).toEqual(["prompt"]);
       await bot.say("alice", "/checkin kept");
       if (i < 6) {
-        expect(commitment(bot).cadenceState).toEqual({ phase: 0, keptInPhase: i + 1, missesInRow: 0 });
-        expect(commitment(bot).nextDueAt).toBe(day(i + 1));
+        expect((await commitment(bot)).cadenceState).toEqual({
+          phase: 0,
+          keptInPhase: i + 1,
+          missesInRow: 0,
+        });
+        expect((await commitment(bot)).nextDueAt).toBe(day(i + 1));
       }
     }
     return bot;
@@ -172,7 +178,7 @@ describe("the graduated ladder", () => {
 
   it("moves from daily to every 3 days after 7 kept check-ins", async () => {
     const bot = await sevenKept();
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadenceState: { phase: 1, keptInPhase: 0, missesInRow: 0 },
       anchor: "2026-12-05",
       nextDueAt: at("2026-12-08T20:00:00Z"),
@@ -189,24 +195,24 @@ describe("the graduated ladder", () => {
     // 8 Dec: kept; 11 Dec: missed (answered); 14 Dec: kept — a single miss does not move it back.
     await jumpTo(bot, at("2026-12-08T20:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    expect(commitment(bot).cadenceState).toEqual({ phase: 1, keptInPhase: 1, missesInRow: 0 });
+    expect((await commitment(bot)).cadenceState).toEqual({ phase: 1, keptInPhase: 1, missesInRow: 0 });
     await jumpTo(bot, at("2026-12-11T20:00:00Z"));
     await bot.say("alice", "/checkin missed");
-    expect(commitment(bot).cadenceState).toEqual({ phase: 1, keptInPhase: 0, missesInRow: 1 });
+    expect((await commitment(bot)).cadenceState).toEqual({ phase: 1, keptInPhase: 0, missesInRow: 1 });
     await jumpTo(bot, at("2026-12-14T20:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    expect(commitment(bot).cadenceState).toEqual({ phase: 1, keptInPhase: 1, missesInRow: 0 });
-    expect(commitment(bot).nextDueAt).toBe(at("2026-12-17T20:00:00Z"));
+    expect((await commitment(bot)).cadenceState).toEqual({ phase: 1, keptInPhase: 1, missesInRow: 0 });
+    expect((await commitment(bot)).nextDueAt).toBe(at("2026-12-17T20:00:00Z"));
 
     // 17 Dec goes unanswered (its window closes on the 18th), then 20 Dec is answered missed.
     await jumpTo(bot, at("2026-12-17T20:00:00Z"));
     await jumpTo(bot, at("2026-12-18T20:00:00Z"));
-    expect(checkInsOf(bot).at(-1)?.state).toBe("missed");
-    expect(commitment(bot).cadenceState).toEqual({ phase: 1, keptInPhase: 0, missesInRow: 1 });
+    expect((await checkInsOf(bot)).at(-1)?.state).toBe("missed");
+    expect((await commitment(bot)).cadenceState).toEqual({ phase: 1, keptInPhase: 0, missesInRow: 1 });
     await jumpTo(bot, at("2026-12-20T20:00:00Z"));
     await bot.say("alice", "/checkin missed");
     // Back to daily, counted from the day of the second miss.
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadenceState: { phase: 0, keptInPhase: 0, missesInRow: 0 },
       anchor: "2026-12-20",
       nextDueAt: at("2026-12-21T20:00:00Z"),
@@ -221,12 +227,8 @@ describe("the graduated ladder", () => {
     await jumpTo(bot, at("2026-12-09T20:00:00Z"));
     await jumpTo(bot, at("2026-12-11T20:00:00Z"));
     await jumpTo(bot, at("2026-12-12T20:00:00Z"));
-    expect(
-      checkInsOf(bot)
-        .slice(-2)
-        .map((c) => c.state),
-    ).toEqual(["missed", "missed"]);
-    expect(commitment(bot)).toMatchObject({
+    expect((await checkInsOf(bot)).slice(-2).map((c) => c.state)).toEqual(["missed", "missed"]);
+    expect(await commitment(bot)).toMatchObject({
       cadenceState: { phase: 0, keptInPhase: 0, missesInRow: 0 },
       anchor: "2026-12-11",
       // The daily occurrence at the very instant the window closed has passed: the next is a day on.
@@ -238,9 +240,9 @@ describe("the graduated ladder", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stay calm cadence: graduated 20:00");
     await bot.advance(2 * DAY);
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["missed", "pending"]);
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["missed", "pending"]);
     await bot.say("alice", "/checkin missed");
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadenceState: { phase: 0, keptInPhase: 0, missesInRow: 0 },
       nextDueAt: at("2026-12-01T20:00:00Z"),
     });
@@ -253,10 +255,10 @@ describe("completion", () => {
     await bot.say("alice", "/commit Tell her the whole story cadence: once 2026-12-01 18:00");
     const out = await bot.advance(2 * DAY + 8 * H);
     expect(out.map((d) => [iso(d.at), kind(d.purpose)])).toEqual([["2026-12-01T18:00:00.000Z", "prompt"]]);
-    expect(commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
+    expect(await commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
     await bot.say("alice", "/checkin kept");
-    expect(commitment(bot).state).toBe("completed");
-    const done = bot.deliver();
+    expect((await commitment(bot)).state).toBe("completed");
+    const done = await bot.deliver();
     expect(done.map((d) => [kind(d.purpose), d.to.chatKind, d.text])).toEqual([
       [
         "completed",
@@ -277,13 +279,13 @@ describe("completion", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Tell her cadence: once 2026-11-29 18:00 private");
     await bot.advance(DAY + 7 * H - MIN);
-    expect(commitment(bot).state).toBe("active");
+    expect((await commitment(bot)).state).toBe("active");
     const out = await bot.advance(MIN);
     expect(out.map((d) => [iso(d.at), kind(d.purpose), d.to.chatKind])).toEqual([
       ["2026-11-30T18:00:00.000Z", "completed", "dm"],
     ]);
-    expect(commitment(bot).state).toBe("completed");
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["missed"]);
+    expect((await commitment(bot)).state).toBe("completed");
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["missed"]);
   });
 
   it("an until: commitment completes after its last window closes", async () => {
@@ -292,8 +294,11 @@ describe("completion", () => {
     const days = await bot.advance(2 * DAY + H - MIN);
     expect(promptTimes(days, 1)).toEqual(["2026-11-29T12:00:00.000Z", "2026-11-30T12:00:00.000Z"]);
     // The last check-in is open until 12:00 on 1 Dec.
-    expect(commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
-    expect(checkInsOf(bot).at(-1)).toMatchObject({ state: "pending", windowEnd: at("2026-12-01T12:00:00Z") });
+    expect(await commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
+    expect((await checkInsOf(bot)).at(-1)).toMatchObject({
+      state: "pending",
+      windowEnd: at("2026-12-01T12:00:00Z"),
+    });
     const end = await bot.advance(MIN);
     expect(end.map((d) => [iso(d.at), kind(d.purpose), d.text])).toEqual([
       [
@@ -303,8 +308,8 @@ describe("completion", () => {
           "/history #1 has it; /commit starts a new one when you're ready.",
       ],
     ]);
-    expect(commitment(bot).state).toBe("completed");
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["missed", "missed"]);
+    expect((await commitment(bot)).state).toBe("completed");
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["missed", "missed"]);
     expect((await bot.advance(2 * DAY)).filter((d) => kind(d.purpose) === "prompt")).toEqual([]);
   });
 
@@ -313,8 +318,8 @@ describe("completion", () => {
     await bot.say("alice", "/commit Walk cadence: daily 12:00 until: 2026-11-29");
     await bot.advance(H);
     await bot.say("alice", "/checkin partly");
-    expect(commitment(bot).state).toBe("completed");
-    expect(bot.deliver().map((d) => kind(d.purpose))).toEqual(["completed"]);
+    expect((await commitment(bot)).state).toBe("completed");
+    expect((await bot.deliver()).map((d) => kind(d.purpose))).toEqual(["completed"]);
   });
 });
 
@@ -327,10 +332,10 @@ describe("a timed pause", () => {
     );
     const paused = await bot.advance(2 * DAY - MIN);
     expect(paused).toEqual([]);
-    expect(commitment(bot)).toMatchObject({ state: "paused", nextDueAt: null });
+    expect(await commitment(bot)).toMatchObject({ state: "paused", nextDueAt: null });
     const resumed = await bot.advance(MIN);
     expect(resumed).toEqual([]);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       state: "active",
       pausedUntil: null,
       nextDueAt: at("2026-12-01T12:00:00Z"),
@@ -338,7 +343,7 @@ describe("a timed pause", () => {
     const out = await bot.advance(H);
     expect(out.map((d) => [iso(d.at), kind(d.purpose)])).toEqual([["2026-12-01T12:00:00.000Z", "prompt"]]);
     expect(await bot.say("alice", "/history #1")).toContain("resumed after its pause");
-    expect(checkInsOf(bot)).toHaveLength(1);
+    expect(await checkInsOf(bot)).toHaveLength(1);
   });
 });
 
@@ -362,7 +367,7 @@ describe("never shaming", () => {
       if (d === 2) await say("alice", "/checkin #2 missed");
       if (d === 4) {
         await say("alice", "/checkin #1 kept");
-        const now = bot.deliver().map((m) => ({ at: bot.clock.ms, ...m }));
+        const now = (await bot.deliver()).map((m) => ({ at: bot.clock.ms, ...m }));
         bot.delivered.push(...now);
         const request = now.find((m) => kind(m.purpose) === "verify");
         await bot.click("bob", request?.message, "Dispute");
@@ -371,7 +376,7 @@ describe("never shaming", () => {
     const kinds = new Set(bot.delivered.map((d) => kind(d.purpose)));
     for (const k of ["prompt", "remind", "alert", "digest", "completed", "verdict"])
       expect(kinds).toContain(k);
-    expect(checkInsOf(bot, 1).filter((c) => c.state === "missed").length).toBeGreaterThan(2);
+    expect((await checkInsOf(bot, 1)).filter((c) => c.state === "missed").length).toBeGreaterThan(2);
 
     const inGroup = bot.delivered.filter((d) => d.to.chatKind === "group");
     expect(inGroup.length).toBeGreaterThan(10);

@@ -20,9 +20,9 @@ describe("the follow-up loop, as in the issue's console script", () => {
       "bob is now the witness for @alice's #1",
     );
     // bob hears privately what witnessing means (alice saw him accept in the group).
-    expect(bot.deliver().map((d) => [d.purpose.split(":")[0], d.to.chatKind, d.to.personId])).toEqual([
-      ["welcome", "dm", "bob"],
-    ]);
+    expect((await bot.deliver()).map((d) => [d.purpose.split(":")[0], d.to.chatKind, d.to.personId])).toEqual(
+      [["welcome", "dm", "bob"]],
+    );
 
     const evening = await bot.advance(6.5 * H);
     expect(evening.map((d) => [iso(d.at), d.purpose.split(":")[0], d.to.chatKind])).toEqual([
@@ -53,7 +53,7 @@ describe("the follow-up loop, as in the issue's console script", () => {
     expect(plain(kept)).toBe("✓ alice checked in on #1 Call my sister every Sunday.");
     expect(plain(await bot.click("alice", bot.lastWith("Kept"), "Kept"))).toMatch(/already answered/);
 
-    const request = bot.deliver();
+    const request = await bot.deliver();
     expect(request.map((d) => [d.purpose.split(":")[0], d.to.chatKind, d.to.personId])).toEqual([
       ["verify", "dm", "bob"],
     ]);
@@ -64,7 +64,7 @@ describe("the follow-up loop, as in the issue's console script", () => {
     expect(plain(await bot.click("bob", request[0]?.message, "Confirm"))).toBe(
       "Confirmed. alice will be told. Thank you.",
     );
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((d) => [d.to.chatKind, d.to.personId, d.text])).toEqual([
       ["dm", "alice", "bob confirmed your check-in on #1 Call my sister every Sunday. Verified streak: 1."],
     ]);
@@ -103,7 +103,7 @@ describe("catch-up after downtime", () => {
     bot.clock.advance(3 * 24 * H + 2 * H); // 2026-12-02T13:00Z, 17 h after the 1 Dec 20:00 check-in
     const report = await bot.engine.tick(bot.clock.now());
     expect(report).toMatchObject({ opened: 1, skipped: 2 });
-    const rows = allCheckIns(bot);
+    const rows = await allCheckIns(bot);
     // The two skipped occurrences are one range row: 29 Nov through 30 Nov, two of them.
     expect(
       rows.map((r) => [iso(r.dueAt), r.state, r.skippedThrough && iso(r.skippedThrough), r.skippedCount]),
@@ -111,8 +111,8 @@ describe("catch-up after downtime", () => {
       ["2026-11-29T20:00:00.000Z", "skipped", "2026-11-30T20:00:00.000Z", 2],
       ["2026-12-01T20:00:00.000Z", "pending", null, null],
     ]);
-    expect(bot.deliver().map((d) => d.purpose)).toEqual([`prompt:${rows[1]?.id}`]);
-    expect(allCommitments(bot)[0]?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
+    expect((await bot.deliver()).map((d) => d.purpose)).toEqual([`prompt:${rows[1]?.id}`]);
+    expect((await allCommitments(bot))[0]?.nextDueAt).toBe(Date.parse("2026-12-02T20:00:00Z"));
     // Skipped check-ins do not break a streak.
     await bot.say("alice", "/checkin kept");
     expect(await bot.say("alice", "/status")).toContain("streak 1");
@@ -125,7 +125,7 @@ describe("catch-up after downtime", () => {
     const report = await bot.engine.tick(bot.clock.now());
     expect(report.opened).toBe(0);
     expect(report.skipped).toBe(4);
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
   });
 });
 
@@ -136,8 +136,8 @@ describe("two ticks at once", () => {
     bot.clock.ms = Date.parse("2026-11-29T12:00:00Z");
     const [a, b] = await Promise.all([bot.engine.tick(bot.clock.now()), bot.engine.tick(bot.clock.now())]);
     expect((a?.opened ?? 0) + (b?.opened ?? 0)).toBe(150);
-    expect(allCheckIns(bot)).toHaveLength(150);
-    expect(bot.deliver()).toHaveLength(150);
+    expect(await allCheckIns(bot)).toHaveLength(150);
+    expect(await bot.deliver()).toHaveLength(150);
     expect((await bot.engine.tick(bot.clock.now())).opened).toBe(0);
   });
 });

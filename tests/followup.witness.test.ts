@@ -34,8 +34,8 @@ describe("the invitation", () => {
         "within 7 days.",
     );
     expect(invite?.buttons?.flat().map((b) => b.label)).toEqual(["Accept", "Decline"]);
-    expect(bot.deliver()).toEqual([]);
-    expect(commitment(bot)).toMatchObject({
+    expect(await bot.deliver()).toEqual([]);
+    expect(await commitment(bot)).toMatchObject({
       witnessStatus: "invited",
       witnessId: null,
       witnessInvite: "@bob",
@@ -51,15 +51,15 @@ describe("the invitation", () => {
         expect(plain(refused)).toBe(why);
       }
     }
-    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+    expect(await commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
 
     const accepted = await bot.click("bob", invite, "Accept");
     expect(accepted[0]?.visibility).toBe("chat");
     expect(plain(accepted)).toBe(
       "bob is now the witness for @alice's #1 Call my sister. Thank you for standing by them.",
     );
-    const bob = personOf(bot, "bob");
-    expect(commitment(bot)).toMatchObject({
+    const bob = await personOf(bot, "bob");
+    expect(await commitment(bot)).toMatchObject({
       witnessStatus: "active",
       witnessId: bob?.id,
       witnessInvite: null,
@@ -68,7 +68,7 @@ describe("the invitation", () => {
     expect(bob?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
     expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
     expect(plain(await bot.click("bob", invite, "Decline"))).toBe(NOT_FOR_YOU);
-    expect(commitment(bot).witnessStatus).toBe("active");
+    expect((await commitment(bot)).witnessStatus).toBe("active");
   });
 
   it("matches the invited @username case-insensitively", async () => {
@@ -94,7 +94,7 @@ describe("the invitation", () => {
     expect(declined[0]?.visibility).toBe("sender-only");
     expect(plain(declined)).toBe("Thank you for answering. I'll let alice know privately.");
     expect(declined[0]?.settles).toEqual([{ t: "text", text: "Invitation closed" }]);
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((d) => [d.to.chatKind, d.to.personId, d.text])).toEqual([
       [
         "dm",
@@ -102,9 +102,13 @@ describe("the invitation", () => {
         "bob won't witness #1 Call my sister. That's all right; you can ask someone else with /witness #1 and their @name.",
       ],
     ]);
-    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null, witnessInvite: null });
+    expect(await commitment(bot)).toMatchObject({
+      witnessStatus: null,
+      witnessId: null,
+      witnessInvite: null,
+    });
     expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
   });
 
   it("refuses the owner as their own witness, by name or by a later-changed username", async () => {
@@ -115,7 +119,7 @@ describe("the invitation", () => {
       expect(r[0]?.visibility).toBe("sender-only");
       expect(plain(r)).toBe("You can't witness your own commitment. Ask someone you trust.");
     }
-    expect(commitment(bot).witnessStatus).toBeNull();
+    expect((await commitment(bot)).witnessStatus).toBeNull();
 
     // alice invites @ally, then takes that username herself and clicks Accept.
     const [invite] = await bot.send("alice", "/witness #1 @ally");
@@ -127,7 +131,7 @@ describe("the invitation", () => {
     });
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("You can't witness your own commitment.");
-    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+    expect(await commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
   });
 
   it("refuses a bot as witness", async () => {
@@ -143,8 +147,8 @@ describe("the invitation", () => {
       from: { ...actor("helperbot"), isBot: true },
     });
     expect(ignored).toEqual([]);
-    expect(personOf(bot, "helperbot")).toBeUndefined();
-    addPerson(bot, {
+    expect(await personOf(bot, "helperbot")).toBeUndefined();
+    await addPerson(bot, {
       platform: "console",
       externalId: "helperbot",
       name: "Helper",
@@ -155,7 +159,7 @@ describe("the invitation", () => {
     const r = await bot.send("alice", "/witness #1 @helperbot");
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("A bot can't be a witness. Ask a person you trust.");
-    expect(commitment(bot).witnessStatus).toBeNull();
+    expect((await commitment(bot)).witnessStatus).toBeNull();
 
     // A bot the bot doesn't know yet: its click on the invitation is ignored entirely.
     const [invite] = await bot.send("alice", "/witness #1 @otherbot");
@@ -166,7 +170,7 @@ describe("the invitation", () => {
       from: { ...actor("otherbot"), isBot: true },
     });
     expect(click).toEqual([]);
-    expect(commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
+    expect(await commitment(bot)).toMatchObject({ witnessStatus: "invited", witnessId: null });
   });
 
   it("must come from a group chat", async () => {
@@ -175,7 +179,7 @@ describe("the invitation", () => {
     const r = await bot.send("alice", "/witness #1 @bob", dm("alice"));
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("Invite your witness from a group chat you share, so they can accept there.");
-    expect(commitment(bot).witnessStatus).toBeNull();
+    expect((await commitment(bot)).witnessStatus).toBeNull();
   });
 
   it("refuses a second /witness while one is active; a new invitation replaces an open one", async () => {
@@ -188,14 +192,17 @@ describe("the invitation", () => {
     const again = await bot.send("alice", "/witness #1 @bob");
     expect(again[0]?.visibility).toBe("sender-only");
     expect(plain(again)).toBe("#1 already has a witness (carol). /unwitness #1 first.");
-    expect(commitment(bot)).toMatchObject({ witnessStatus: "active", witnessId: personOf(bot, "carol")?.id });
+    expect(await commitment(bot)).toMatchObject({
+      witnessStatus: "active",
+      witnessId: (await personOf(bot, "carol"))?.id,
+    });
   });
 
   it("refuses someone else's commitment", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     expect(await bot.say("bob", "/witness #1 @carol")).toMatch(/You have no commitment #1/);
-    expect(commitment(bot).witnessStatus).toBeNull();
+    expect((await commitment(bot)).witnessStatus).toBeNull();
   });
 
   it("is posted by /commit … witness: @bob", async () => {
@@ -206,7 +213,7 @@ describe("the invitation", () => {
     expect(r[1]?.visibility).toBe("chat");
     expect(plain([r[1] as Reply])).toContain("@bob, alice asks you to witness #1 Call my sister: ");
     expect(plain(await bot.click("bob", r[1], "Accept"))).toContain("bob is now the witness");
-    expect(commitment(bot).witnessStatus).toBe("active");
+    expect((await commitment(bot)).witnessStatus).toBe("active");
   });
 });
 
@@ -220,8 +227,8 @@ describe("verdicts", () => {
       ["chat", "✓ alice checked in on #1 Call my sister."],
       ["sender-only", "Your note is saved with your check-in on #1. bob will be asked to confirm it."],
     ]);
-    const [ci] = checkInsOf(bot);
-    const request = bot.deliver();
+    const [ci] = await checkInsOf(bot);
+    const request = await bot.deliver();
     expect(request.map((d) => [d.purpose, { ...d.to, fallbackReply: undefined }])).toEqual([
       [
         `verify:${ci?.id}`,
@@ -248,7 +255,7 @@ describe("verdicts", () => {
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     const partly = await bot.say("alice", "/checkin partly");
     expect(partly).toContain("bob will be asked to confirm it.");
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
       [
         "verify",
         "bob",
@@ -259,14 +266,14 @@ describe("verdicts", () => {
     await jumpTo(bot, at("2026-12-01T12:00:00Z"));
     const missed = await bot.say("alice", "/checkin missed");
     expect(missed).not.toContain("witness");
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
     // An unanswered window closing asks nothing either.
     await jumpTo(bot, at("2026-12-02T12:00:00Z"));
     const closed = await jumpTo(bot, at("2026-12-03T12:00:00Z"));
     // (The alert is for the two misses in a row, 1 and 2 Dec. The jump skipped past 2 Dec's
     // reminder time; a reminder for a window that has closed is not sent.)
     expect(closed.map((d) => kind(d.purpose))).toEqual(["prompt", "alert"]);
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual([
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual([
       "answered",
       "answered",
       "answered",
@@ -279,20 +286,23 @@ describe("verdicts", () => {
     const bot = await witnessed();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    const [request] = bot.deliver();
+    const [request] = await bot.deliver();
     for (const who of ["alice", "carol"]) {
       const r = await bot.click(who, request?.message, "Confirm");
       expect(r[0]?.visibility).toBe("sender-only");
       expect(plain(r)).toBe(NOT_FOR_YOU);
     }
-    expect(checkInsOf(bot)[0]?.verdict).toBeNull();
-    expect(bot.deliver()).toEqual([]);
+    expect((await checkInsOf(bot))[0]?.verdict).toBeNull();
+    expect(await bot.deliver()).toEqual([]);
 
     const confirmed = await bot.click("bob", request?.message, "Confirm");
     expect(confirmed[0]?.visibility).toBe("sender-only");
     expect(plain(confirmed)).toBe("Confirmed. alice will be told. Thank you.");
-    expect(checkInsOf(bot)[0]).toMatchObject({ verdict: "confirmed", verdictAt: at("2026-11-29T12:00:00Z") });
-    const told = bot.deliver();
+    expect((await checkInsOf(bot))[0]).toMatchObject({
+      verdict: "confirmed",
+      verdictAt: at("2026-11-29T12:00:00Z"),
+    });
+    const told = await bot.deliver();
     expect(
       told.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.to.fallbackChatId, d.text]),
     ).toEqual([
@@ -308,51 +318,51 @@ describe("verdicts", () => {
     const second = await bot.click("bob", request?.message, "Dispute");
     expect(second[0]?.visibility).toBe("sender-only");
     expect(plain(second)).toBe("You've already answered this one. Thank you.");
-    expect(checkInsOf(bot)[0]?.verdict).toBe("confirmed");
-    expect(bot.deliver()).toEqual([]);
-    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, consistency: 100 });
+    expect((await checkInsOf(bot))[0]?.verdict).toBe("confirmed");
+    expect(await bot.deliver()).toEqual([]);
+    expect(await commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 1, consistency: 100 });
     expect(await bot.say("alice", "/status")).toContain("streak 1, verified 1 · just started");
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    await bot.click("bob", bot.deliver()[0]?.message, "Confirm");
-    expect(bot.deliver()[0]?.text).toContain("Verified streak: 2.");
-    expect(commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 2 });
+    await bot.click("bob", (await bot.deliver())[0]?.message, "Confirm");
+    expect((await bot.deliver())[0]?.text).toContain("Verified streak: 2.");
+    expect(await commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 2 });
   });
 
   it("counts a disputed answer as missed for the streak and trust; not sure changes nothing", async () => {
     const bot = await witnessed();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    await bot.click("bob", bot.deliver()[0]?.message, "Confirm");
-    bot.deliver();
+    await bot.click("bob", (await bot.deliver())[0]?.message, "Confirm");
+    await bot.deliver();
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    expect(commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 1 });
-    const disputed = await bot.click("bob", bot.deliver()[0]?.message, "Dispute");
+    expect(await commitment(bot)).toMatchObject({ streak: 2, verifiedStreak: 1 });
+    const disputed = await bot.click("bob", (await bot.deliver())[0]?.message, "Dispute");
     expect(plain(disputed)).toBe("Noted as disputed. alice will be told. Thank you.");
-    expect(bot.deliver().map((d) => [d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [d.to.personId, d.text])).toEqual([
       [
         "alice",
         "bob disputed your check-in on #1 Call my sister. It may be worth talking it through with them.",
       ],
     ]);
     // newest first: disputed = missed (weight 1), confirmed kept (weight 2 · 0.8) → 1.6 / 2.6
-    expect(commitment(bot)).toMatchObject({ streak: 0, verifiedStreak: 0, consistency: 61.5 });
+    expect(await commitment(bot)).toMatchObject({ streak: 0, verifiedStreak: 0, consistency: 61.5 });
     expect(await bot.say("alice", "/history #1")).toContain(
       "Mon 30 Nov 2026, 12:00: kept ✓ (disputed by your witness)",
     );
 
     await jumpTo(bot, at("2026-12-01T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    const unsure = await bot.click("bob", bot.deliver()[0]?.message, "Not sure");
+    const unsure = await bot.click("bob", (await bot.deliver())[0]?.message, "Not sure");
     expect(plain(unsure)).toBe("Noted as not sure. alice will be told. Thank you.");
-    expect(bot.deliver().map((d) => d.text)).toEqual([
+    expect((await bot.deliver()).map((d) => d.text)).toEqual([
       "bob wasn't sure about your check-in on #1 Call my sister. Nothing changes; it stays as you answered.",
     ]);
     // kept (unsure, weight 1), missed, confirmed kept (2 · 0.64) → 2.28 / 3.08
-    expect(commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 0, consistency: 74 });
+    expect(await commitment(bot)).toMatchObject({ streak: 1, verifiedStreak: 0, consistency: 74 });
   });
 });
 
@@ -363,7 +373,7 @@ describe("the two-misses alert", () => {
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     // First miss: answered honestly.
     await bot.click("alice", bot.lastWith("Missed"), "Missed");
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
     // The second, the next day, goes unanswered; its window closes at the third prompt.
     await bot.advance(DAY);
     expect(bot.delivered.some((d) => kind(d.purpose) === "alert")).toBe(false);
@@ -380,7 +390,7 @@ describe("the two-misses alert", () => {
     ]);
     // A third miss sends no second alert.
     await bot.advance(DAY);
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["answered", "missed", "missed", "pending"]);
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["answered", "missed", "missed", "pending"]);
     expect(bot.delivered.filter((d) => kind(d.purpose) === "alert")).toHaveLength(1);
   });
 
@@ -399,18 +409,18 @@ describe("the two-misses alert", () => {
     const off = await witnessed(" alerts: off");
     expect(off.delivered).toEqual([]);
     await off.advance(3 * DAY + H);
-    expect(checkInsOf(off).map((c) => c.state)).toEqual(["missed", "missed", "missed", "pending"]);
+    expect((await checkInsOf(off)).map((c) => c.state)).toEqual(["missed", "missed", "missed", "pending"]);
     expect(off.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
 
     const once = await witnessed();
     await once.advance(DAY + H);
-    expect(checkInsOf(once).map((c) => c.state)).toEqual(["missed", "pending"]);
+    expect((await checkInsOf(once)).map((c) => c.state)).toEqual(["missed", "pending"]);
     expect(once.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
     await once.say("alice", "/checkin kept");
-    once.deliver();
+    await once.deliver();
     await once.advance(2 * DAY);
     // missed, kept, missed: never two in a row.
-    expect(checkInsOf(once).map((c) => c.state)).toEqual(["missed", "answered", "missed", "pending"]);
+    expect((await checkInsOf(once)).map((c) => c.state)).toEqual(["missed", "answered", "missed", "pending"]);
     expect(once.delivered.filter((d) => kind(d.purpose) === "alert")).toEqual([]);
   });
 });
@@ -420,25 +430,27 @@ describe("ending the witness", () => {
     const bot = await witnessed();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.say("alice", "/checkin kept");
-    const [request] = bot.deliver();
+    const [request] = await bot.deliver();
 
     const r = await bot.send("alice", "/unwitness #1");
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toBe("bob no longer witnesses #1 Call my sister.");
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual(
       [
-        "unwitnessed",
-        "dm",
-        "bob",
-        "alice no longer needs a witness for #1 Call my sister, so nothing more is asked of you. Thank you for standing by them.",
+        [
+          "unwitnessed",
+          "dm",
+          "bob",
+          "alice no longer needs a witness for #1 Call my sister, so nothing more is asked of you. Thank you for standing by them.",
+        ],
       ],
-    ]);
-    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
+    );
+    expect(await commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
     expect(plain(await bot.click("bob", request?.message, "Confirm"))).toBe(NOT_FOR_YOU);
 
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     expect(await bot.say("alice", "/checkin kept")).not.toContain("witness");
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
     expect(await bot.say("alice", "/unwitness #1")).toBe("#1 has no witness.");
     expect(await bot.say("bob", "/unwitness #1")).toMatch(/You have no commitment #1/);
   });
@@ -450,7 +462,7 @@ describe("ending the witness", () => {
     expect(await bot.say("alice", "/unwitness #1")).toBe(
       "The invitation is withdrawn for #1 Call my sister.",
     );
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
     expect(plain(await bot.click("bob", invite, "Accept"))).toBe(NOT_FOR_YOU);
   });
 });
@@ -462,12 +474,12 @@ describe("the weekly digest", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
     // Sunday 6 Dec, 19:00 in New York (EST, UTC−5).
-    expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-07T00:00:00Z"));
+    expect((await personOf(bot, "bob"))?.nextDigestAt).toBe(at("2026-12-07T00:00:00Z"));
 
     const confirm = async () => {
-      const request = bot.deliver().find((d) => kind(d.purpose) === "verify");
+      const request = (await bot.deliver()).find((d) => kind(d.purpose) === "verify");
       await bot.click("bob", request?.message, "Confirm");
-      bot.deliver();
+      await bot.deliver();
     };
     const day = (n: number) => at("2026-11-29T12:00:00Z") + n * DAY;
     // Sun 29 Nov (before the digest's week): kept.
@@ -481,7 +493,7 @@ describe("the weekly digest", () => {
       await bot.say("alice", `/checkin ${answer.replace("+", "")}`);
       if (answer.endsWith("+")) await confirm();
     }
-    bot.deliver();
+    await bot.deliver();
     // Sun 6 Dec 12:00: the seventh check-in of the week opens and is still open at the digest.
     const sunday = await jumpTo(bot, day(7));
     // The alert for the misses of 3 and 4 Dec waited for 08:00 in New York (quiet hours).
@@ -502,7 +514,7 @@ describe("the weekly digest", () => {
         "2 kept or partly answers this week still wait for your word, if you know how they went. " +
         "Thank you for being there.",
     );
-    expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
+    expect((await personOf(bot, "bob"))?.nextDigestAt).toBe(at("2026-12-14T00:00:00Z"));
 
     // Only the witness can step down; the owner is told.
     const digest = digests[0]?.message;
@@ -518,21 +530,23 @@ describe("the weekly digest", () => {
     expect(plain(down)).toBe(
       "You've stepped down as witness of alice's #1 Call my sister. I'll let alice know. Thank you for standing by them.",
     );
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual(
       [
-        "stepped-down",
-        "dm",
-        "alice",
-        "bob stepped down as witness of #1 Call my sister. If you'd like someone else, you can ask them with /witness #1 and their @name.",
+        [
+          "stepped-down",
+          "dm",
+          "alice",
+          "bob stepped down as witness of #1 Call my sister. If you'd like someone else, you can ask them with /witness #1 and their @name.",
+        ],
       ],
-    ]);
-    expect(commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
+    );
+    expect(await commitment(bot)).toMatchObject({ witnessStatus: null, witnessId: null });
     expect(plain(await bot.click("bob", digest, label))).toBe(NOT_FOR_YOU);
 
     // Nothing left to witness: no digest next Sunday, and none planned.
     const next = await jumpTo(bot, at("2026-12-14T00:00:00Z"));
     expect(next.filter((d) => kind(d.purpose) === "digest")).toEqual([]);
-    expect(personOf(bot, "bob")?.nextDigestAt).toBeNull();
+    expect((await personOf(bot, "bob"))?.nextDigestAt).toBeNull();
   });
 
   it("follows the witness's zone when they set it after accepting", async () => {
@@ -540,7 +554,7 @@ describe("the weekly digest", () => {
       const bot = createBot("2026-11-29T11:00:00Z");
       await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
       await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-      expect(personOf(bot, "bob")?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
+      expect((await personOf(bot, "bob"))?.nextDigestAt).toBe(at("2026-12-06T19:00:00Z"));
       bot.clock.ms = at(when);
       await bot.say("bob", `/timezone ${zone}`);
       const weeks = await bot.advance(at("2026-12-14T12:00:00Z") - bot.clock.ms);

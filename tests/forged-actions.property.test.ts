@@ -20,14 +20,14 @@ const who = (name: string): Actor => ({ platform: "console", id: `id-${name}`, n
 type Bot = ReturnType<typeof createBot>;
 
 /** Everything that a click could change, as comparable JSON. */
-function snapshot(bot: Bot): string {
+async function snapshot(bot: Bot): Promise<string> {
   return JSON.stringify([
-    allCommitments(bot),
-    allCheckIns(bot),
-    outboxOf(bot),
-    eventsOf(bot),
+    await allCommitments(bot),
+    await allCheckIns(bot),
+    await outboxOf(bot),
+    await eventsOf(bot),
     // New clickers get a row of their own; what the bot knew about people before must not move.
-    allPeople(bot)
+    (await allPeople(bot))
       .map(({ dmChatId: _dm, ...p }) => p)
       .filter((p) => ["alicia", "bertrand", "carolyn"].includes(p.name)),
   ]);
@@ -81,7 +81,7 @@ async function world() {
     (d) => d.purpose.startsWith("prompt:") && d.text.includes("Call my sister"),
   )?.message;
   keep(await clickAs(bot, "alicia", prompt, "Kept"));
-  keep(bot.deliver().map((d) => d.message));
+  keep((await bot.deliver()).map((d) => d.message));
   keep(await sendAs(bot, "alicia", "/forget", dm("alicia")));
   return { bot, offered: [...new Set(offered)] };
 }
@@ -90,30 +90,30 @@ async function world() {
  * Whether `name` pressing `action` in `chat` is something the bot offered them: then it may act,
  * and the property leaves it out. Everything else must change nothing.
  */
-function legitimate(bot: Bot, name: string, action: string, chat: ChatRef): boolean {
+async function legitimate(bot: Bot, name: string, action: string, chat: ChatRef): Promise<boolean> {
   const { verb, args } = decodeAction(action);
-  const me = allPeople(bot).find((p) => p.externalId === who(name).id);
+  const me = (await allPeople(bot)).find((p) => p.externalId === who(name).id);
   if (!me) return false;
   const id = Number(args[0]);
-  const ownerOfCheckIn = () => {
-    const ci = allCheckIns(bot).find((c) => c.id === id);
-    const c = allCommitments(bot).find((row) => row.id === ci?.commitmentId);
+  const ownerOfCheckIn = async () => {
+    const ci = (await allCheckIns(bot)).find((c) => c.id === id);
+    const c = (await allCommitments(bot)).find((row) => row.id === ci?.commitmentId);
     return { ci, c };
   };
   switch (verb) {
     case "ans":
     case "snz":
     case "note":
-      return ownerOfCheckIn().c?.ownerId === me.id;
+      return (await ownerOfCheckIn()).c?.ownerId === me.id;
     case "vfy": {
-      const { c } = ownerOfCheckIn();
+      const { c } = await ownerOfCheckIn();
       return c?.witnessId === me.id;
     }
     case "wacc":
     case "wdec":
       return name === "dmitri" && chat.id === GROUP.id;
     case "wsd":
-      return allCommitments(bot).some((c) => c.id === id && c.witnessId === me.id);
+      return (await allCommitments(bot)).some((c) => c.id === id && c.witnessId === me.id);
     case "forget":
     case "keep":
       return id === me.id;
@@ -160,7 +160,7 @@ describe("forged actions", () => {
 
   beforeAll(async () => {
     ({ bot, offered } = await world());
-    before = snapshot(bot);
+    before = await snapshot(bot);
   });
 
   it("offers every kind of button the property forges", () => {
@@ -176,7 +176,7 @@ describe("forged actions", () => {
     await fc.assert(
       fc.asyncProperty(action, clicker, chat, note, async (act, name, where, text) => {
         const place = where === "group" ? GROUP : where === "elsewhere" ? OTHER_GROUP : dm(name);
-        fc.pre(!legitimate(bot, name, act, place));
+        fc.pre(!(await legitimate(bot, name, act, place)));
         tried++;
         const replies = await bot.engine.handle({
           type: "click",
@@ -193,7 +193,7 @@ describe("forged actions", () => {
           expect(reply.visibility).toBe("sender-only");
           expect(reply.settles).toBeUndefined();
         }
-        expect(snapshot(bot)).toBe(before);
+        expect(await snapshot(bot)).toBe(before);
       }),
       { numRuns: 3000, seed: 20261203 },
     );

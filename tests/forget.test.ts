@@ -49,8 +49,8 @@ async function story(needles: string[]) {
     expect(before["file-wal"]?.[n], `${n} in the WAL`).toBeGreaterThan(0);
   }
   // A process fact that happens to name them, and one that does not.
-  setProcessFact(bot, "test:last-caller", `${needles[0]} via the console`, bot.clock.ms);
-  setProcessFact(bot, "test:commands", "hash-1", bot.clock.ms);
+  await setProcessFact(bot, "test:last-caller", `${needles[0]} via the console`, bot.clock.ms);
+  await setProcessFact(bot, "test:commands", "hash-1", bot.clock.ms);
   return { bot, file };
 }
 
@@ -61,8 +61,8 @@ async function forgetVia(bot: PeopleBot, who: Actor): Promise<string> {
 }
 
 /** The outbox row with this purpose: its text and whether it is queued, sent or withdrawn. */
-function row(bot: PeopleBot, purpose: string) {
-  const r = messageFor(bot, purpose);
+async function row(bot: PeopleBot, purpose: string) {
+  const r = await messageFor(bot, purpose);
   if (!r) return undefined;
   const state = r.sentAt !== null ? "sent" : r.failedAt !== null ? "withdrawn" : "queued";
   return { state, text: toPlain(r.payload.text) };
@@ -87,19 +87,19 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     );
 
     // Others keep their commitments; the link to the person is gone.
-    const left = allCommitments(bot);
+    const left = await allCommitments(bot);
     expect(left.map((c) => c.promise).sort()).toEqual(
       [...WORDS.wren.promises, ...WORDS.otto.promises, ...WORDS.xan.promises].sort(),
     );
     expect(left.every((c) => c.witnessId === null && c.witnessInvite === null)).toBe(true);
     expect(left.find((c) => c.promise === WORDS.xan.promises[0])?.witnessStatus).toBeNull();
-    const ottoHistory = eventsOf(bot, {
+    const ottoHistory = await eventsOf(bot, {
       commitmentId: left.find((c) => c.promise === WORDS.otto.promises[0])?.id ?? 0,
     });
     expect(ottoHistory.map((e) => e.kind)).toContain("witness-removed");
     expect(ottoHistory.filter((e) => e.kind === "verdict").every((e) => e.actorId === null)).toBe(true);
     // Otto's and Xanthe's invitations named Quillon by id; their history keeps the rest.
-    const invites = eventsOf(bot, { kind: "witness-invited" });
+    const invites = await eventsOf(bot, { kind: "witness-invited" });
     expect(invites.map((e) => e.data)).toEqual([
       { alerts: true, chatId: expect.any(Number) },
       { alerts: true, chatId: expect.any(Number) },
@@ -109,30 +109,26 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     expect(ottoSees).not.toContain(QUILL.name);
 
     // Otto's queued verdict notice still goes, naming a former witness; the sent one is a stub.
-    expect(row(bot, "verdict:72")).toEqual({
+    expect(await row(bot, "verdict:72")).toEqual({
       state: "queued",
       text: "A former witness confirmed your check-in on #1 Repaint the boathouse. Verified streak: 1.",
     });
-    expect(row(bot, "verdict:2")).toEqual({ state: "sent", text: REMOVED });
+    expect(await row(bot, "verdict:2")).toEqual({ state: "sent", text: REMOVED });
     // Wrenna's digests about Quillon: the sent one is a stub, the queued one is withdrawn.
-    expect(row(bot, "digest:2:2026-12-06")).toEqual({ state: "sent", text: REMOVED });
-    expect(row(bot, "digest:2:2026-12-13")).toEqual({ state: "withdrawn", text: REMOVED });
+    expect(await row(bot, "digest:2:2026-12-06")).toEqual({ state: "sent", text: REMOVED });
+    expect(await row(bot, "digest:2:2026-12-13")).toEqual({ state: "withdrawn", text: REMOVED });
     // Messages to Quillon, and about Quillon's commitments, are gone.
     for (const purpose of ["digest:1:2026-12-13", "alert:12", "verify:71", "verify:72"])
-      expect(row(bot, purpose), purpose).toBeUndefined();
+      expect(await row(bot, purpose), purpose).toBeUndefined();
     // Wrenna's own rows are untouched.
-    expect(row(bot, "prompt:4")?.text).toContain(WORDS.wren.promises[0]);
+    expect((await row(bot, "prompt:4"))?.text).toContain(WORDS.wren.promises[0]);
 
-    expect(allPeople(bot).map((p) => p.name)).toEqual([WREN.name, OTTO.name, XAN.name]);
-    expect(
-      allChats(bot)
-        .filter((c) => c.kind === "dm")
-        .map((c) => c.externalId),
-    ).toEqual([WREN.id]);
-    expect(processFact(bot, "test:last-caller")).toBeUndefined();
-    expect(processFact(bot, "test:commands")).toBe("hash-1");
+    expect((await allPeople(bot)).map((p) => p.name)).toEqual([WREN.name, OTTO.name, XAN.name]);
+    expect((await allChats(bot)).filter((c) => c.kind === "dm").map((c) => c.externalId)).toEqual([WREN.id]);
+    expect(await processFact(bot, "test:last-caller")).toBeUndefined();
+    expect(await processFact(bot, "test:commands")).toBe("hash-1");
 
-    closeStore(bot);
+    await closeStore(bot);
     expect(scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });
@@ -149,18 +145,18 @@ describe("/forget by a witness who also has a commitment", () => {
     );
 
     // Quillon's two promises are the ones starting with a W.
-    const quills = allCommitments(bot).filter((c) => c.promise.toLowerCase().startsWith("w"));
+    const quills = (await allCommitments(bot)).filter((c) => c.promise.toLowerCase().startsWith("w"));
     expect(quills.map((c) => c.promise)).toEqual(WORDS.quill.promises);
     expect(quills.every((c) => c.witnessId === null && c.witnessStatus === null)).toBe(true);
-    expect(row(bot, "verdict:71")).toEqual({
+    expect(await row(bot, "verdict:71")).toEqual({
       state: "queued",
       text: "A former witness confirmed your check-in on #1 Water the quince orchard at dawn. Verified streak: 1.",
     });
     for (const purpose of ["verdict:1", "verdict:5", "stepped-down:2:1796591100000"])
-      expect(row(bot, purpose), purpose).toEqual({ state: "sent", text: REMOVED });
+      expect(await row(bot, purpose), purpose).toEqual({ state: "sent", text: REMOVED });
     // Quillon's own messages that never named Wrenna are as they were.
-    expect(row(bot, "digest:1:2026-12-06")?.text).toContain(WORDS.otto.promises[0]);
-    expect(row(bot, "verdict:2")?.text).toBe(
+    expect((await row(bot, "digest:1:2026-12-06"))?.text).toContain(WORDS.otto.promises[0]);
+    expect((await row(bot, "verdict:2"))?.text).toBe(
       `${QUILL.name} confirmed your check-in on #1 Repaint the boathouse. Verified streak: 1.`,
     );
     const history = await historyOf(bot, QUILL);
@@ -168,7 +164,7 @@ describe("/forget by a witness who also has a commitment", () => {
     expect(history).toContain("a former witness confirmed a check-in");
     expect(history).not.toContain(WREN.name);
 
-    closeStore(bot);
+    await closeStore(bot);
     expect(scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });

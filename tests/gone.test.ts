@@ -23,23 +23,25 @@ describe("a chat that is gone", () => {
       },
     };
     const dispatcher = createDispatcher({
-      db: bot.db,
+      store: bot.store,
       clock: bot.clock,
       log: silentLogger,
       couriers: [courier],
-      onGone: (msg) => pauseForGone(bot.db, msg.to, bot.clock.ms),
+      onGone: (msg) => pauseForGone(bot.store, msg.to, bot.clock.ms),
     });
     const report = await dispatcher.drain();
     expect(report).toMatchObject({ sent: 1, failed: 1 });
-    const rows = allCommitments(bot);
+    const rows = await allCommitments(bot);
     expect(rows.map((c) => [c.visibility, c.state, c.nextDueAt])).toEqual([
       ["group", "paused", null],
       ["private", "active", Date.parse("2026-11-30T12:00:00Z")],
     ]);
-    expect(allChats(bot).find((c) => c.externalId === "group")?.goneAt).toBe(bot.clock.ms);
-    expect(eventsOf(bot).some((e) => e.kind === "paused" && e.data?.reason === "chat-gone")).toBe(true);
+    expect((await allChats(bot)).find((c) => c.externalId === "group")?.goneAt).toBe(bot.clock.ms);
+    expect((await eventsOf(bot)).some((e) => e.kind === "paused" && e.data?.reason === "chat-gone")).toBe(
+      true,
+    );
     // The open check-in of the paused commitment is skipped, so no reminder goes to the gone chat.
-    expect(allCheckIns(bot).map((c) => c.state)).toEqual(["skipped", "pending"]);
+    expect((await allCheckIns(bot)).map((c) => c.state)).toEqual(["skipped", "pending"]);
     bot.clock.advance(3_600_000);
     await dispatcher.drain();
     expect(calls).toBe(2);
@@ -50,12 +52,22 @@ describe("a chat that is gone", () => {
     await bot.say("alice", "/commit Stay calm");
     await bot.say("alice", "/commit Journal private");
     expect(
-      pauseForGone(bot.db, { platform: "console", chatKind: "dm", chatId: "", personId: "alice" }, 1),
+      await pauseForGone(
+        bot.store,
+        { platform: "console", chatKind: "dm", chatId: "", personId: "alice" },
+        1,
+      ),
     ).toBe(1);
-    expect(allCommitments(bot).map((c) => c.state)).toEqual(["active", "paused"]);
+    expect((await allCommitments(bot)).map((c) => c.state)).toEqual(["active", "paused"]);
     expect(
-      pauseForGone(bot.db, { platform: "console", chatKind: "dm", chatId: "", personId: "nobody" }, 1),
+      await pauseForGone(
+        bot.store,
+        { platform: "console", chatKind: "dm", chatId: "", personId: "nobody" },
+        1,
+      ),
     ).toBe(0);
-    expect(pauseForGone(bot.db, { platform: "console", chatKind: "group", chatId: "elsewhere" }, 1)).toBe(0);
+    expect(
+      await pauseForGone(bot.store, { platform: "console", chatKind: "group", chatId: "elsewhere" }, 1),
+    ).toBe(0);
   });
 });

@@ -20,7 +20,7 @@ async function threeOpen() {
     await bot.say("alice", `/commit ${promise} cadence: daily 12:00`);
   }
   await jumpTo(bot, Date.parse("2026-11-29T12:30:00Z"));
-  for (const id of [1, 2, 3]) expect(checkInsOf(bot, id).map((c) => c.state)).toEqual(["pending"]);
+  for (const id of [1, 2, 3]) expect((await checkInsOf(bot, id)).map((c) => c.state)).toEqual(["pending"]);
   return bot;
 }
 
@@ -38,7 +38,7 @@ describe("/checkin that names no commitment while several are open", () => {
       "Which one? You have 3 open check-ins; I'll note missed, with your note, on the one you pick.",
     );
     expect(labels(which)).toEqual(["#1 Walk", "#2 Call my sister", "#3 Read"]);
-    for (const id of [1, 2, 3]) expect(checkInsOf(bot, id)[0]?.state).toBe("pending");
+    for (const id of [1, 2, 3]) expect((await checkInsOf(bot, id))[0]?.state).toBe("pending");
   });
 
   it("records the answer and the note on the one picked; only alice's click counts", async () => {
@@ -46,14 +46,14 @@ describe("/checkin that names no commitment while several are open", () => {
     const which = await bot.send("alice", `/checkin missed ${NOTE}`);
     const bob = await bot.click("bob", which[0], "#2 Call my sister");
     expect(plain(bob)).toBe(NOT_FOR_YOU);
-    expect(checkInsOf(bot, 2)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 2))[0]?.state).toBe("pending");
 
     const picked = await bot.click("alice", which[0], "#2 Call my sister");
     expect(plain(picked)).toMatch(/^Noted as missed for #2 Call my sister\. Your note is saved with it\./);
     expect(picked[0]?.visibility).toBe("sender-only");
     expect(picked[0]?.settles).toBeDefined();
-    expect(checkInsOf(bot, 2)[0]).toMatchObject({ state: "answered", answer: "missed", note: NOTE });
-    for (const id of [1, 3]) expect(checkInsOf(bot, id)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 2))[0]).toMatchObject({ state: "answered", answer: "missed", note: NOTE });
+    for (const id of [1, 3]) expect((await checkInsOf(bot, id))[0]?.state).toBe("pending");
 
     // The same button again, or another one of that question once the note was used: the check-in
     // is answered, or the question is over; nothing more is recorded.
@@ -65,7 +65,7 @@ describe("/checkin that names no commitment while several are open", () => {
     expect(plain(again)).toBe(
       "That question has expired, so nothing was recorded. Send it again, like /checkin #1 missed.",
     );
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
   });
 
   it("a kept answer picked in the group reads as kept there, and nothing else", async () => {
@@ -76,7 +76,7 @@ describe("/checkin that names no commitment while several are open", () => {
     expect(picked.map((r) => [r.visibility, plain([r])])).toEqual([
       ["chat", "✓ alice checked in on #3 Read."],
     ]);
-    expect(checkInsOf(bot, 3)[0]).toMatchObject({ state: "answered", answer: "kept", note: null });
+    expect((await checkInsOf(bot, 3))[0]).toMatchObject({ state: "answered", answer: "kept", note: null });
   });
 
   it("refuses a stale button neutrally once the check-in has closed", async () => {
@@ -87,8 +87,8 @@ describe("/checkin that names no commitment while several are open", () => {
     const stale = await bot.click("alice", which[0], "#1 Walk");
     expect(stale[0]?.refusal).toBe(true);
     expect(plain(stale)).toBe("That check-in is already closed.");
-    expect(checkInsOf(bot, 1)[0]?.state).not.toBe("pending");
-    expect(checkInsOf(bot, 1)[0]?.answer).toBeNull();
+    expect((await checkInsOf(bot, 1))[0]?.state).not.toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.answer).toBeNull();
   });
 
   it("keeps a note for 15 minutes in the database, so a restart loses nothing", async () => {
@@ -97,7 +97,7 @@ describe("/checkin that names no commitment while several are open", () => {
     const bare = await bot.send("alice", "/checkin partly");
     // A restart: a new engine over the same database.
     const engine = createEngine({
-      db: bot.db,
+      store: bot.store,
       clock: bot.clock,
       log: silentLogger,
       config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
@@ -107,7 +107,7 @@ describe("/checkin that names no commitment while several are open", () => {
       return engine.handle({ type: "click", action, chat: GROUP, from: actor("alice") });
     };
     expect(plain(await press(withNote[0], "#1 Walk"))).toMatch(/^Noted as missed for #1 Walk/);
-    expect(checkInsOf(bot, 1)[0]?.note).toBe(NOTE);
+    expect((await checkInsOf(bot, 1))[0]?.note).toBe(NOTE);
     // Taken once: the same button again finds the check-in answered.
     expect((await press(withNote[0], "#1 Walk"))[0]?.refusal).toBe(true);
     expect(plain(await press(bare[0], "#3 Read"))).toMatch(/^Noted as partly kept for #3 Read/);
@@ -119,7 +119,7 @@ describe("/checkin that names no commitment while several are open", () => {
     expect(plain(await other.click("alice", later[0], "#2 Call my sister"))).toMatch(
       /^That question has expired/,
     );
-    expect(checkInsOf(other, 2)[0]?.state).toBe("pending");
+    expect((await checkInsOf(other, 2))[0]?.state).toBe("pending");
   });
 
   it("asks the same on every platform: Discord's typed options, and in a direct chat", async () => {
@@ -134,12 +134,12 @@ describe("/checkin that names no commitment while several are open", () => {
     expect(plain(typed)).toMatch(/^Which one\?/);
     const picked = await bot.click("alice", typed[0], "#3 Read", dm("alice"));
     expect(plain(picked)).toMatch(/^Noted as partly kept for #3 Read/);
-    expect(checkInsOf(bot, 3)[0]).toMatchObject({ answer: "partly", note: NOTE });
+    expect((await checkInsOf(bot, 3))[0]).toMatchObject({ answer: "partly", note: NOTE });
   });
 
   it("refuses forged buttons without saying whose they were", async () => {
     const bot = await threeOpen();
-    const id = checkInsOf(bot, 1)[0]?.id;
+    const id = (await checkInsOf(bot, 1))[0]?.id;
     for (const action of [`pick:${id}:x`, `pick:${id}:k:zz:extra`, "pick", `pick:${id}`, "pick:999:k"]) {
       const replies = await bot.engine.handle({ type: "click", action, chat: GROUP, from: actor("alice") });
       expect(plain(replies), action).toBe(NOT_FOR_YOU);
@@ -151,6 +151,6 @@ describe("/checkin that names no commitment while several are open", () => {
       from: actor("bob"),
     });
     expect(plain(bob)).toBe(NOT_FOR_YOU);
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
   });
 });

@@ -56,7 +56,7 @@ describe("the console's guided exchange", () => {
       /\[group\] bot: Committed #1 Call my sister cadence: whenever, and keep it private: /,
     );
     // The answer never went through the command grammar: its "cadence:" and "private" are words.
-    expect(allCommitments(bot)).toMatchObject([
+    expect(await allCommitments(bot)).toMatchObject([
       {
         promise: "Call my sister cadence: whenever, and keep it private",
         cadence: "weekly sun 18:00",
@@ -80,7 +80,7 @@ describe("the console's guided exchange", () => {
     );
     // "/status" replaced the cadence question, so the line after it is chatter and nothing is made.
     expect(transcript).not.toContain("Committed");
-    expect(allCommitments(bot)).toEqual([]);
+    expect(await allCommitments(bot)).toEqual([]);
   });
 
   it("offers the person's commitments as buttons and kept/partly/missed for a choice", async () => {
@@ -102,7 +102,7 @@ describe("the console's guided exchange", () => {
     const line = HELP_TEXT.map((l) => /^\s+alice: (\/commit \S.*?)(?:\s{2,}|$)/.exec(l)?.[1]).find(Boolean);
     expect(line).toBeDefined();
     const { bot } = await converse([`alice: ${line}`]);
-    const made = allCommitments(bot);
+    const made = await allCommitments(bot);
     // Before issue 10 it read "weekly sun 18:00" as part of the promise and checked in daily at 20:00.
     expect(made).toMatchObject([{ promise: "Call my sister", cadence: "weekly sun 18:00" }]);
   });

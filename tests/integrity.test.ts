@@ -35,7 +35,7 @@ describe("a private promise stays out of the group (case 1)", () => {
     expect(groupText(declined)).toBe("");
     expect(toPlain(declined[0]?.settles ?? [])).toBe("Invitation closed");
     // sam hears it privately, with the promise: it is theirs.
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((d) => [d.to.chatKind, d.to.personId])).toEqual([["dm", "sam"]]);
     expect(told[0]?.text).toContain("jo won't witness #1 Keep my spending log");
     expect(told[0]?.to.fallbackReply && toPlain(told[0].to.fallbackReply.text)).not.toContain("spending");
@@ -45,7 +45,7 @@ describe("a private promise stays out of the group (case 1)", () => {
     const accepted = await bot.click("jo", again[0], "Accept");
     expect(groupText(accepted)).toBe("jo is now the witness for @sam's #1. Thank you for standing by them.");
     // jo learns the promise privately, now that they are the witness.
-    const welcome = bot.deliver();
+    const welcome = await bot.deliver();
     expect(welcome.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId])).toEqual([
       ["welcome", "dm", "jo"],
     ]);
@@ -61,7 +61,7 @@ describe("a commitment made in a direct chat", () => {
     expect(groupText(invite ? [invite] : [])).not.toContain("spending");
     const accepted = await bot.click("jo", invite, "Accept");
     expect(groupText(accepted)).toBe("jo is now the witness for @sam's #1. Thank you for standing by them.");
-    expect(commitment(bot).witnessStatus).toBe("active");
+    expect((await commitment(bot)).witnessStatus).toBe("active");
   });
 });
 
@@ -74,7 +74,7 @@ async function witnessedByBob() {
     made.find((r) => r.buttons),
     "Accept",
   );
-  bot.deliver();
+  await bot.deliver();
   return bot;
 }
 
@@ -82,17 +82,17 @@ describe("a witness judges only what they were asked about (case 4)", () => {
   it("cannot confirm a check-in that is still open; the real confirmation later reaches the owner", async () => {
     const bot = await witnessedByBob();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
-    const [open] = checkInsOf(bot);
+    const [open] = await checkInsOf(bot);
     expect(open?.state).toBe("pending");
     const forged = await forge(bot, "bob", `vfy:${open?.id}:c`);
     expect(plain(forged)).toBe(NOT_FOR_YOU);
-    expect(checkInsOf(bot)[0]?.verdict).toBeNull();
-    expect(bot.deliver()).toEqual([]);
+    expect((await checkInsOf(bot))[0]?.verdict).toBeNull();
+    expect(await bot.deliver()).toEqual([]);
 
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
-    const request = bot.deliver().find((d) => kind(d.purpose) === "verify");
+    const request = (await bot.deliver()).find((d) => kind(d.purpose) === "verify");
     await bot.click("bob", request?.message, "Confirm");
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((d) => [kind(d.purpose), d.to.personId])).toEqual([["verdict", "alice"]]);
     expect(told[0]?.text).toContain("bob confirmed your check-in");
   });
@@ -102,27 +102,27 @@ describe("a witness judges only what they were asked about (case 4)", () => {
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
-    const [answered] = checkInsOf(bot);
+    const [answered] = await checkInsOf(bot);
     const [invite] = await bot.send("alice", "/witness #1 @bob");
     await bot.click("bob", invite, "Accept");
-    const before = commitment(bot).streak;
+    const before = (await commitment(bot)).streak;
     expect(plain(await forge(bot, "bob", `vfy:${answered?.id}:d`))).toBe(NOT_FOR_YOU);
-    expect(checkInsOf(bot)[0]?.verdict).toBeNull();
-    expect(commitment(bot).streak).toBe(before);
+    expect((await checkInsOf(bot))[0]?.verdict).toBeNull();
+    expect((await commitment(bot)).streak).toBe(before);
   });
 
   it("a former witness's old buttons count for nothing once another witness is asked", async () => {
     const bot = await witnessedByBob();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     await bot.click("alice", bot.lastWith("Kept"), "Kept");
-    const request = bot.deliver().find((d) => kind(d.purpose) === "verify");
+    const request = (await bot.deliver()).find((d) => kind(d.purpose) === "verify");
     await bot.say("alice", "/unwitness #1");
     const [invite] = await bot.send("alice", "/witness #1 @carol");
     await bot.click("carol", invite, "Accept");
     // carol was never asked about that answer, and bob no longer witnesses.
     expect(plain(await bot.click("bob", request?.message, "Confirm"))).toBe(NOT_FOR_YOU);
     expect(plain(await bot.click("carol", request?.message, "Confirm"))).toBe(NOT_FOR_YOU);
-    expect(checkInsOf(bot)[0]?.verdict).toBeNull();
+    expect((await checkInsOf(bot))[0]?.verdict).toBeNull();
   });
 });
 
@@ -149,12 +149,12 @@ describe("actions named after object methods (case 5)", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
-    const id = checkInsOf(bot)[0]?.id;
+    const id = (await checkInsOf(bot))[0]?.id;
     for (const code of ["constructor", "__proto__", "toString"]) {
       expect(plain(await forge(bot, "alice", `ans:${id}:${code}`))).toBe(NOT_FOR_YOU);
       expect(plain(await forge(bot, "alice", `vfy:${id}:${code}`))).toBe(NOT_FOR_YOU);
     }
-    expect(checkInsOf(bot)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot))[0]?.state).toBe("pending");
   });
 
   it("ids that are not plain numbers name nothing", async () => {
@@ -164,7 +164,7 @@ describe("actions named after object methods (case 5)", () => {
     for (const id of ["1e0", " 1", "0x1", "+1", "1.0", "01"]) {
       expect(plain(await forge(bot, "alice", `ans:${id}:k`))).toBe(NOT_FOR_YOU);
     }
-    expect(checkInsOf(bot)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot))[0]?.state).toBe("pending");
   });
 });
 
@@ -173,7 +173,7 @@ describe("forged actions reveal no one (case 6)", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Stop drinking private");
     await bot.send("alice", "/witness #1 @bob");
-    const id = commitment(bot).id;
+    const id = (await commitment(bot)).id;
     for (const verb of ["wacc", "wdec"]) {
       for (const chat of [GROUP, OTHER_GROUP]) {
         const r = await forge(bot, "mallory", `${verb}:${id}`, chat);
@@ -185,14 +185,14 @@ describe("forged actions reveal no one (case 6)", () => {
     const elsewhere = await forge(bot, "bob", `wacc:${id}`, OTHER_GROUP);
     expect(plain(elsewhere)).toBe("Answer the invitation where it was posted.");
     expect(elsewhere[0]?.visibility).toBe("sender-only");
-    expect(commitment(bot).witnessStatus).toBe("invited");
+    expect((await commitment(bot)).witnessStatus).toBe("invited");
   });
 
   it("someone else's answer button names nobody", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
-    const id = checkInsOf(bot)[0]?.id;
+    const id = (await checkInsOf(bot))[0]?.id;
     for (const action of [`ans:${id}:k`, `snz:${id}`]) {
       const r = await forge(bot, "mallory", action);
       expect(plain(r)).toBe(NOT_FOR_YOU);
@@ -204,9 +204,9 @@ describe("forged actions reveal no one (case 6)", () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
-    const r = await forge(bot, "alice", `ans:${checkInsOf(bot)[0]?.id}:k`, OTHER_GROUP);
+    const r = await forge(bot, "alice", `ans:${(await checkInsOf(bot))[0]?.id}:k`, OTHER_GROUP);
     expect(r.every((reply) => reply.visibility === "sender-only")).toBe(true);
-    expect(checkInsOf(bot)[0]?.answer).toBe("kept");
+    expect((await checkInsOf(bot))[0]?.answer).toBe("kept");
   });
 });
 
@@ -230,7 +230,7 @@ describe("bots as witnesses (case 11)", () => {
     expect(plain(await bot.click("helperbot", invite, "Accept"))).toBe(
       "That invitation has expired. A new one can be sent with /witness.",
     );
-    expect(commitment(bot).witnessId).toBeNull();
+    expect((await commitment(bot)).witnessId).toBeNull();
     // A new invitation can be sent, and accepted within its week.
     const [fresh] = await bot.send("alice", "/witness #1 @bob");
     bot.clock.advance(6 * DAY);

@@ -40,7 +40,7 @@ describe("lengths count what a person sees", () => {
     const { bot, typed, options } = bothPaths();
     expect(plain(await typed(`/commit ${COMBINING_E.repeat(300)}`))).toMatch(/^Committed #1 /);
     expect(plain(await options("commit", { promise: COMBINING_E.repeat(300) }))).toMatch(/^Committed #2 /);
-    const stored = allCommitments(bot).map((c) => c.promise);
+    const stored = (await allCommitments(bot)).map((c) => c.promise);
     expect(stored).toEqual(["é".repeat(300), "é".repeat(300)]);
   });
 
@@ -62,7 +62,7 @@ describe("lengths count what a person sees", () => {
     await jumpTo(bot, Date.parse("2026-11-29T12:05:00Z"));
     const answered = await typed(`/checkin kept ${COMBINING_E.repeat(1000)}`);
     expect(plain(answered)).toMatch(/checked in/);
-    expect(checkInsOf(bot, 1)[0]?.note).toBe("é".repeat(1000));
+    expect((await checkInsOf(bot, 1))[0]?.note).toBe("é".repeat(1000));
     expect(graphemes(FAMILY.repeat(1001))).toBe(1001);
   });
 });
@@ -79,7 +79,7 @@ describe("text that shows nothing", () => {
       expect(said).toMatch(/^That promise shows nothing I can read, only blank or hidden characters\./);
       expect(said).not.toContain("\n");
     }
-    expect(allCommitments(bot).map((c) => c.promise)).toEqual(["Walk"]);
+    expect((await allCommitments(bot)).map((c) => c.promise)).toEqual(["Walk"]);
   });
 
   it.each(Object.entries(NOTHING))("is no note: %s", async (_, text) => {
@@ -90,7 +90,7 @@ describe("text that shows nothing", () => {
     expect(plain(await options("checkin", { answer: "kept", note: text }))).toMatch(
       /^That note shows nothing/,
     );
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
     // Add a note, once answered.
     const kept = await bot.send("alice", "/checkin kept");
     const button = kept.flatMap((r) => r.buttons?.flat() ?? []).find((b) => b.label === "Add a note");
@@ -102,7 +102,7 @@ describe("text that shows nothing", () => {
       from: actor("alice"),
     });
     expect(plain(added)).toMatch(/^(That note shows nothing|The note was empty)/);
-    expect(checkInsOf(bot, 1)[0]?.note).toBeNull();
+    expect((await checkInsOf(bot, 1))[0]?.note).toBeNull();
   });
 
   it("takes controls and bidi overrides out of visible text, and keeps what joins emoji and words", async () => {
@@ -111,7 +111,7 @@ describe("text that shows nothing", () => {
     await typed("/commit Call \u202eoiduts\u202c mum\u0000 \u001b[31mtonight");
     await options("commit", { promise: "Read\u200b\u2066 more\ufeff" });
     await typed(`/commit Family ${FAMILY} time, می‌خواهم \u200fok`);
-    expect(allCommitments(bot).map((c) => c.promise)).toEqual([
+    expect((await allCommitments(bot)).map((c) => c.promise)).toEqual([
       "Call oiduts mum [31mtonight",
       "Read more",
       `Family ${FAMILY} time, می‌خواهم \u200fok`,
@@ -156,7 +156,7 @@ describe("refusals quote at most 60 characters of what was typed", () => {
     ]) {
       expect(plain(replies)).toMatch(/^That is 12019 characters; cadence: takes at most 200\./);
     }
-    expect(allCommitments(bot)).toEqual([]);
+    expect(await allCommitments(bot)).toEqual([]);
   });
 
   it("quote() cuts by what a person sees, on one line, without hidden characters", () => {

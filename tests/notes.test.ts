@@ -24,7 +24,7 @@ async function answered(): Promise<{ bot: Bot; note: (text: string, who?: string
   return { bot, note };
 }
 
-const noteOf = (bot: Bot) => allCheckIns(bot)[0]?.note;
+const noteOf = async (bot: Bot) => (await allCheckIns(bot))[0]?.note;
 
 describe("a second note", () => {
   it("is added after the first on a new line with its local time, and the history keeps its words", async () => {
@@ -33,14 +33,14 @@ describe("a second note", () => {
     expect(plain(await note("we talked after all"))).toBe(
       "Your note is saved with today's check-in on #1: we talked after all",
     );
-    expect(noteOf(bot)).toBe("Went for a walk first\nSun 29 Nov 2026, 21:15: we talked after all");
+    expect(await noteOf(bot)).toBe("Went for a walk first\nSun 29 Nov 2026, 21:15: we talked after all");
     bot.clock.ms = at("2026-11-29T21:40:00Z");
     await note("  she called back,\n\n  and we laughed  ");
-    expect(noteOf(bot)).toBe(
+    expect(await noteOf(bot)).toBe(
       "Went for a walk first\nSun 29 Nov 2026, 21:15: we talked after all\n" +
         "Sun 29 Nov 2026, 21:40: she called back, and we laughed",
     );
-    const noteEvents = eventsOf(bot, { kind: "note" });
+    const noteEvents = await eventsOf(bot, { kind: "note" });
     expect(noteEvents.map((e) => e.data)).toEqual([
       { checkIn: 1, text: "we talked after all" },
       { checkIn: 1, text: "she called back, and we laughed" },
@@ -64,7 +64,7 @@ describe("a second note", () => {
       from: actor("alice"),
       text: "a good talk",
     });
-    expect(noteOf(bot)).toBe("a good talk");
+    expect(await noteOf(bot)).toBe("a good talk");
   });
 });
 
@@ -77,25 +77,25 @@ describe("limits", () => {
     // 1000 thumbs with a skin tone are 2000 code points but 1000 characters on screen.
     const thumbs = "👍🏽".repeat(LIMITS.note);
     expect(plain(await note(thumbs))).toBe(`Your note is saved with today's check-in on #1: ${thumbs}`);
-    expect(noteOf(bot)).toContain(thumbs);
+    expect(await noteOf(bot)).toContain(thumbs);
   });
 
   it("keep all of a check-in's notes within a readable length, refusing without writing", async () => {
     const { bot, note } = await answered();
     await note("a".repeat(LIMITS.note));
-    const full = noteOf(bot) ?? "";
-    const before = eventsOf(bot).length;
+    const full = (await noteOf(bot)) ?? "";
+    const before = (await eventsOf(bot)).length;
     const r = await note("b".repeat(LIMITS.note));
     expect(r[0]?.refusal).toBe(true);
     expect(plain(r)).toMatch(
       /^This check-in has room for \d+ more characters of notes; please shorten this one\.$/,
     );
     const room = Number(/room for (\d+)/.exec(plain(r))?.[1]);
-    expect(noteOf(bot)).toBe(full);
-    expect(eventsOf(bot)).toHaveLength(before);
+    expect(await noteOf(bot)).toBe(full);
+    expect(await eventsOf(bot)).toHaveLength(before);
     // Exactly the room offered fits.
     await note("c".repeat(room));
-    expect([...(noteOf(bot) ?? "")].length).toBe(MAX_NOTES);
+    expect([...((await noteOf(bot)) ?? "")].length).toBe(MAX_NOTES);
     expect(plain(await note("d"))).toBe(
       "This check-in's notes are full, so nothing changed. The next check-in can take new ones.",
     );
@@ -105,6 +105,6 @@ describe("limits", () => {
     const { bot, note } = await answered();
     expect((await note("sneaky", "bob"))[0]?.refusal).toBe(true);
     expect(plain(await note("   "))).toBe("The note was empty, so nothing changed.");
-    expect(noteOf(bot)).toBe("Went for a walk first");
+    expect(await noteOf(bot)).toBe("Went for a walk first");
   });
 });

@@ -12,9 +12,9 @@ import { createBot, dm, plain } from "./support/harness";
 import { outboxOf } from "./support/inspect";
 
 /** Everything a group member could read: replies shown in the chat, and group fallbacks of DMs. */
-function groupVisible(bot: Bot, replies: Reply[]): string[] {
+async function groupVisible(bot: Bot, replies: Reply[]): Promise<string[]> {
   const shown = replies.filter((r) => r.visibility === "chat").map((r) => toPlain(r.text));
-  for (const row of outboxOf(bot)) {
+  for (const row of await outboxOf(bot)) {
     const to = row.recipient;
     const message = row.payload;
     if (to.chatKind === "group") shown.push(toPlain(message.text));
@@ -42,13 +42,13 @@ describe("notices of one's own choices stay private", () => {
     await bot.say("alice", "/commit Tell her the whole story cadence: once 2026-11-29 12:00");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     const done = await jumpTo(bot, at("2026-11-30T12:00:00Z"));
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
     expect(done.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.to.fallbackChatId])).toEqual([
       ["completed", "dm", "alice", "group"],
     ]);
     const pointer = toPlain(done[0]?.to.fallbackReply?.text ?? []);
     expect(pointer).toBe("I have a private message for you. Open a direct chat with me so I can send it.");
-    expect(groupVisible(bot, []).join("\n")).not.toMatch(/Its check-in went unanswered/);
+    expect((await groupVisible(bot, [])).join("\n")).not.toMatch(/Its check-in went unanswered/);
   });
 
   it("a private commitment's promise is in nothing the group can read, whatever is typed there", async () => {
@@ -79,9 +79,9 @@ describe("notices of one's own choices stay private", () => {
     }
     await bot.advance(2 * 86_400_000);
     await send("/checkin kept");
-    for (const text of groupVisible(bot, replies)) expect(text).not.toContain("drinking");
+    for (const text of await groupVisible(bot, replies)) expect(text).not.toContain("drinking");
     // The witness did hear what concerns them, by direct message.
-    const toBob = outboxOf(bot)
+    const toBob = (await outboxOf(bot))
       .filter((o) => o.recipient.personId === "bob")
       .map((o) => o.purpose.split(":")[0]);
     expect(toBob).toEqual(expect.arrayContaining(["renegotiate", "paused", "resumed", "withdrawn"]));
@@ -96,12 +96,12 @@ describe("endings told honestly", () => {
     await bot.say("bob", "/quiet off", dm("bob"));
     await bot.say("alice", "/commit Walk cadence: daily 12:00 until: 2026-12-05");
     await bot.click("bob", (await bot.send("alice", "/witness #1 @bob"))[0], "Accept");
-    bot.deliver();
+    await bot.deliver();
     for (let day = 0; day < 7; day++) {
       await jumpTo(bot, at("2026-11-29T12:00:00Z") + day * 86_400_000);
       const answer = answers[day];
       if (answer) await bot.say("alice", `/checkin ${answer}`);
-      const sent = bot.deliver();
+      const sent = await bot.deliver();
       bot.delivered.push(...sent.map((d) => ({ at: bot.clock.ms, ...d })));
       const ask = sent.find((d) => kind(d.purpose) === "verify");
       if (ask && confirm[day]) await bot.click("bob", ask.message, "Confirm", dm("bob"));

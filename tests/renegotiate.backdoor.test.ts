@@ -15,18 +15,18 @@ async function witnessed(): Promise<Bot> {
   await bot.say("alice", "/commit Call my sister cadence: daily 12:00");
   const [invite] = await bot.send("alice", "/witness #1 @bob");
   await bot.click("bob", invite, "Accept");
-  expect(commitment(bot).witnessStatus).toBe("active");
-  bot.deliver(); // whatever accepting sends
+  expect((await commitment(bot)).witnessStatus).toBe("active");
+  await bot.deliver(); // whatever accepting sends
   return bot;
 }
 
-const kinds = (bot: Bot) => eventsOf(bot, { commitmentId: 1 }).map((e) => e.kind);
+const kinds = async (bot: Bot) => (await eventsOf(bot, { commitmentId: 1 })).map((e) => e.kind);
 
 describe("found case 7: /unwitness is no back door", () => {
   it("/unwitness then /cancel waits until 24 hours after the removal, and says when", async () => {
     const bot = await witnessed();
     expect(await bot.say("alice", "/unwitness #1")).toBe("bob no longer witnesses #1 Call my sister.");
-    bot.deliver();
+    await bot.deliver();
     await jumpTo(bot, at("2026-11-29T15:00:00Z"));
     const r = await bot.send("alice", "/cancel #1");
     expect(r.map((x) => x.visibility)).toEqual(["sender-only"]);
@@ -34,18 +34,18 @@ describe("found case 7: /unwitness is no back door", () => {
       "Cancelling #1 Call my sister takes effect Mon 30 Nov 2026, 11:00, 24 hours after your witness " +
         "stopped: making a commitment easier waits out that day either way.",
     );
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       state: "active",
       pendingChange: { cancel: true },
       pendingChangeAt: at("2026-11-30T11:00:00Z"),
     });
     // bob no longer witnesses it: nobody else is told.
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
 
     await jumpTo(bot, at("2026-11-30T10:59:00Z"));
-    expect(commitment(bot).state).toBe("active");
+    expect((await commitment(bot)).state).toBe("active");
     const applied = await jumpTo(bot, at("2026-11-30T11:00:00Z"));
-    expect(commitment(bot).state).toBe("cancelled");
+    expect((await commitment(bot)).state).toBe("cancelled");
     expect(applied.map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId])).toEqual([
       ["applied", "dm", "alice"],
     ]);
@@ -58,12 +58,12 @@ describe("found case 7: /unwitness is no back door", () => {
     expect(await bot.say("alice", "/edit #1 cadence: weekly sun 12:00")).toMatch(
       /^Easing #1 Call my sister takes effect Mon 30 Nov 2026, 11:00, 24 hours after your witness stopped/,
     );
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadence: "daily 12:00",
       pendingChange: { cadence: "weekly sun 12:00" },
     });
     expect(await bot.say("alice", "/edit #1 cadence: daily 08:00")).toMatch(/^Updated #1/);
-    expect(commitment(bot)).toMatchObject({ cadence: "daily 08:00", pendingChange: null });
+    expect(await commitment(bot)).toMatchObject({ cadence: "daily 08:00", pendingChange: null });
   });
 
   it("24 hours after the removal, easier changes apply at once again", async () => {
@@ -73,18 +73,18 @@ describe("found case 7: /unwitness is no back door", () => {
     expect(await bot.say("alice", "/cancel #1")).toBe(
       "Cancelled #1 Call my sister. Its history stays; /history #1 shows it.",
     );
-    expect(commitment(bot).state).toBe("cancelled");
+    expect((await commitment(bot)).state).toBe("cancelled");
   });
 
   it("a witness stepping down starts the same day's wait", async () => {
     const bot = await witnessed();
     await bot.engine.handle({ type: "click", action: "wsd:1", chat: dm("bob"), from: actor("bob") });
-    expect(commitment(bot).witnessStatus).toBeNull();
+    expect((await commitment(bot)).witnessStatus).toBeNull();
     bot.clock.ms += H;
     expect(await bot.say("alice", "/edit #1 until: 2026-12-10")).toMatch(
       /takes effect Mon 30 Nov 2026, 11:00/,
     );
-    expect(commitment(bot)).toMatchObject({ until: null, pendingChange: { until: "2026-12-10" } });
+    expect(await commitment(bot)).toMatchObject({ until: null, pendingChange: { until: "2026-12-10" } });
   });
 
   it("withdrawing an invitation nobody accepted is not a removal", async () => {
@@ -100,7 +100,7 @@ describe("found case 8: a later change replaces a pending one", () => {
   it("a stricter edit withdraws a pending easier one, says so, and tells the witness", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/edit #1 cadence: every 14 days 12:00");
-    expect(bot.deliver().map((d) => kind(d.purpose))).toEqual(["renegotiate"]);
+    expect((await bot.deliver()).map((d) => kind(d.purpose))).toEqual(["renegotiate"]);
     const r = await bot.send("alice", "/edit #1 cadence: daily 12:00");
     // The group sees the stricter terms; only alice hears of the withdrawn easing.
     expect(r.map((x) => [x.visibility, plain([x])])).toEqual([
@@ -113,26 +113,33 @@ describe("found case 8: a later change replaces a pending one", () => {
         "The easier change you asked for earlier (to every 14 days 12:00) is withdrawn; bob has been told.",
       ],
     ]);
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
-      ["withdrawn", "dm", "bob", "alice no longer asks to ease #1 Call my sister. Nothing changes for you."],
-    ]);
-    expect(commitment(bot)).toMatchObject({ pendingChange: null, pendingChangeAt: null });
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual(
+      [
+        [
+          "withdrawn",
+          "dm",
+          "bob",
+          "alice no longer asks to ease #1 Call my sister. Nothing changes for you.",
+        ],
+      ],
+    );
+    expect(await commitment(bot)).toMatchObject({ pendingChange: null, pendingChangeAt: null });
     // A day later nothing is applied: the commitment stays daily.
     const later = await bot.advance(DAY + 2 * H);
     expect(later.filter((d) => kind(d.purpose) === "applied")).toEqual([]);
-    expect(commitment(bot).cadence).toBe("daily 12:00");
-    expect(kinds(bot)).toContain("change-withdrawn");
+    expect((await commitment(bot)).cadence).toBe("daily 12:00");
+    expect(await kinds(bot)).toContain("change-withdrawn");
   });
 
   it("a stricter edit withdraws a pending /cancel", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/cancel #1");
-    bot.deliver();
+    await bot.deliver();
     expect(await bot.say("alice", "/edit #1 cadence: daily 08:00")).toContain(
       "Your request to cancel it is withdrawn; bob has been told.",
     );
     await bot.advance(DAY + MIN);
-    expect(commitment(bot)).toMatchObject({ state: "active", cadence: "daily 08:00" });
+    expect(await commitment(bot)).toMatchObject({ state: "active", cadence: "daily 08:00" });
     // An easing asked for after a /cancel replaces it, and says so.
     expect(await bot.say("alice", "/cancel #1")).toMatch(/^Cancelling/);
     expect(await bot.say("alice", "/edit #1 cadence: weekly sun 08:00")).toMatch(
@@ -143,23 +150,23 @@ describe("found case 8: a later change replaces a pending one", () => {
   it("a second easier request replaces the first and restarts the wait", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/edit #1 cadence: weekly sun 12:00");
-    bot.deliver();
+    await bot.deliver();
     bot.clock.ms += H;
     expect(await bot.say("alice", "/edit #1 until: 2026-12-05")).toBe(
       "Easing #1 Call my sister takes effect in 24 hours (Mon 30 Nov 2026, 12:00), because bob witnesses it; " +
         "they've been told. It replaces the change you asked for earlier (to weekly sun 12:00).",
     );
-    expect(bot.deliver().map((d) => d.text)).toEqual([
+    expect((await bot.deliver()).map((d) => d.text)).toEqual([
       "alice asked to ease #1 Call my sister (ending 2026-12-05). As their witness you're told first: it takes " +
         "effect Mon 30 Nov 2026, 12:00. It replaces what they asked for earlier. There's nothing you need " +
         "to do; if it worries you, talk it over with alice.",
     ]);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       pendingChange: { until: "2026-12-05" },
       pendingChangeAt: at("2026-11-30T12:00:00Z"),
     });
     await bot.advance(DAY);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       cadence: "daily 12:00",
       until: "2026-12-05",
       pendingChange: null,
@@ -169,20 +176,20 @@ describe("found case 8: a later change replaces a pending one", () => {
   it("asking for the same easing twice is refused and writes nothing", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/cancel #1");
-    const before = kinds(bot).length;
+    const before = (await kinds(bot)).length;
     const r = await bot.send("alice", "/cancel #1");
     expect(r[0]?.refusal).toBe(true);
     expect(plain(r)).toBe(
       "You already asked for that; it takes effect Mon 30 Nov 2026, 11:00. /status shows #1.",
     );
-    expect(kinds(bot)).toHaveLength(before);
-    expect(commitment(bot).pendingChangeAt).toBe(at("2026-11-30T11:00:00Z"));
+    expect(await kinds(bot)).toHaveLength(before);
+    expect((await commitment(bot)).pendingChangeAt).toBe(at("2026-11-30T11:00:00Z"));
   });
 
   it("new words alone leave a pending easing waiting, and the newer words win", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/edit #1 promise: Call my sister on Sundays cadence: weekly sun 12:00");
-    expect(commitment(bot).pendingChange).toEqual({
+    expect((await commitment(bot)).pendingChange).toEqual({
       promise: "Call my sister on Sundays",
       cadence: "weekly sun 12:00",
     });
@@ -198,7 +205,7 @@ describe("found case 8: a later change replaces a pending one", () => {
       ],
     ]);
     await bot.advance(DAY);
-    expect(commitment(bot)).toMatchObject({
+    expect(await commitment(bot)).toMatchObject({
       promise: "Call my sister and listen",
       cadence: "weekly sun 12:00",
     });
@@ -212,19 +219,21 @@ describe("a pause while witnessed", () => {
     const paused = await bot.send("alice", "/pause #1 for: 3d");
     expect(paused.map((r) => r.visibility)).toEqual(["sender-only"]);
     expect(plain(paused)).toMatch(/^Paused #1 Call my sister until Wed 2 Dec/);
-    expect(commitment(bot)).toMatchObject({ state: "paused", pendingChange: null });
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual([
+    expect(await commitment(bot)).toMatchObject({ state: "paused", pendingChange: null });
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.chatKind, d.to.personId, d.text])).toEqual(
       [
-        "paused",
-        "dm",
-        "bob",
-        "alice paused #1 Call my sister until Wed 2 Dec 2026, 11:00. Nothing is asked of you meanwhile.",
+        [
+          "paused",
+          "dm",
+          "bob",
+          "alice paused #1 Call my sister until Wed 2 Dec 2026, 11:00. Nothing is asked of you meanwhile.",
+        ],
       ],
-    ]);
+    );
     const resumed = await bot.send("alice", "/resume #1");
     expect(resumed.map((r) => r.visibility)).toEqual(["sender-only"]);
     expect(plain(resumed)).toMatch(/^Resumed #1/);
-    expect(bot.deliver().map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
+    expect((await bot.deliver()).map((d) => [kind(d.purpose), d.to.personId, d.text])).toEqual([
       [
         "resumed",
         "bob",
@@ -235,13 +244,13 @@ describe("a pause while witnessed", () => {
     // Pausing and resuming again at the same instant still tells bob each time.
     await bot.say("alice", "/pause #1");
     await bot.say("alice", "/resume #1");
-    expect(bot.deliver().map((d) => kind(d.purpose))).toEqual(["paused", "resumed"]);
+    expect((await bot.deliver()).map((d) => kind(d.purpose))).toEqual(["paused", "resumed"]);
   });
 
   it("tells nobody when there is no witness", async () => {
     const bot = createBot("2026-11-29T11:00:00Z");
     await bot.say("alice", "/commit Call my sister cadence: daily 12:00", GROUP);
     await bot.say("alice", "/pause #1");
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
   });
 });

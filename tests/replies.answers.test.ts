@@ -22,7 +22,7 @@ async function sam(): Promise<Bot> {
   await bot.say("sam", "/commit Call my sister cadence: daily 12:00");
   await bot.say("sam", "/commit Journal cadence: daily 12:00 private");
   await bot.click("jo", (await bot.send("sam", "/witness #1 @jo"))[0], "Accept");
-  bot.deliver();
+  await bot.deliver();
   await jumpTo(bot, at("2026-11-29T12:00:00Z"));
   return bot;
 }

@@ -20,8 +20,8 @@ async function witnessed(): Promise<Bot> {
 }
 
 /** What was queued for bob, by kind, as bob reads it; each must be a direct message. */
-function toBob(bot: Bot): Record<string, string> {
-  const rows = outboxOf(bot).filter((o) => o.recipient.personId === "bob");
+async function toBob(bot: Bot): Promise<Record<string, string>> {
+  const rows = (await outboxOf(bot)).filter((o) => o.recipient.personId === "bob");
   for (const row of rows) expect(row.recipient.chatKind, row.purpose).toBe("dm");
   return Object.fromEntries(rows.map((o) => [kind(o.purpose), plain([o.payload])]));
 }
@@ -29,7 +29,7 @@ function toBob(bot: Bot): Record<string, string> {
 describe("notices to a witness say what, if anything, they might do", () => {
   it("the welcome: what they'll be asked, that reminding is the bot's part, and where to step down", async () => {
     const bot = await witnessed();
-    expect(toBob(bot).welcome).toBe(
+    expect((await toBob(bot)).welcome).toBe(
       "You now witness alice's #1 Call my sister. After a kept or partly check-in I'll ask you whether it " +
         "matches what you've seen; on Sundays you get a short digest. That's all: reminding them is my part, " +
         "not yours. You can step down any time from /status.",
@@ -39,11 +39,11 @@ describe("notices to a witness say what, if anything, they might do", () => {
   it("an easing or a cancellation: nothing to do, and talking it over if it worries them", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/edit #1 cadence: weekly sun 12:00");
-    expect(toBob(bot).renegotiate).toMatch(
+    expect((await toBob(bot)).renegotiate).toMatch(
       /^alice asked to ease #1 Call my sister .*There's nothing you need to do; if it worries you, talk it over with alice\.$/,
     );
     await bot.say("alice", "/edit #1 cadence: daily 12:00");
-    expect(toBob(bot).withdrawn).toBe(
+    expect((await toBob(bot)).withdrawn).toBe(
       "alice no longer asks to ease #1 Call my sister. Nothing changes for you.",
     );
   });
@@ -51,17 +51,19 @@ describe("notices to a witness say what, if anything, they might do", () => {
   it("a pause and a resume: nothing asked meanwhile, and what comes after", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/pause #1");
-    expect(toBob(bot).paused).toBe(
+    expect((await toBob(bot)).paused).toBe(
       "alice paused #1 Call my sister until they resume it. Nothing is asked of you meanwhile.",
     );
     await bot.say("alice", "/resume #1");
-    expect(toBob(bot).resumed).toMatch(/As before, I'll ask you to confirm the kept and partly ones\.$/);
+    expect((await toBob(bot)).resumed).toMatch(
+      /As before, I'll ask you to confirm the kept and partly ones\.$/,
+    );
   });
 
   it("/unwitness: nothing more is asked of them", async () => {
     const bot = await witnessed();
     await bot.say("alice", "/unwitness #1");
-    expect(toBob(bot).unwitnessed).toBe(
+    expect((await toBob(bot)).unwitnessed).toBe(
       "alice no longer needs a witness for #1 Call my sister, so nothing more is asked of you. Thank you for " +
         "standing by them.",
     );
@@ -92,7 +94,7 @@ describe("the owner's own choices are answered to them alone", () => {
       "You've stepped down as witness of alice's #1 Call my sister. I'll let alice know. Thank you for " +
         "standing by them.",
     );
-    const toAlice = outboxOf(bot).filter((o) => kind(o.purpose) === "stepped-down");
+    const toAlice = (await outboxOf(bot)).filter((o) => kind(o.purpose) === "stepped-down");
     expect(toAlice.map((row) => [row.recipient.chatKind, plain([row.payload])])).toEqual([
       [
         "dm",

@@ -9,7 +9,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher";
 import { answerButtons } from "../src/engine/messages";
 import { silentLogger } from "../src/log";
 import { rich, toPlain } from "../src/richtext";
-import { enqueue, type QueuedMessage } from "../src/store/sqlite/outbox";
+import type { QueuedMessage } from "../src/store/port";
 import type { Courier, DeliveryResult, OutboundMessage, Recipient, Reply } from "../src/types";
 import { FakeClock } from "./support/harness";
 import { type BundleItem, openStore, outboxOf } from "./support/inspect";
@@ -116,7 +116,7 @@ describe("the dispatcher", () => {
       },
     };
     const dispatcher = createDispatcher({
-      db,
+      store: db,
       clock,
       log: silentLogger,
       couriers: [courier],
@@ -125,29 +125,31 @@ describe("the dispatcher", () => {
       sleep: async () => {},
     });
     const queue = (n: number, to: Recipient = GROUP_TO, bundle: BundleItem | null = item(n)) =>
-      enqueue(db, {
-        purpose: `prompt:${100 + n}`,
-        to,
-        message: own(n),
-        personId: null,
-        commitmentId: null,
-        notBefore: clock.ms,
-        now: clock.ms,
-        bundle,
-      });
-    const rows = () => outboxOf({ db });
+      db.transaction((tx) =>
+        tx.enqueue({
+          purpose: `prompt:${100 + n}`,
+          to,
+          message: own(n),
+          personId: null,
+          commitmentId: null,
+          notBefore: clock.ms,
+          now: clock.ms,
+          bundle,
+        }),
+      );
+    const rows = async () => await outboxOf({ store: db });
     return { db, clock, delivered, dispatcher, queue, rows };
   }
 
   it("sends rows of one bundle ready together as one message and marks every row sent", async () => {
     const t = setUp(() => "sent");
-    t.queue(1);
-    t.queue(2);
-    t.queue(3, GROUP_TO, null);
+    await t.queue(1);
+    await t.queue(2);
+    await t.queue(3, GROUP_TO, null);
     const report = await t.dispatcher.drain();
     expect(t.delivered.map((m) => m.purpose)).toEqual(["prompt:101+prompt:102", "prompt:103"]);
     expect(report.sent).toBe(3);
-    expect(t.rows().every((r) => r.sentAt !== null)).toBe(true);
+    expect((await t.rows()).every((r) => r.sentAt !== null)).toBe(true);
   });
 
   it("puts every row of a failed delivery back for a retry, and sends them together later", async () => {
@@ -156,11 +158,11 @@ describe("the dispatcher", () => {
       if (fail) throw new Error("network down");
       return "sent";
     });
-    t.queue(1);
-    t.queue(2);
+    await t.queue(1);
+    await t.queue(2);
     const first = await t.dispatcher.drain();
     expect(first.retried).toBe(2);
-    expect(t.rows().map((r) => [r.attempts, r.sentAt])).toEqual([
+    expect((await t.rows()).map((r) => [r.attempts, r.sentAt])).toEqual([
       [1, null],
       [1, null],
     ]);
@@ -168,17 +170,17 @@ describe("the dispatcher", () => {
     t.clock.advance(3_600_000);
     await t.dispatcher.drain();
     expect(t.delivered.map((m) => m.purpose)).toEqual(["prompt:101+prompt:102", "prompt:101+prompt:102"]);
-    expect(t.rows().every((r) => r.sentAt !== null)).toBe(true);
+    expect((await t.rows()).every((r) => r.sentAt !== null)).toBe(true);
   });
 
   it("marks every row failed when the chat is gone or the platform rejects the message", async () => {
     for (const result of ["gone", "rejected"] as const) {
       const t = setUp(() => result);
-      t.queue(1);
-      t.queue(2);
+      await t.queue(1);
+      await t.queue(2);
       const report = await t.dispatcher.drain();
       expect(report.failed).toBe(2);
-      expect(t.rows().every((r) => r.failedAt !== null && r.sentAt === null)).toBe(true);
+      expect((await t.rows()).every((r) => r.failedAt !== null && r.sentAt === null)).toBe(true);
     }
   });
 
@@ -189,7 +191,7 @@ describe("the dispatcher", () => {
       buttons: answerButtons(100 + n),
     });
     const t = setUp((m) => (m.to.chatKind === "dm" ? "dm-refused" : "sent"));
-    for (const n of [1, 2]) t.queue(n, { ...DM_TO, fallbackReply: fallback(n) }, item(n, "1:dm"));
+    for (const n of [1, 2]) await t.queue(n, { ...DM_TO, fallbackReply: fallback(n) }, item(n, "1:dm"));
     const report = await t.dispatcher.drain();
     expect(report.redirected).toBe(2);
     expect(t.delivered.map((m) => [m.purpose, m.to.chatKind, toPlain(m.message.text)])).toEqual([
@@ -201,7 +203,7 @@ describe("the dispatcher", () => {
       ["prompt:101", "group", `@sam: ${toPlain(fallback(1).text)}`],
       ["prompt:102", "group", `@sam: ${toPlain(fallback(2).text)}`],
     ]);
-    expect(t.rows().map((r) => [r.bundle, r.sentAt !== null])).toEqual([
+    expect((await t.rows()).map((r) => [r.bundle, r.sentAt !== null])).toEqual([
       [null, true],
       [null, true],
     ]);
@@ -209,8 +211,8 @@ describe("the dispatcher", () => {
 
   it("combines only rows of the same chat", async () => {
     const t = setUp(() => "sent");
-    t.queue(1);
-    t.queue(2, DM_TO, item(2, "1:dm"));
+    await t.queue(1);
+    await t.queue(2, DM_TO, item(2, "1:dm"));
     await t.dispatcher.drain();
     expect(t.delivered.map((m) => m.purpose).sort()).toEqual(["prompt:101", "prompt:102"]);
   });

@@ -62,7 +62,7 @@ describe("a month of silence on a group commitment", () => {
     });
     // In sam's own chat it speaks to them, and asks the step's question.
     expect(prompts[0]?.text).toBe("Time to check in on #1 Give them space. Did I respect their space today?");
-    expect(checkInsOf(bot).filter((c) => c.remindAt !== null)).toEqual([]);
+    expect((await checkInsOf(bot)).filter((c) => c.remindAt !== null)).toEqual([]);
 
     // sam answers the open check-in: the next prompt is in the group again, with its reminder.
     const open = bot.lastSeenWith("Kept");
@@ -84,7 +84,7 @@ describe("a month of silence on a group commitment", () => {
     expect(later.filter((d) => kind(d.purpose) === "silence").map((d) => [iso(d.at), d.reader])).toEqual([
       ["2026-12-04T20:00:00.000Z", "sam"],
     ]);
-    const questions = outboxOf(bot).filter((r) => kind(r.purpose) === "silence");
+    const questions = (await outboxOf(bot)).filter((r) => kind(r.purpose) === "silence");
     expect(questions).toHaveLength(2);
   });
 
@@ -109,7 +109,7 @@ describe("a month of silence on a group commitment", () => {
     const back = await bot.jump(at("2026-12-02T12:00:00Z"));
     // Only one window in a row closed with no answer so far: the catch-up prompt is the group's.
     expect(back.map((d) => [d.reader, kind(d.purpose)])).toEqual([["group", "prompt"]]);
-    expect(checkInsOf(bot).map((c) => c.state)).toEqual(["missed", "skipped", "pending"]);
+    expect((await checkInsOf(bot)).map((c) => c.state)).toEqual(["missed", "skipped", "pending"]);
     const next = await bot.run(at("2026-12-03T12:00:00Z"));
     // 29 Nov and 1 Dec both went unanswered (30 Nov was skipped): silent.
     expect(next.map((d) => [iso(d.at), d.reader, kind(d.purpose)])).toEqual([
@@ -144,7 +144,7 @@ describe("the private question", () => {
     const { bot, question } = await asked(true);
     expect(plain(await bot.click("jo", question.message, "Pause a week", DM))).toBe(NOT_FOR_YOU);
     // A forged click naming a check-in sam was never asked about.
-    const first = checkInsOf(bot)[0];
+    const first = (await checkInsOf(bot))[0];
     const forged = {
       text: [],
       visibility: "chat" as const,
@@ -154,14 +154,14 @@ describe("the private question", () => {
     expect(
       plain(await bot.click("sam", { ...forged, buttons: [[{ label: "y", action: "sil:1:z" }]] }, "y", DM)),
     ).toBe(NOT_FOR_YOU);
-    expect(commitment(bot).state).toBe("active");
+    expect((await commitment(bot)).state).toBe("active");
 
     // Pause a week goes through /pause: applies at once, and the witness is told.
     const paused = await bot.click("sam", question.message, "Pause a week", DM);
     expect(paused.map((r) => r.visibility)).toEqual(["sender-only"]);
     expect(plain(paused)).toMatch(/^Paused #1 Give them space until Tue 8 Dec 2026, 20:00\./);
     expect(toPlain(paused[0]?.settles ?? [])).toBe("You chose a week's pause.");
-    expect(commitment(bot)).toMatchObject({ state: "paused", pausedUntil: at("2026-12-08T20:00:00Z") });
+    expect(await commitment(bot)).toMatchObject({ state: "paused", pausedUntil: at("2026-12-08T20:00:00Z") });
     await bot.dispatcher.drain();
     expect(bot.received.filter((d) => kind(d.purpose) === "paused").map((d) => d.reader)).toEqual(["jo"]);
 
@@ -176,13 +176,13 @@ describe("the private question", () => {
     const ended = await bot.click("sam", question.message, "End it", DM);
     expect(plain(ended)).toMatch(/^Cancelling #1 Give them space takes effect in 24 hours/);
     expect(toPlain(ended[0]?.settles ?? [])).toBe("You chose to end it.");
-    expect(commitment(bot)).toMatchObject({ state: "active", pendingChange: { cancel: true } });
+    expect(await commitment(bot)).toMatchObject({ state: "active", pendingChange: { cancel: true } });
     await bot.dispatcher.drain();
     expect(bot.received.filter((d) => kind(d.purpose) === "renegotiate").map((d) => d.reader)).toEqual([
       "jo",
     ]);
     await bot.run(at("2026-12-02T21:00:00Z"));
-    expect(commitment(bot).state).toBe("cancelled");
+    expect((await commitment(bot)).state).toBe("cancelled");
   });
 
   it("End it without a witness cancels at once; Keep going answers warmly and changes nothing", async () => {
@@ -192,10 +192,10 @@ describe("the private question", () => {
       "We'll keep going with #1. Answer when you're ready; there's nothing to catch up on.",
     );
     expect(toPlain(kept[0]?.settles ?? [])).toBe("You chose to keep going.");
-    expect(commitment(bot).state).toBe("active");
+    expect((await commitment(bot)).state).toBe("active");
     const ended = await bot.click("sam", question.message, "End it", DM);
     expect(plain(ended)).toMatch(/^Cancelled #1 Give them space\./);
-    expect(commitment(bot).state).toBe("cancelled");
+    expect((await commitment(bot)).state).toBe("cancelled");
   });
 
   it("falls back to the group, if the DM is refused, only as a pointer naming no commitment and no miss", async () => {
@@ -217,9 +217,7 @@ describe("the private question", () => {
     expect(pointer?.labels).toEqual([]);
     for (const d of group) expect(d.text).not.toMatch(/Write the letter|no answer|missed/);
     // The silent prompts went to the DM with nowhere to fall back to.
-    const failed = outboxOf(bot)
-      .filter((r) => r.failedAt !== null)
-      .map((r) => kind(r.purpose));
+    const failed = (await outboxOf(bot)).filter((r) => r.failedAt !== null).map((r) => kind(r.purpose));
     expect(failed).toEqual(["prompt", "prompt"]);
   });
 });

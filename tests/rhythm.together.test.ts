@@ -53,18 +53,18 @@ describe("check-ins due within ten minutes in one chat", () => {
       "#2 Snooze 1h",
     ]);
     // #2's check-in keeps its own time and window; only its prompt went early, with #1's.
-    const [second] = checkInsOf(bot, 2);
+    const [second] = await checkInsOf(bot, 2);
     expect([iso(second?.dueAt ?? 0), iso(second?.windowEnd ?? 0)]).toEqual([
       "2026-11-29T20:05:00.000Z",
       "2026-11-30T20:05:00.000Z",
     ]);
-    const row = messageFor(bot, `prompt:${second?.id}`);
+    const row = await messageFor(bot, `prompt:${second?.id}`);
     expect(row?.notBefore).toBe(at("2026-11-29T20:00:00Z"));
 
     // Each row's buttons answer its own check-in.
     await bot.click("sam", together?.message, "#2 Kept");
-    expect(checkInsOf(bot, 2)[0]?.state).toBe("answered");
-    expect(checkInsOf(bot, 1)[0]?.state).toBe("pending");
+    expect((await checkInsOf(bot, 2))[0]?.state).toBe("answered");
+    expect((await checkInsOf(bot, 1))[0]?.state).toBe("pending");
 
     // Their reminders go together too (#2's, answered, is cancelled; here only #1's is left).
     const morning = await bot.run(at("2026-11-30T09:00:00Z"), 5 * MIN);

@@ -45,7 +45,7 @@ describe("the prompt", () => {
     expect(bot.delivered.at(-1)?.text).toBe(
       "@sam, time to check in on #1 Offer to talk it through. Can you explain the cause without asking them to excuse it?",
     );
-    setPerson(bot, "sam", { planTurnedAt: bot.clock.ms });
+    await setPerson(bot, "sam", { planTurnedAt: bot.clock.ms });
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     expect(bot.delivered.at(-1)?.text).toBe(
       "@sam, time to check in on #1 Offer to talk it through. How did it go?",
@@ -135,7 +135,7 @@ describe("the two-miss alert", () => {
     await bot.say("sam", "/commit Call my sister cadence: daily 12:00");
     await bot.click("jo", (await bot.send("sam", "/witness #1 @jo"))[0], "Accept");
     await bot.say("jo", "/quiet off");
-    bot.deliver();
+    await bot.deliver();
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     return bot;
   }
@@ -159,7 +159,7 @@ describe("the two-miss alert", () => {
     await bot.say("sam", "/checkin missed");
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("sam", "/checkin missed");
-    bot.delivered.push(...bot.deliver().map((d) => ({ at: bot.clock.ms, ...d })));
+    bot.delivered.push(...(await bot.deliver()).map((d) => ({ at: bot.clock.ms, ...d })));
     expect(alerts(bot)).toEqual([
       [
         "jo",
@@ -172,7 +172,7 @@ describe("the two-miss alert", () => {
     const bot = await witnessed();
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await bot.say("sam", "/checkin missed");
-    bot.delivered.push(...bot.deliver().map((d) => ({ at: bot.clock.ms, ...d })));
+    bot.delivered.push(...(await bot.deliver()).map((d) => ({ at: bot.clock.ms, ...d })));
     expect(alerts(bot)).toEqual([
       [
         "jo",
@@ -185,12 +185,12 @@ describe("the two-miss alert", () => {
   it("is not set off by a disputed answer: the witness already knows that one", async () => {
     const bot = await witnessed();
     await bot.say("sam", "/checkin kept");
-    const [request] = bot.deliver();
+    const [request] = await bot.deliver();
     await bot.click("jo", request?.message, "Dispute", dm("jo"));
     await jumpTo(bot, at("2026-11-30T12:00:00Z"));
     await jumpTo(bot, at("2026-12-01T12:00:00Z"));
     // One window closed with no answer after the dispute: no alert.
     expect(alerts(bot)).toEqual([]);
-    expect(commitment(bot).state).toBe("active");
+    expect((await commitment(bot)).state).toBe("active");
   });
 });

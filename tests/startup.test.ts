@@ -10,7 +10,12 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, openDatabase } from "../src/store/sqlite/db";
-import { DatabaseOpenError, newerDatabase, type OpenProblem, openFailure } from "../src/store/sqlite/open-errors";
+import {
+  DatabaseOpenError,
+  newerDatabase,
+  type OpenProblem,
+  openFailure,
+} from "../src/store/sqlite/open-errors";
 
 const dir = mkdtempSync(join(tmpdir(), "amends-startup-"));
 // The end-to-end cases that need an unprivileged process run as `nobody` when the tests run as
@@ -77,7 +82,7 @@ function problemAsUser(path: string): OpenProblem | "opened" {
   const script = join(dir, "open-as-nobody.ts");
   writeFileSync(
     script,
-    `import { openDatabase } from ${JSON.stringify(join(process.cwd(), "src/store/db.ts"))};\n` +
+    `import { openDatabase } from ${JSON.stringify(join(process.cwd(), "src/store/sqlite/db.ts"))};\n` +
       "try { openDatabase(process.argv[2]).$client.close(); console.log('opened'); }\n" +
       "catch (err) { console.log(err.problem ?? err); }\n",
   );

@@ -64,7 +64,7 @@ describe("/status for the owner", () => {
     await bot.click("jo", (await bot.send("sam", "/witness #1 @jo"))[0], "Accept");
     await jumpTo(bot, at("2026-12-01T19:00:00Z"));
     await bot.say("sam", "/checkin kept");
-    const ask = bot.deliver().find((m) => m.purpose.startsWith("verify"));
+    const ask = (await bot.deliver()).find((m) => m.purpose.startsWith("verify"));
     await bot.click("jo", ask?.message, "Confirm", dm("jo"));
     const text = await bot.say("sam", "/status");
     expect(text).not.toMatch(/no open commitments/);

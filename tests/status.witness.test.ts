@@ -18,7 +18,7 @@ async function samAndJo(): Promise<Bot> {
     const invitation = await bot.send("sam", `/witness #${n} @jo`);
     await bot.click("jo", invitation[0], "Accept");
   }
-  bot.deliver();
+  await bot.deliver();
   return bot;
 }
 
@@ -49,7 +49,7 @@ describe("/status for a witness", () => {
     for (let d = 0; d < 4; d++) {
       await jumpTo(bot, at("2026-11-29T20:00:00Z") + d * DAY);
       if (d < 3) await bot.say("sam", "/checkin #1 kept");
-      const ask = bot.deliver().find((m) => m.purpose.startsWith("verify"));
+      const ask = (await bot.deliver()).find((m) => m.purpose.startsWith("verify"));
       if (ask && d < 2) await bot.click("jo", ask.message, "Confirm", dm("jo"));
     }
     const text = await bot.say("jo", "/status");
@@ -65,7 +65,7 @@ describe("/status for a witness", () => {
     const done = await bot.click("jo", status[0], "Step down from sam #2");
     // (The words of these two are witness.ts's; this test is about reaching them from /status.)
     expect(plain(done)).toMatch(/^You've stepped down as witness of sam's #2 Show the statements\./);
-    const told = bot.deliver();
+    const told = await bot.deliver();
     expect(told.map((m) => m.to.personId)).toEqual(["sam"]);
     expect(told[0]?.text).toContain("jo stepped down as witness of #2");
     const after = await bot.send("jo", "/status");

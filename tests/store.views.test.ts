@@ -1,5 +1,5 @@
 /**
- * The batched reads of /status (src/store/views.ts) return what the per-commitment lookups they
+ * The batched reads of /status (src/store/sqlite/views.ts and src/store/pg/views.ts) return what the per-commitment lookups they
  * replaced returned, over random data: people with open, paused, ended and witnessed commitments,
  * witnesses who left, invitations, and check-in histories longer than the 200 that count.
  */

@@ -39,11 +39,15 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
         "#2 Walk has no check-in left in your new time zone, so it ends here, before any check-in. /commit starts a new one whenever you're ready.",
       ].join("\n"),
     );
-    expect([1, 2, 3].map((id) => commitment(bot, id).state)).toEqual(["completed", "completed", "active"]);
+    expect(await Promise.all([1, 2, 3].map(async (id) => (await commitment(bot, id)).state))).toEqual([
+      "completed",
+      "completed",
+      "active",
+    ]);
     // They no longer count toward the limit of open commitments.
-    expect(openCommitmentCount(bot, 1)).toBe(1);
+    expect(await openCommitmentCount(bot, 1)).toBe(1);
     // Told in the reply: nothing goes to the group.
-    expect(bot.deliver()).toEqual([]);
+    expect(await bot.deliver()).toEqual([]);
     expect(await bot.say("alice", "/history #1")).toContain("completed");
   });
 
@@ -53,10 +57,10 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
     await bot.say("alice", "/commit Walk cadence: daily 12:00 until: 2026-11-29");
     await jumpTo(bot, at("2026-11-29T12:00:00Z"));
     expect(await bot.say("alice", "/timezone Etc/GMT-14")).not.toContain("#1");
-    expect(commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
+    expect(await commitment(bot)).toMatchObject({ state: "active", nextDueAt: null });
     expect(await bot.say("alice", "/checkin kept")).toContain("checked in");
-    expect(commitment(bot).state).toBe("completed");
-    const told = bot.deliver();
+    expect((await commitment(bot)).state).toBe("completed");
+    const told = await bot.deliver();
     expect(told.map((d) => [kind(d.purpose), d.to.chatKind, d.text])).toEqual([
       ["completed", "dm", "#1 Walk reached its end date: you kept it. Thank you for seeing it through."],
     ]);
@@ -68,7 +72,7 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
     await bot.say("alice", "/commit Walk cadence: daily 12:00 until: 2026-11-30");
     expect(await bot.say("alice", "/pause #1 for: 3d")).toContain("Paused #1");
     const out = await jumpTo(bot, at("2026-12-02T11:00:00Z"));
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
     expect(out.map((d) => [kind(d.purpose), d.to.chatKind, d.to.fallbackChatId, d.text])).toEqual([
       [
         "completed",
@@ -89,7 +93,7 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
     const r = await bot.send("alice", "/resume #1");
     expect(r[0]?.visibility).toBe("sender-only");
     expect(plain(r)).toMatch(/^#1 Tell her came to its end while paused/);
-    expect(commitment(bot).state).toBe("completed");
+    expect((await commitment(bot)).state).toBe("completed");
   });
 
   it("refuses an edit of a paused commitment that would leave no check-in, and writes nothing", async () => {
@@ -97,7 +101,7 @@ describe("found case 9: a change of zone that leaves nothing to plan", () => {
     await bot.say("alice", "/commit Walk cadence: daily 20:00");
     await bot.say("alice", "/pause #1");
     expect(await bot.say("alice", "/edit #1 until: 2026-11-29")).toMatch(/no check-in would be left/);
-    expect(commitment(bot)).toMatchObject({ state: "paused", until: null });
+    expect(await commitment(bot)).toMatchObject({ state: "paused", until: null });
   });
 });
 
@@ -229,12 +233,12 @@ function strictBot(start: number) {
   const errors: unknown[] = [];
   const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o) => errors.push(o) };
   const engine = createEngine({
-    db,
+    store: db,
     clock,
     log,
     config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null },
   });
-  return { db, clock, engine, errors };
+  return { store: db, clock, engine, errors };
 }
 
 /** Runs one step: a command as alice in the group, or the clock moving on with a tick. */
@@ -265,15 +269,15 @@ describe("property: no commitment is ever stranded", () => {
         let zone = "UTC";
         try {
           for (const step of steps) {
-            const before = new Map(allCommitments(bot).map((c) => [c.id, c.state]));
+            const before = new Map((await allCommitments(bot)).map((c) => [c.id, c.state]));
             const replies = await run(bot, step, zone);
             if (step.do === "timezone" && !replies[0]?.refusal) zone = step.zone;
             expect(bot.errors).toEqual([]);
             const now = bot.clock.ms;
-            const queued = outboxOf(bot);
-            for (const c of allCommitments(bot)) {
+            const queued = await outboxOf(bot);
+            for (const c of await allCommitments(bot)) {
               if (c.state === "active") {
-                const waiting = c.nextDueAt !== null || hasOpenCheckIn(bot, c.id);
+                const waiting = c.nextDueAt !== null || (await hasOpenCheckIn(bot, c.id));
                 expect(waiting, `#${c.number} (${c.cadence}, until ${c.until}, ${c.zone}) is stranded`).toBe(
                   true,
                 );
@@ -291,10 +295,10 @@ describe("property: no commitment is ever stranded", () => {
               }
             }
             // Mark everything sent, as a dispatcher would, so the outbox stays small.
-            deliverReady(bot, now, "t");
+            await deliverReady(bot, now, "t");
           }
         } finally {
-          closeStore(bot);
+          await closeStore(bot);
         }
       }),
       { numRuns: 250 },

@@ -114,7 +114,7 @@ describe("Telegram: commands", () => {
     const made = tg.sent(group.id).at(-1);
     expect(textOf(made)).toMatch(/^Committed #1 Call my sister: check-ins from today, every 2 days/);
     expect(made?.reply_to_message?.message_id).toBe(command.message_id);
-    expect(allCommitments(w)[0]).toMatchObject({
+    expect((await allCommitments(w))[0]).toMatchObject({
       promise: "Call my sister",
       cadence: "every 2 days 19:00",
     });
@@ -123,7 +123,7 @@ describe("Telegram: commands", () => {
     await tg.send(alice, tg.dm(alice), "/commit private");
     await tg.send(alice, tg.dm(alice), "Journal: what went well, what didn't");
     await tg.click(alice, tg.lastWith("weekdays 09:00", alice.id) as StoredMessage, "weekdays 09:00");
-    const second = allCommitments(w)[1];
+    const second = (await allCommitments(w))[1];
     expect(second).toMatchObject({
       promise: "Journal: what went well, what didn't",
       cadence: "weekdays 09:00",
@@ -297,6 +297,6 @@ describe("Telegram: commands", () => {
     expect(textOf(tg.sent(alice.id).at(-1))).toBe(
       "Your note is saved with today's check-in on #1: We talked for an hour",
     );
-    expect(allCheckIns(w)[0]?.note).toBe("We talked for an hour");
+    expect((await allCheckIns(w))[0]?.note).toBe("We talked for an hour");
   });
 });

@@ -131,7 +131,7 @@ describe("Telegram under the dispatcher", () => {
     for (let i = 0; ; i++) {
       expect(i).toBeLessThan(200);
       await w.dispatcher.drain();
-      const next = nextReadyAt(w);
+      const next = await nextReadyAt(w);
       if (next === null) break;
       w.clock.ms = Math.max(w.clock.ms, next);
     }
@@ -142,7 +142,7 @@ describe("Telegram under the dispatcher", () => {
     expect(calls.filter((c) => c.outcome === 429)).toHaveLength(8);
     expect(new Set(ok.map((c) => c.params.text)).size).toBe(200);
     for (const g of groups) expect(ok.filter((c) => c.params.chat_id === g.id)).toHaveLength(25);
-    expect(outboxOf(w).every((r) => r.sentAt !== null)).toBe(true);
+    expect((await outboxOf(w)).every((r) => r.sentAt !== null)).toBe(true);
 
     expect(maxInWindow(calls, 1_000)).toBeLessThanOrEqual(30);
     for (const g of groups) {
@@ -169,13 +169,13 @@ describe("Telegram under the dispatcher", () => {
     const { tg } = w;
     const erin = tg.user(105, "erin", "erin");
     await tg.send(erin, tg.dm(erin), "/commit Journal every night cadence: daily 21:00");
-    expect(allCommitments(w)[0]).toMatchObject({ visibility: "private", state: "active" });
+    expect((await allCommitments(w))[0]).toMatchObject({ visibility: "private", state: "active" });
     tg.blocked.add(erin.id);
     await w.advance(10.5 * H);
     const tried = tg.callsOf("sendMessage").at(-1);
     expect(tried).toMatchObject({ params: { chat_id: erin.id }, outcome: 403 });
-    expect(allCommitments(w)[0]).toMatchObject({ state: "paused", nextDueAt: null });
-    const failed = outboxOf(w).filter((r) => r.failedAt !== null);
+    expect((await allCommitments(w))[0]).toMatchObject({ state: "paused", nextDueAt: null });
+    const failed = (await outboxOf(w)).filter((r) => r.failedAt !== null);
     expect(failed.map((r) => r.purpose.split(":")[0])).toEqual(["prompt"]);
     // No new prompt is tried for her: the scheduler stops writing to nowhere. (The check-in that
     // was already open still sends its one reminder; see the report on pauseForGone.)

@@ -15,8 +15,8 @@ import { eventsOf, outboxOf, personOf } from "./support/inspect";
 
 const START = "2026-11-29T11:00:00Z";
 
-function sam(bot: Bot) {
-  const p = personOf(bot, "sam");
+async function sam(bot: Bot) {
+  const p = await personOf(bot, "sam");
   if (!p) throw new Error("no sam");
   return p;
 }
@@ -49,11 +49,11 @@ describe("recording that they said no", () => {
     expect(done[0]?.settles).toBeDefined();
     // One End button for the active commitment tagged with a contact step, then Undo.
     expect(done[0]?.buttons?.map((row) => row.map((b) => b.label))).toEqual([["End #1"], ["Undo"]]);
-    expect(sam(bot).planTurnedAt).toBe(bot.clock.ms);
-    const history = eventsOf(bot, { personId: sam(bot).id, kind: "plan-turned" });
+    expect((await sam(bot)).planTurnedAt).toBe(bot.clock.ms);
+    const history = await eventsOf(bot, { personId: (await sam(bot)).id, kind: "plan-turned" });
     expect(history).toHaveLength(1);
     // Nobody else hears of it: nothing is queued, for the group or anyone.
-    expect(outboxOf(bot)).toEqual([]);
+    expect(await outboxOf(bot)).toEqual([]);
   });
 
   it("is refused for anyone else, and once recorded, the same button does nothing", async () => {
@@ -62,22 +62,22 @@ describe("recording that they said no", () => {
     const byJo = await bot.click("jo", shown, "They said no");
     expect(plain(byJo)).toBe(NOT_FOR_YOU);
     expect(byJo[0]?.refusal).toBe(true);
-    expect(sam(bot).planTurnedAt).toBeNull();
+    expect((await sam(bot)).planTurnedAt).toBeNull();
     // A forged action naming sam, sent by jo, changes nothing either.
     const forged = await bot.engine.handle({
       type: "click",
-      action: `turn:${sam(bot).id}`,
+      action: `turn:${(await sam(bot)).id}`,
       chat: GROUP,
       from: actor("jo"),
     });
     expect(plain(forged)).toBe(NOT_FOR_YOU);
-    expect(sam(bot).planTurnedAt).toBeNull();
+    expect((await sam(bot)).planTurnedAt).toBeNull();
 
     await bot.click("sam", shown, "They said no");
-    const turnedAt = sam(bot).planTurnedAt;
+    const turnedAt = (await sam(bot)).planTurnedAt;
     bot.clock.advance(H);
     expect(plain(await bot.click("sam", shown, "They said no"))).toBe(NOT_FOR_YOU);
-    expect(sam(bot).planTurnedAt).toBe(turnedAt);
+    expect((await sam(bot)).planTurnedAt).toBe(turnedAt);
   });
 
   it("Undo puts the plan back as it was, and only the Undo of the current turn works", async () => {
@@ -86,30 +86,30 @@ describe("recording that they said no", () => {
     const done = await turn(bot);
     expect(await bot.say("sam", "/plan")).not.toBe(before);
     expect(plain(await bot.click("jo", done[0], "Undo"))).toBe(NOT_FOR_YOU);
-    expect(sam(bot).planTurnedAt).not.toBeNull();
+    expect((await sam(bot)).planTurnedAt).not.toBeNull();
 
     const undone = await bot.click("sam", done[0], "Undo");
     expect(plain(undone)).toContain("Undone. Your plan is as it was before");
     expect(undone[0]?.settles).toBeDefined();
-    expect(sam(bot).planTurnedAt).toBeNull();
+    expect((await sam(bot)).planTurnedAt).toBeNull();
     expect(await bot.say("sam", "/plan")).toBe(before);
     expect(await bot.say("sam", "/step 3")).toContain("Step 3: Meet face to face");
     expect(await bot.say("sam", "/commit Ask whether we can meet cadence: daily 12:00 step: 3")).toContain(
       "Committed #1",
     );
-    const kinds = eventsOf(bot, { personId: sam(bot).id });
+    const kinds = await eventsOf(bot, { personId: (await sam(bot)).id });
     expect(kinds.map((e) => e.kind)).toEqual(["plan-turned", "plan-turn-undone"]);
 
     // An Undo left over from an earlier turn does not undo a later one.
     bot.clock.advance(H);
     await turn(bot);
     expect(plain(await bot.click("sam", done[0], "Undo"))).toBe(NOT_FOR_YOU);
-    expect(sam(bot).planTurnedAt).toBe(bot.clock.ms);
+    expect((await sam(bot)).planTurnedAt).toBe(bot.clock.ms);
     // /step 11 afterwards offers Undo too, with the date it was recorded.
     const [again] = await bot.send("sam", "/step 11");
     expect(plain([again as Reply])).toContain("You recorded on Sun 29 Nov 2026 that they said no.");
     await bot.click("sam", again, "Undo");
-    expect(sam(bot).planTurnedAt).toBeNull();
+    expect((await sam(bot)).planTurnedAt).toBeNull();
   });
 });
 
@@ -170,7 +170,7 @@ describe("after the turn", () => {
     await bot.say("sam", "/commit Practice for step 8 cadence: daily 12:00 step: 8");
     await bot.say("sam", "/pause #3");
     await bot.say("sam", "/commit Practice for step 9 cadence: daily 12:00 step: 9");
-    bot.deliver();
+    await bot.deliver();
     const done = await turn(bot);
     // Active ones tagged with a contact step only: not the paused #3, not #4 (step 9).
     expect(done[0]?.buttons?.map((row) => row.map((b) => b.label))).toEqual([
@@ -180,23 +180,23 @@ describe("after the turn", () => {
     ]);
 
     expect(plain(await bot.click("jo", done[0], "End #1"))).toBe(NOT_FOR_YOU);
-    expect(commitment(bot, 1).state).toBe("active");
+    expect((await commitment(bot, 1)).state).toBe("active");
     const ended = await bot.click("sam", done[0], "End #1");
     expect(plain(ended)).toBe("Cancelled #1 Practice for step 3. Its history stays; /history #1 shows it.");
     expect(ended.map((r) => r.visibility)).toEqual(["sender-only"]);
-    expect(commitment(bot, 1).state).toBe("cancelled");
+    expect((await commitment(bot, 1)).state).toBe("cancelled");
     // Pressed again: nothing left to end.
     expect(plain(await bot.click("sam", done[0], "End #1"))).toBe(NOT_FOR_YOU);
 
     const waits = await bot.click("sam", done[0], "End #2");
     expect(plain(waits)).toContain("Cancelling #2 Practice for step 7 takes effect in 24 hours");
-    expect(commitment(bot, 2).state).toBe("active");
-    const told = bot.deliver().filter((d) => d.to.personId === "jo");
+    expect((await commitment(bot, 2)).state).toBe("active");
+    const told = (await bot.deliver()).filter((d) => d.to.personId === "jo");
     expect(told.map((d) => kind(d.purpose))).toEqual(["renegotiate"]);
     expect(told[0]?.text).toContain("sam asked to cancel #2 Practice for step 7");
     expect(told[0]?.text).not.toMatch(/said no|step 11|their answer/i);
     await jumpTo(bot, bot.clock.ms + DAY + H);
-    expect(commitment(bot, 2).state).toBe("cancelled");
+    expect((await commitment(bot, 2)).state).toBe("cancelled");
   });
 
   it("End is refused once the turn is undone", async () => {
@@ -205,7 +205,7 @@ describe("after the turn", () => {
     const done = await turn(bot);
     await bot.click("sam", done[0], "Undo");
     expect(plain(await bot.click("sam", done[0], "End #1"))).toBe(NOT_FOR_YOU);
-    expect(commitment(bot, 1).state).toBe("active");
+    expect((await commitment(bot, 1)).state).toBe("active");
   });
 
   it("nothing the bot says to the owner suggests contact: /plan, /step 1..13, /commit for every step, /checkin, prompts and reminders", async () => {
@@ -217,7 +217,7 @@ describe("after the turn", () => {
     }
     const [invite] = await bot.send("sam", "/witness #12 @jo");
     await bot.click("jo", invite, "Accept");
-    bot.deliver();
+    await bot.deliver();
     const found: string[] = [];
     const seen = (how: string, replies: Reply[]) => {
       for (const r of replies) found.push(...contact(how, plain([r])));

@@ -17,8 +17,7 @@ import {
 } from "discord.js";
 import { COMMANDS, type CommandSpec, findCommand, type OptionSpec } from "../../src/commands/table";
 import type { Logger } from "../../src/log";
-import type { Db } from "../../src/store/sqlite/db";
-import { getMeta, setMeta } from "../../src/store/sqlite/meta";
+import type { Store } from "../../src/store/port";
 import type { Clock, CommandArgs, PersonRef } from "../../src/types";
 import { personOf } from "./identity";
 
@@ -120,8 +119,8 @@ interface Registered {
   scope: string;
 }
 
-function readRegistered(db: Db): Registered | undefined {
-  const raw = getMeta(db, COMMANDS_META_KEY);
+async function readRegistered(store: Store): Promise<Registered | undefined> {
+  const raw = await store.transaction((tx) => tx.getMeta(COMMANDS_META_KEY), { readOnly: true });
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<Registered>;
@@ -140,7 +139,7 @@ function readRegistered(db: Db): Registered | undefined {
 /** What {@link registerCommands} needs. */
 export interface RegisterOptions {
   rest: REST;
-  db: Db;
+  store: Store;
   clock: Clock;
   log: Logger;
   applicationId: string;
@@ -156,10 +155,10 @@ export interface RegisterOptions {
  * @returns true when it registered, false when nothing had changed.
  */
 export async function registerCommands(opts: RegisterOptions): Promise<boolean> {
-  const { rest, db, clock, log, applicationId, scope } = opts;
+  const { rest, store, clock, log, applicationId, scope } = opts;
   const body = opts.body ?? renderCommands();
   const hash = commandsHash(body, applicationId, scope);
-  const previous = readRegistered(db);
+  const previous = await readRegistered(store);
   if (previous?.hash === hash) {
     log.debug({ scope: scopeKey(scope) }, "discord commands unchanged; not registering");
     return false;
@@ -183,7 +182,8 @@ export async function registerCommands(opts: RegisterOptions): Promise<boolean> 
     }
   }
   const record: Registered = { hash, applicationId, scope: scopeKey(scope) };
-  setMeta(db, COMMANDS_META_KEY, JSON.stringify(record), clock.now().getTime());
+  const at = clock.now().getTime();
+  await store.transaction((tx) => tx.setMeta(COMMANDS_META_KEY, JSON.stringify(record), at));
   log.info({ scope: record.scope, commands: body.length }, "discord commands registered");
   return true;
 }

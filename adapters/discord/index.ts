@@ -9,7 +9,7 @@
 
 import { Client, Events, GatewayIntentBits, Options, type RateLimitData } from "discord.js";
 import type { Logger } from "../../src/log";
-import type { Db } from "../../src/store/sqlite/db";
+import type { Store } from "../../src/store/port";
 import type { Clock, Courier, Engine } from "../../src/types";
 import { type CommandScope, registerCommands } from "./commands";
 import { createDiscordCourier } from "./courier";
@@ -36,7 +36,7 @@ export interface DiscordOptions {
   token: string;
   engine: Engine;
   /** Only for the registered command table's hash, in the meta table. */
-  db: Db;
+  store: Store;
   clock: Clock;
   log: Logger;
   /** `DISCORD_APPLICATION_ID`; else taken from READY's `application.id`. */
@@ -114,7 +114,7 @@ function timeout(ms: number, message: string): { promise: Promise<never>; cancel
  * @throws when the token is refused or the gateway does not become ready; the client is closed.
  */
 export async function startDiscord(opts: DiscordOptions): Promise<DiscordAdapter> {
-  const { engine, db, clock, log } = opts;
+  const { engine, store, clock, log } = opts;
   const client = createClient(opts);
   const interactions = createInteractionHandler({
     engine,
@@ -155,7 +155,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordAdapter
   }
   const scope: CommandScope = opts.guildId ? { kind: "guild", guildId: opts.guildId } : { kind: "global" };
   try {
-    await registerCommands({ rest: client.rest, db, clock, log, applicationId, scope });
+    await registerCommands({ rest: client.rest, store, clock, log, applicationId, scope });
   } catch (error) {
     // The bot still answers the commands registered before; the next start tries again.
     log.error({ error: describeError(error) }, "discord command registration failed");

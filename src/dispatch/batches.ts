@@ -11,7 +11,7 @@
  */
 
 import type { Logger } from "../log";
-import type { QueuedMessage } from "../store/sqlite/outbox";
+import type { QueuedMessage } from "../store/port";
 import type { Courier, Platform, Recipient } from "../types";
 import { type Delivery, planDeliveries } from "./bundle";
 import {
@@ -27,7 +27,7 @@ import type { PlatformLimits, RateLimiter } from "./rate-limiter";
 /** How batch scheduling is wired and tuned. */
 export interface BatchOptions {
   /** Leases up to `limit` ready rows of `platform` at `now` (for the lease's length), oldest first. */
-  claim: (platform: Platform, now: number, limit: number) => QueuedMessage[];
+  claim: (platform: Platform, now: number, limit: number) => Promise<QueuedMessage[]>;
   recorder: OutcomeRecorder;
   /** Shared by every platform; a 429 pauses the platform in it. */
   limiter: RateLimiter;
@@ -129,8 +129,13 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
   }
 
   /** Releases the chat's remaining rows unsent, at `notBefore` or each row's own time. */
-  function holdBack(q: ChatQueue, platform: Platform, notBefore: number | null, report: DrainReport): void {
-    recorder.release(
+  async function holdBack(
+    q: ChatQueue,
+    platform: Platform,
+    notBefore: number | null,
+    report: DrainReport,
+  ): Promise<void> {
+    await recorder.release(
       q.rows.flatMap((d) => d.rows),
       platform,
       notBefore,
@@ -150,13 +155,13 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
     let pending: Promise<void> | undefined;
     try {
       const now = nowMs();
-      const recorded = recorder.record(d, platform, outcome, now, report);
+      const recorded = await recorder.record(d, platform, outcome, now, report);
       if (recorded.kind === "retry") {
         if (recorded.pauseMs !== undefined) limiter.pause(platform, now, recorded.pauseMs);
         // The rest of the chat's batch goes back with it: they share the retry's not_before and
         // keep their id order, so the chat still reads in order.
         park(platform, q, recorded.at, now);
-        holdBack(q, platform, recorded.at, report);
+        await holdBack(q, platform, recorded.at, report);
       } else {
         pending = recorded.pending;
       }
@@ -205,17 +210,17 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
       for (const q of queues) {
         if (q.busy || q.rows.length === 0) continue;
         if (opts.stopping()) {
-          holdBack(q, platform, null, report);
+          await holdBack(q, platform, null, report);
           continue;
         }
         if (inFlight.size >= concurrency) break;
         if (now >= deadline) {
-          holdBack(q, platform, now, report);
+          await holdBack(q, platform, now, report);
           continue;
         }
         const until = parkedUntil(platform, q, now);
         if (until !== undefined) {
-          holdBack(q, platform, until, report);
+          await holdBack(q, platform, until, report);
           continue;
         }
         const wait = limiter.reserve(platform, q.key, q.kind, now);
@@ -229,7 +234,7 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
           });
           inFlight.add(running);
         } else if (wait > SHORT_WAIT_MS || now + wait > deadline) {
-          holdBack(q, platform, now + wait, report);
+          await holdBack(q, platform, now + wait, report);
         } else {
           minWait = Math.min(minWait, wait);
         }
@@ -244,7 +249,7 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
       if (wakeUps.length === 0) {
         // Unreachable unless a queue was left neither busy, started, waiting nor held: rather
         // than spin or hang, hand its rows back.
-        for (const q of queues) if (!q.busy) holdBack(q, platform, now, report);
+        for (const q of queues) if (!q.busy) await holdBack(q, platform, now, report);
         break;
       }
       await Promise.race(wakeUps);
@@ -258,7 +263,7 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
       const limit = claimLimit(opts.limits[platform]?.perSecond, opts.batchSize, leaseMs);
       while (!opts.stopping()) {
         const now = nowMs();
-        const rows = opts.claim(platform, now, limit);
+        const rows = await opts.claim(platform, now, limit);
         if (rows.length === 0) return;
         await runBatch(courier, rows, now, wakeAt, report);
       }

@@ -1,15 +1,4 @@
-/**
- * Few messages (PRODUCT §4): check-in prompts and reminders of one person in one chat that are
- * ready together go out as one message, a line and a row of buttons each. Pure: the dispatcher
- * hands it the rows of one chat it claimed, in order, and delivers what comes back.
- *
- * Platform limits shape it: Discord allows 5 rows of 5 buttons, so a combined message carries at
- * most {@link MAX_BUNDLE} items and 5 rows in all; each button keeps its own action (which names
- * its check-in, within Telegram's 64 bytes), so an answer in a combined message is the same
- * click as in a message of its own. Labels gain the item's tag ("#2 Kept") to say which row
- * answers what.
- */
-import type { QueuedMessage } from "../store/sqlite/outbox";
+import type { QueuedMessage } from "../store/port";
 import type { Button, OutboundMessage, Reply, RichText } from "../types";
 
 /** Joins the purposes of a combined message's rows into the one purpose its courier is handed. */

@@ -13,17 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log";
-import type { Db } from "../store/sqlite/db";
-import {
-  claimReady,
-  markFailed,
-  markSent,
-  nextReadyAt,
-  type QueuedMessage,
-  redirect,
-  release,
-  scheduleRetry,
-} from "../store/sqlite/outbox";
+import type { QueuedMessage, Store, StoreTx } from "../store/port";
 import type { Clock, Courier, Platform } from "../types";
 import { createBatchScheduler } from "./batches";
 import {
@@ -39,7 +29,7 @@ export type { DrainReport } from "./outcomes";
 
 /** How the dispatcher is wired and tuned. */
 export interface DispatcherOptions {
-  db: Db;
+  store: Store;
   clock: Clock;
   log: Logger;
   /** One per platform; rows of a platform without a courier are left alone. */
@@ -102,19 +92,26 @@ function signal(): Signal {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The outbox writes of outcome recording, on `db` under `owner`'s lease. */
-export function outboxLeases(db: Db, owner: string): OutboxLeases {
+/** Runs one outbox statement in its own short transaction (claims lock their rows; writes are compare-and-set). */
+function outboxWork(store: Store) {
+  return <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
+    store.transaction(fn, { isolation: "read committed" });
+}
+
+/** The outbox writes of outcome recording, on `store` under `owner`'s lease. */
+export function outboxLeases(store: Store, owner: string): OutboxLeases {
+  const run = outboxWork(store);
   return {
-    markSent: (id, now) => markSent(db, id, owner, now),
-    scheduleRetry: (id, notBefore, error) => scheduleRetry(db, id, owner, notBefore, error),
-    release: (id, notBefore) => release(db, id, owner, notBefore),
-    markFailed: (id, now, error) => markFailed(db, id, owner, now, error),
-    redirect: (id, to, message, now) => redirect(db, id, owner, to, message, now),
+    markSent: (id, now) => run((tx) => tx.markSent(id, owner, now)),
+    scheduleRetry: (id, notBefore, error) => run((tx) => tx.scheduleRetry(id, owner, notBefore, error)),
+    release: (id, notBefore) => run((tx) => tx.release(id, owner, notBefore)),
+    markFailed: (id, now, error) => run((tx) => tx.markFailed(id, owner, now, error)),
+    redirect: (id, to, message, now) => run((tx) => tx.redirect(id, owner, to, message, now)),
   };
 }
 
 /**
- * Creates a dispatcher over the outbox in `opts.db`.
+ * Creates a dispatcher over the outbox in `opts.store`.
  *
  * Each platform with a courier is drained on its own (a slow platform never holds up another):
  * rows are claimed in batches small enough to go out within half the lease; rows of different
@@ -122,7 +119,8 @@ export function outboxLeases(db: Db, owner: string): OutboxLeases {
  * What each courier answers is written back to its rows (./outcomes.ts).
  */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
-  const { db, clock, log } = opts;
+  const { store, clock, log } = opts;
+  const run = outboxWork(store);
   const owner = opts.owner ?? `dispatcher-${randomUUID()}`;
   const leaseMs = opts.leaseMs ?? 60_000;
   const sleep = opts.sleep ?? defaultSleep;
@@ -139,14 +137,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   let stopSignal = signal();
 
   const recorder = createOutcomeRecorder({
-    leases: outboxLeases(db, owner),
+    leases: outboxLeases(store, owner),
     log,
     backoff: opts.backoff ?? { baseMs: 1_000, maxMs: 3_600_000 },
     random: opts.random ?? Math.random,
     onGone: opts.onGone,
   });
   const batches = createBatchScheduler({
-    claim: (platform, now, limit) => claimReady(db, { owner, now, leaseMs, limit, platform }),
+    claim: (platform, now, limit) => run((tx) => tx.claimReady({ owner, now, leaseMs, limit, platform })),
     recorder,
     limiter: new RateLimiter(limits),
     limits,
@@ -209,7 +207,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       if (poked) continue;
       let wait = pollMs;
       try {
-        const next = nextReadyAt(db);
+        const next = await run((tx) => tx.nextReadyAt());
         const now = nowMs();
         // A past not_before that the drain just left is leased elsewhere or has no courier: poll.
         if (next !== null && next > now) wait = Math.min(pollMs, next - now);

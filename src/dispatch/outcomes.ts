@@ -13,7 +13,7 @@
 
 import type { Logger } from "../log";
 import { mention, rich } from "../richtext";
-import type { QueuedMessage } from "../store/sqlite/outbox";
+import type { QueuedMessage } from "../store/port";
 import type { DeliveryResult, Platform, Recipient, Reply } from "../types";
 import type { Delivery } from "./bundle";
 
@@ -23,15 +23,15 @@ import type { Delivery } from "./bundle";
  */
 export interface OutboxLeases {
   /** Delivered: marks the row sent and counts the attempt. */
-  markSent(id: number, now: number): boolean;
+  markSent(id: number, now: number): Promise<boolean>;
   /** Puts the row back for another try at `notBefore`, counting the attempt and keeping `error`. */
-  scheduleRetry(id: number, notBefore: number, error: string): boolean;
+  scheduleRetry(id: number, notBefore: number, error: string): Promise<boolean>;
   /** Hands the row back unsent at `notBefore`, without counting an attempt. */
-  release(id: number, notBefore: number): boolean;
+  release(id: number, notBefore: number): Promise<boolean>;
   /** Gives up on the row for good, keeping `error`. */
-  markFailed(id: number, now: number, error: string): boolean;
+  markFailed(id: number, now: number, error: string): Promise<boolean>;
   /** Re-addresses the row (a refused DM to its group) and makes it ready at `now`. */
-  redirect(id: number, to: Recipient, message: Reply, now: number): boolean;
+  redirect(id: number, to: Recipient, message: Reply, now: number): Promise<boolean>;
 }
 
 /** What one {@link Dispatcher.drain} did. */
@@ -96,14 +96,14 @@ export interface OutcomeRecorder {
     outcome: CourierOutcome,
     now: number,
     report: DrainReport,
-  ): Recorded;
+  ): Promise<Recorded>;
   /** Hands rows back unsent, at `notBefore` or (null) each row's own time, counting them held back. */
   release(
     rows: readonly QueuedMessage[],
     platform: Platform,
     notBefore: number | null,
     report: DrainReport,
-  ): void;
+  ): Promise<void>;
 }
 
 /** A 429 asking for less than this still waits this long, so a courier stuck on 429s cannot spin. */
@@ -163,32 +163,43 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
   /** The most attempts any row of a delivery has had, for its backoff. */
   const attemptsOf = (d: Delivery): number => Math.max(...d.rows.map((r) => r.attempts));
 
-  function retry(d: Delivery, platform: Platform, at: number, reason: string, report: DrainReport): void {
+  async function retry(
+    d: Delivery,
+    platform: Platform,
+    at: number,
+    reason: string,
+    report: DrainReport,
+  ): Promise<void> {
     for (const row of d.rows) {
-      if (leases.scheduleRetry(row.id, at, reason)) report.retried++;
+      if (await leases.scheduleRetry(row.id, at, reason)) report.retried++;
       else lost(row, platform, "retry", report);
     }
   }
 
-  function release(
+  async function release(
     rows: readonly QueuedMessage[],
     platform: Platform,
     notBefore: number | null,
     report: DrainReport,
-  ): void {
+  ): Promise<void> {
     for (const row of rows) {
       const at = notBefore === null ? row.notBefore : Math.max(row.notBefore, notBefore);
-      if (leases.release(row.id, at)) report.heldBack++;
+      if (await leases.release(row.id, at)) report.heldBack++;
       else lost(row, platform, "release", report);
     }
   }
 
   /** A refused DM goes to its fallback group, led by a mention of the person; without one it fails. */
-  function refused(row: QueuedMessage, platform: Platform, now: number, report: DrainReport): void {
+  async function refused(
+    row: QueuedMessage,
+    platform: Platform,
+    now: number,
+    report: DrainReport,
+  ): Promise<void> {
     const { to } = row;
     const kind = purposeKind(row.purpose);
     if (!to.fallbackChatId) {
-      if (leases.markFailed(row.id, now, "direct message refused; no fallback chat")) report.failed++;
+      if (await leases.markFailed(row.id, now, "direct message refused; no fallback chat")) report.failed++;
       else lost(row, platform, "refused", report);
       log.info({ platform, kind, id: row.id }, "direct message refused and no fallback chat");
       return;
@@ -209,15 +220,15 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
       // In the group it is meant to be seen: that is the point of falling back with a mention.
       visibility: "chat",
     };
-    if (leases.redirect(row.id, target, message, now)) report.redirected++;
+    if (await leases.redirect(row.id, target, message, now)) report.redirected++;
     else lost(row, platform, "redirect", report);
   }
 
   /** The chat is gone: every row fails, and `onGone` hears of it once. */
-  function gone(d: Delivery, platform: Platform, now: number, report: DrainReport): Recorded {
+  async function gone(d: Delivery, platform: Platform, now: number, report: DrainReport): Promise<Recorded> {
     let failed = 0;
     for (const row of d.rows) {
-      if (leases.markFailed(row.id, now, "chat gone")) failed++;
+      if (await leases.markFailed(row.id, now, "chat gone")) failed++;
       else lost(row, platform, "gone", report);
     }
     const [first] = d.rows;
@@ -237,13 +248,13 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
     return { kind: "done" };
   }
 
-  function record(
+  async function record(
     d: Delivery,
     platform: Platform,
     outcome: CourierOutcome,
     now: number,
     report: DrainReport,
-  ): Recorded {
+  ): Promise<Recorded> {
     const attempts = attemptsOf(d);
     if ("error" in outcome) {
       const delay = backoffMs(attempts);
@@ -252,13 +263,13 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
         { platform, ...logged(d), attempts: attempts + 1, retryInMs: delay, error: reason },
         "delivery failed",
       );
-      retry(d, platform, now + delay, reason, report);
+      await retry(d, platform, now + delay, reason, report);
       return { kind: "retry", at: now + delay };
     }
     const { result } = outcome;
     if (result === "sent") {
       for (const row of d.rows) {
-        if (leases.markSent(row.id, now)) report.sent++;
+        if (await leases.markSent(row.id, now)) report.sent++;
         else lost(row, platform, "sent", report);
       }
       return { kind: "done" };
@@ -267,24 +278,24 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
       const asked = Math.ceil(result.retryAfterMs);
       const delay = Number.isFinite(asked) ? Math.max(MIN_RETRY_AFTER_MS, asked) : backoffMs(attempts);
       log.info({ platform, ...logged(d), retryInMs: delay }, "rate limited by the platform");
-      retry(d, platform, now + delay, `rate limited: retry after ${delay} ms`, report);
+      await retry(d, platform, now + delay, `rate limited: retry after ${delay} ms`, report);
       // The whole platform waits, not just this chat: the rest of a burst would only meet 429s too.
       return { kind: "retry", at: now + delay, pauseMs: delay };
     }
     if (result === "dm-refused") {
-      for (const row of d.rows) refused(row, platform, now, report);
+      for (const row of d.rows) await refused(row, platform, now, report);
       return { kind: "done" };
     }
     if (result === "rejected") {
       // Retrying a message the platform will never accept would only loop; the chat is fine.
       for (const row of d.rows) {
-        if (leases.markFailed(row.id, now, "rejected by the platform")) report.failed++;
+        if (await leases.markFailed(row.id, now, "rejected by the platform")) report.failed++;
         else lost(row, platform, "rejected", report);
       }
       log.warn({ platform, ...logged(d) }, "message rejected by the platform; dropped");
       return { kind: "done" };
     }
-    return gone(d, platform, now, report);
+    return await gone(d, platform, now, report);
   }
 
   return { record, release };

@@ -7,16 +7,7 @@ import { checkText } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
 import { STEP_13_QUESTION } from "../steps";
-import {
-  commitmentWithParties,
-  getCheckIn,
-  openCheckIn,
-  openCheckInsOf,
-  updateCheckIn,
-} from "../store/sqlite/checkins";
-import { dropHeldNote, heldNote } from "../store/sqlite/held-notes";
-import { getPerson } from "../store/sqlite/people";
-import type { CheckInRow } from "../store/sqlite/schema";
+import type { CheckInRow, StoreTx } from "../store/port";
 import type { Reply } from "../types";
 import type { ClickContext, CommandContext } from "./context";
 import { type Due, recordAnswer } from "./lifecycle";
@@ -30,42 +21,42 @@ export type Answer = "kept" | "partly" | "missed";
 const FROM_CODE: Record<string, Answer> = { k: "kept", p: "partly", m: "missed" };
 
 /** `/checkin [#n] kept|partly|missed [note]` */
-export function checkin(ctx: CommandContext): Reply[] {
+export async function checkin(ctx: CommandContext): Promise<Reply[]> {
   const answer = ctx.args.answer as Answer | undefined;
   if (!answer || !["kept", "partly", "missed"].includes(answer)) {
     refuse("bad-answer", "Answer with kept, partly or missed, like /checkin #1 kept.");
   }
   const note = readNote(ctx.args.note);
-  const found = findOpen(ctx);
+  const found = await findOpen(ctx);
   // Clear but for which one: ask, keeping the answer and the note for the button pressed.
-  if ("several" in found) return askWhich(ctx, found.several, answer, note);
-  return answerWith(ctx, found.parties, found.ci, answer, note, ctx.now);
+  if ("several" in found) return await askWhich(ctx, found.several, answer, note);
+  return await answerWith(ctx, found.parties, found.ci, answer, note, ctx.now);
 }
 
-type Open = ReturnType<typeof openCheckInsOf>;
+type Open = Awaited<ReturnType<StoreTx["openCheckInsOf"]>>;
 
 /**
  * The open check-in the command means: of `#n`, or the caller's only open one; or, when several
  * are open and none was named, all of them to choose from.
  */
-function findOpen(ctx: CommandContext): { ci: CheckInRow; parties: Due } | { several: Open } {
+async function findOpen(ctx: CommandContext): Promise<{ ci: CheckInRow; parties: Due } | { several: Open }> {
   if (ctx.args.commitment !== undefined) {
-    const c = ownCommitment(ctx);
-    const ci = openCheckIn(ctx.db, c.id);
+    const c = await ownCommitment(ctx);
+    const ci = await ctx.db.openCheckIn(c.id);
     if (!ci) {
       const next = c.nextDueAt ? ` The next is ${formatLocal(c.nextDueAt, c.zone)}.` : "";
       refuse("no-open-checkin", `#${c.number} has no open check-in right now.${next}`);
     }
-    const parties = commitmentWithParties(ctx.db, c.id);
+    const parties = await ctx.db.commitmentWithParties(c.id);
     if (!parties) refuse("no-open-checkin", `#${c.number} has no open check-in right now.`);
     return { ci, parties };
   }
-  const open = openCheckInsOf(ctx.db, ctx.me.id);
+  const open = await ctx.db.openCheckInsOf(ctx.me.id);
   if (open.length === 0)
     refuse("no-open-checkin", "You have no open check-in right now. /status shows when the next is.");
   if (new Set(open.map((o) => o.commitment.id)).size > 1) return { several: open };
   const first = open[0];
-  const parties = first && commitmentWithParties(ctx.db, first.commitment.id);
+  const parties = first && (await ctx.db.commitmentWithParties(first.commitment.id));
   if (!first || !parties) refuse("no-open-checkin", "You have no open check-in right now.");
   return { ci: first.checkIn, parties };
 }
@@ -96,16 +87,16 @@ function audienceOf(chat: CommandContext["chat"], parties: Due, answer: Answer):
  * else (the streak, the note, who will confirm, a partly or a miss) is said to the owner alone,
  * as "you".
  */
-export function answerWith(
+export async function answerWith(
   ctx: Pick<CommandContext, "db" | "chat">,
   parties: Due,
   ci: CheckInRow,
   answer: Answer,
   note: string | null,
   now: number,
-): Reply[] {
+): Promise<Reply[]> {
   const { db } = ctx;
-  if (!recordAnswer(db, parties, ci, answer, note, now)) {
+  if (!(await recordAnswer(db, parties, ci, answer, note, now))) {
     refuse("closed", "That check-in is already answered or closed.");
   }
   const c = parties.commitment;
@@ -115,7 +106,7 @@ export function answerWith(
     [{ label: "Add a note", action: encodeAction("note", ci.id), style: "secondary" as const }],
   ];
   const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
+    c.witnessStatus === "active" && c.witnessId !== null ? await db.getPerson(c.witnessId) : undefined;
   const saved = note ? " Your note is saved with it." : "";
   const asked = witness && answer !== "missed" ? ` ${witness.name} will be asked to confirm it.` : "";
   if (answer === "kept") {
@@ -153,12 +144,12 @@ export function answerWith(
 }
 
 /** The Kept / Partly / Missed buttons: only the owner's click counts. */
-export function answerClick(ctx: ClickContext): Reply[] {
+export async function answerClick(ctx: ClickContext): Promise<Reply[]> {
   const [idPart, code, ...extra] = ctx.args;
   const answer = Object.hasOwn(FROM_CODE, code ?? "") ? FROM_CODE[code as keyof typeof FROM_CODE] : undefined;
-  const { ci, parties } = ownOpenCheckIn(ctx, extra.length === 0 ? idPart : undefined);
+  const { ci, parties } = await ownOpenCheckIn(ctx, extra.length === 0 ? idPart : undefined);
   if (!answer) refuse("not-offered", NOT_FOR_YOU);
-  const replies = answerWith(ctx, parties, ci, answer, null, ctx.now);
+  const replies = await answerWith(ctx, parties, ci, answer, null, ctx.now);
   // A forged click from another group must not carry the answer there: only the commitment's own
   // group may read a kept answer on it.
   const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
@@ -171,15 +162,15 @@ export function answerClick(ctx: ClickContext): Reply[] {
 }
 
 /** A "Which one?" button (./which.ts): the answer, and the note held for it, on the check-in it names. */
-export function pickClick(ctx: ClickContext): Reply[] {
+export async function pickClick(ctx: ClickContext): Promise<Reply[]> {
   const [idPart, code = "", key, ...extra] = ctx.args;
   const answer = Object.hasOwn(FROM_CODE, code) ? FROM_CODE[code] : undefined;
   if (!answer || extra.length > 0) refuse("not-offered", NOT_FOR_YOU);
-  const { ci, parties } = ownOpenCheckIn(ctx, idPart);
+  const { ci, parties } = await ownOpenCheckIn(ctx, idPart);
   let note: string | null = null;
   if (key !== undefined) {
     const id = /^\d{1,15}$/.test(key) ? Number(key) : Number.NaN;
-    const held = Number.isNaN(id) ? "expired" : heldNote(ctx.db, id, ctx.me.id, ctx.now);
+    const held = Number.isNaN(id) ? "expired" : await ctx.db.heldNote(id, ctx.me.id, ctx.now);
     if (held === "not-theirs") refuse("not-offered", NOT_FOR_YOU);
     if (held === "expired") {
       refuse(
@@ -189,9 +180,9 @@ export function pickClick(ctx: ClickContext): Reply[] {
     }
     note = held.note;
     // Spent with the answer, in the same transaction: a refusal leaves it for another try.
-    dropHeldNote(ctx.db, id, ctx.me.id);
+    await ctx.db.dropHeldNote(id, ctx.me.id);
   }
-  const replies = answerWith(ctx, parties, ci, answer, note, ctx.now);
+  const replies = await answerWith(ctx, parties, ci, answer, note, ctx.now);
   // A forged click from another group must not carry the answer there (as with the Kept button).
   const elsewhere = ctx.chat.kind === "group" && ctx.chat.id !== parties.chat.id;
   const placed = elsewhere ? replies.map((r) => ({ ...r, visibility: "sender-only" as const })) : replies;
@@ -206,13 +197,13 @@ export function pickClick(ctx: ClickContext): Reply[] {
  * The check-in a Kept/Partly/Missed or Snooze button may act on: still open, and the clicker's
  * own. Anyone can forge a click, so every other case gets one refusal that names no one.
  */
-export function ownOpenCheckIn(
+export async function ownOpenCheckIn(
   ctx: ClickContext,
   idPart: string | undefined,
-): { ci: CheckInRow; parties: Due } {
+): Promise<{ ci: CheckInRow; parties: Due }> {
   const id = idArg(idPart);
-  const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  const ci = id === undefined ? undefined : await ctx.db.getCheckIn(id);
+  const parties = ci && (await ctx.db.commitmentWithParties(ci.commitmentId));
   if (!ci || !parties || parties.owner.id !== ctx.me.id) refuse("not-offered", NOT_FOR_YOU);
   if (ci.state !== "pending")
     refuse("closed", `That check-in is already ${ci.state === "answered" ? "answered" : "closed"}.`);
@@ -227,7 +218,7 @@ export const SETTLED: Record<Answer, string> = { kept: "✓ Kept", partly: "Part
  * hours). When quiet hours moved it, the reply says so: "I'll remind you at 08:00" alone would
  * read as a mistake at 22:31.
  */
-function snoozeCheckIn(
+async function snoozeCheckIn(
   ctx: { db: CommandContext["db"]; now: number },
   ci: CheckInRow,
   parties: Due,
@@ -239,13 +230,13 @@ function snoozeCheckIn(
   const quiet = at !== asked;
   const closes = formatLocalTime(ci.windowEnd, c.zone);
   if (at >= ci.windowEnd) {
-    updateCheckIn(ctx.db, ci.id, "pending", { remindAt: null });
+    await ctx.db.updateCheckIn(ci.id, "pending", { remindAt: null });
     const why = quiet
       ? `That's in your quiet hours, and this check-in closes at ${closes}, before they end`
       : `That would be after this check-in closes (${closes})`;
     return [toSender(`${why}, so no more reminders for it. You can still answer until then.`)];
   }
-  updateCheckIn(ctx.db, ci.id, "pending", { remindAt: at });
+  await ctx.db.updateCheckIn(ci.id, "pending", { remindAt: at });
   const time = formatLocalTime(at, c.zone);
   return [
     toSender(
@@ -257,19 +248,19 @@ function snoozeCheckIn(
 }
 
 /** `/snooze [minutes]`: the newest open check-in's reminder. */
-export function snooze(ctx: CommandContext): Reply[] {
+export async function snooze(ctx: CommandContext): Promise<Reply[]> {
   const minutes = ctx.args.minutes === undefined ? 60 : Number(ctx.args.minutes);
   if (!Number.isInteger(minutes) || minutes < 5 || minutes > 720) {
     refuse("bad-minutes", "Snooze for 5 to 720 minutes, like /snooze 60.");
   }
-  const open = openCheckInsOf(ctx.db, ctx.me.id)[0];
-  const parties = open && commitmentWithParties(ctx.db, open.commitment.id);
+  const open = (await ctx.db.openCheckInsOf(ctx.me.id))[0];
+  const parties = open && (await ctx.db.commitmentWithParties(open.commitment.id));
   if (!open || !parties) refuse("no-open-checkin", "You have no open check-in to snooze.");
-  return snoozeCheckIn(ctx, open.checkIn, parties, minutes);
+  return await snoozeCheckIn(ctx, open.checkIn, parties, minutes);
 }
 
 /** The Snooze 1h button. */
-export function snoozeClick(ctx: ClickContext): Reply[] {
-  const { ci, parties } = ownOpenCheckIn(ctx, ctx.args.length === 1 ? ctx.args[0] : undefined);
-  return snoozeCheckIn(ctx, ci, parties, 60);
+export async function snoozeClick(ctx: ClickContext): Promise<Reply[]> {
+  const { ci, parties } = await ownOpenCheckIn(ctx, ctx.args.length === 1 ? ctx.args[0] : undefined);
+  return await snoozeCheckIn(ctx, ci, parties, 60);
 }

@@ -6,10 +6,7 @@
  */
 import { addDays, localDate, localToInstant } from "../cadence";
 import { countOccurrences, firstAfter, latestOccurrence } from "../cadence/span";
-import { insertCheckIn } from "../store/sqlite/checkins";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import type { CommitmentRow } from "../store/sqlite/schema";
+import type { CommitmentRow, StoreTx } from "../store/port";
 import { type Plannable, storedCadence } from "./schedule";
 
 /** Where a due commitment stands at `now`. */
@@ -67,17 +64,17 @@ export function windowEnd(at: number, following: number | null, maxWindowMs: num
  * row for one. Its window is the last one's, ending at `following` or after `maxWindowMs`.
  * @returns how many occurrences were recorded (0 when the row was already there).
  */
-export function recordSkipped(
-  db: Db,
+export async function recordSkipped(
+  db: StoreTx,
   c: CommitmentRow,
   range: { first: number; through: number; following: number | null },
   maxWindowMs: number,
   now: number,
-): number {
+): Promise<number> {
   const { first, through, following } = range;
   const count =
     through > first ? 1 + countOccurrences(storedCadence(c.cadence), first, through, contextOf(c)) : 1;
-  const row = insertCheckIn(db, {
+  const row = await db.insertCheckIn({
     commitmentId: c.id,
     dueAt: first,
     windowEnd: windowEnd(through, following, maxWindowMs),
@@ -86,7 +83,7 @@ export function recordSkipped(
     ...(count > 1 ? { skippedThrough: through, skippedCount: count } : {}),
   });
   if (!row) return 0;
-  appendEvent(db, {
+  await db.appendEvent({
     commitmentId: c.id,
     kind: "skipped",
     data: count > 1 ? { count, from: first, through } : { count },

@@ -12,11 +12,7 @@ import { parseDuration } from "../duration";
 import { refuse } from "../errors";
 import { code, type Part } from "../richtext";
 import { findStep, type Step } from "../steps";
-import { commitmentWithParties, skipOpenCheckIns } from "../store/sqlite/checkins";
-import { countOpenCommitments, insertCommitment, updateCommitment } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import type { CommitmentRow, PendingChange } from "../store/sqlite/schema";
+import type { CommitmentRow, PendingChange, StoreTx } from "../store/port";
 import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { finishIfDone, tellWitnessItEnded } from "./endings";
@@ -71,10 +67,10 @@ function readTypedCadence(text: string, today: string): { cadence: string; assum
 }
 
 /** `/commit <promise> [cadence] [step] [witness] [until] [private]` */
-export function commit(ctx: CommandContext): Reply[] {
+export async function commit(ctx: CommandContext): Promise<Reply[]> {
   const { db, now, me, args } = ctx;
   const promise = readPromise(args.promise);
-  if (countOpenCommitments(db, me.id) >= LIMITS.activeCommitments) {
+  if ((await db.countOpenCommitments(me.id)) >= LIMITS.activeCommitments) {
     refuse(
       "too-many",
       `You have ${LIMITS.activeCommitments} open commitments, the most I keep. /cancel one you've finished first.`,
@@ -101,7 +97,7 @@ export function commit(ctx: CommandContext): Reply[] {
       `With cadence "${cadence}" no check-in would fall before the end. Try a later date.`,
     );
   }
-  const c = insertCommitment(db, {
+  const c = await db.insertCommitment({
     ownerId: me.id,
     chatId: ctx.chat.id,
     promise,
@@ -113,7 +109,7 @@ export function commit(ctx: CommandContext): Reply[] {
     createdAt: now,
     updatedAt: now,
   });
-  appendEvent(db, {
+  await db.appendEvent({
     commitmentId: c.id,
     actorId: me.id,
     kind: "created",
@@ -132,7 +128,7 @@ export function commit(ctx: CommandContext): Reply[] {
     hints(c.number, change, !me.zone),
   ];
   const replies = [isPrivate ? toSender(text) : toChat(text)];
-  if (args.witness && ctx.chat.kind === "group") replies.push(inviteWitness(ctx, c, "witness"));
+  if (args.witness && ctx.chat.kind === "group") replies.push(await inviteWitness(ctx, c, "witness"));
   else if (args.witness) {
     replies.push(
       toSender([
@@ -146,9 +142,9 @@ export function commit(ctx: CommandContext): Reply[] {
 }
 
 /** `/edit <commitment> [promise] [cadence] [until]` */
-export function edit(ctx: CommandContext): Reply[] {
+export async function edit(ctx: CommandContext): Promise<Reply[]> {
   const { db, now, me, args } = ctx;
-  const c = ownCommitment(ctx);
+  const c = await ownCommitment(ctx);
   requireOpen(c, "edit");
   if (args.promise === undefined && args.cadence === undefined && args.until === undefined) {
     refuse("nothing-to-edit", `Tell me what to change, like /edit #${c.number} cadence: daily 21:00.`);
@@ -161,15 +157,15 @@ export function edit(ctx: CommandContext): Reply[] {
   // Check the change can be applied before deciding when: a refusal must come now, not in 24 hours.
   const { patch, next } = buildEdit(c, change, now);
   const easier = isEasier(c, change, now);
-  const wait = easier ? easingWait(ctx, c) : null;
-  if (wait) return defer(ctx, c, change, wait);
-  applyEdit(db, c, change, now, me.id);
+  const wait = easier ? await easingWait(ctx, c) : null;
+  if (wait) return await defer(ctx, c, change, wait);
+  await applyEdit(db, c, change, now, me.id);
   const text: Part = [
     "Updated ",
     label({ number: c.number, promise: next.promise }),
     `: ${editedSchedule(next, patch.nextDueAt, now)}`,
   ];
-  const aside = settlePending(ctx, c, change);
+  const aside = await settlePending(ctx, c, change);
   // Easing is the owner's own news: the group hears of stricter terms and new words only.
   if (easier || c.visibility === "private") return [toSender([text, aside ? [" ", aside] : ""])];
   return aside ? [toChat(text), toSender(aside)] : [toChat(text)];
@@ -229,8 +225,8 @@ function buildEdit(c: CommitmentRow, change: PendingChange, now: number) {
 }
 
 /** Applies an edit now (by the owner, or by the tick when a renegotiation's delay has passed). */
-export function applyEdit(
-  db: Db,
+export async function applyEdit(
+  db: StoreTx,
   c: CommitmentRow,
   change: PendingChange,
   now: number,
@@ -241,15 +237,15 @@ export function applyEdit(
   for (const key of ["promise", "cadence", "until"] as const) {
     if (change[key] !== undefined) changes[key] = { from: c[key], to: change[key] };
   }
-  updateCommitment(db, c.id, { ...patch, updatedAt: now });
-  appendEvent(db, { commitmentId: c.id, actorId, kind: "edited", data: changes, at: now });
+  await db.updateCommitment(c.id, { ...patch, updatedAt: now });
+  await db.appendEvent({ commitmentId: c.id, actorId, kind: "edited", data: changes, at: now });
   return patch;
 }
 
 /** `/pause <commitment> [for]`: applies at once, witnessed or not; the witness is told. */
-export function pause(ctx: CommandContext): Reply[] {
+export async function pause(ctx: CommandContext): Promise<Reply[]> {
   const { db, now, me, args } = ctx;
-  const c = ownCommitment(ctx);
+  const c = await ownCommitment(ctx);
   requireOpen(c, "pause");
   if (c.state === "paused")
     refuse("already-paused", `#${c.number} is already paused. /resume #${c.number} to go on.`);
@@ -262,10 +258,10 @@ export function pause(ctx: CommandContext): Reply[] {
       refuse("long-pause", "A pause can last up to a year. For longer, /cancel and start again later.");
     pausedUntil = now + ms;
   }
-  updateCommitment(db, c.id, { state: "paused", nextDueAt: null, pausedUntil, updatedAt: now });
+  await db.updateCommitment(c.id, { state: "paused", nextDueAt: null, pausedUntil, updatedAt: now });
   // A pause never breaks a streak: the check-in open now is skipped, not left to close as missed.
-  skipOpenCheckIns(db, c.id);
-  const id = appendEvent(db, {
+  await db.skipOpenCheckIns(c.id);
+  const id = await db.appendEvent({
     commitmentId: c.id,
     actorId: me.id,
     kind: "paused",
@@ -274,7 +270,7 @@ export function pause(ctx: CommandContext): Reply[] {
   });
   const until = (zone: string) =>
     pausedUntil === null ? " until they resume it" : ` until ${when(pausedUntil, zone)}`;
-  tellWitness(ctx, c, purpose("paused", c.id, id), (zone) => [
+  await tellWitness(ctx, c, purpose("paused", c.id, id), (zone) => [
     me.name,
     " paused ",
     label(c),
@@ -288,13 +284,13 @@ export function pause(ctx: CommandContext): Reply[] {
 }
 
 /** `/resume <commitment>`: the witness is told; an end that passed meanwhile completes it. */
-export function resume(ctx: CommandContext): Reply[] {
+export async function resume(ctx: CommandContext): Promise<Reply[]> {
   const { now, me } = ctx;
-  const c = ownCommitment(ctx);
+  const c = await ownCommitment(ctx);
   if (c.state !== "paused") refuse("not-paused", `#${c.number} isn't paused, it's ${c.state}.`);
-  const { nextDueAt, ending, eventId } = resumeCommitment(ctx.db, c, now, me.id);
+  const { nextDueAt, ending, eventId } = await resumeCommitment(ctx.db, c, now, me.id);
   if (ending) return [toSender(ending)];
-  tellWitness(ctx, c, purpose("resumed", c.id, eventId), (zone) => [
+  await tellWitness(ctx, c, purpose("resumed", c.id, eventId), (zone) => [
     me.name,
     " resumed ",
     label(c),
@@ -313,41 +309,48 @@ export function resume(ctx: CommandContext): Reply[] {
  * ends). When its end passed meanwhile it completes: the owner is told privately, in the reply
  * to their /resume (`ending`) or, when the tick resumes it, in a direct message.
  */
-export function resumeCommitment(
-  db: Db,
+export async function resumeCommitment(
+  db: StoreTx,
   c: CommitmentRow,
   now: number,
   actorId: number | null,
-): { nextDueAt: number | null; ending: RichText | null; eventId: number } {
+): Promise<{ nextDueAt: number | null; ending: RichText | null; eventId: number }> {
   const nextDueAt = planNext(c, now);
-  updateCommitment(db, c.id, { state: "active", nextDueAt, pausedUntil: null, updatedAt: now });
-  const eventId = appendEvent(db, {
+  await db.updateCommitment(c.id, { state: "active", nextDueAt, pausedUntil: null, updatedAt: now });
+  const eventId = await db.appendEvent({
     commitmentId: c.id,
     actorId,
     kind: "resumed",
     data: { auto: actorId === null },
     at: now,
   });
-  const parties = nextDueAt === null ? commitmentWithParties(db, c.id) : undefined;
-  const ending = parties ? finishIfDone(db, parties, now, actorId === null ? "dm" : "reply", "paused") : null;
+  const parties = nextDueAt === null ? await db.commitmentWithParties(c.id) : undefined;
+  const ending = parties
+    ? await finishIfDone(db, parties, now, actorId === null ? "dm" : "reply", "paused")
+    : null;
   return { nextDueAt, ending, eventId };
 }
 
 /** `/cancel <commitment>`: the owner's own choice, so the reply is theirs alone. */
-export function cancel(ctx: CommandContext): Reply[] {
-  const c = ownCommitment(ctx);
+export async function cancel(ctx: CommandContext): Promise<Reply[]> {
+  const c = await ownCommitment(ctx);
   requireOpen(c, "cancel");
-  const wait = easingWait(ctx, c);
-  if (wait) return defer(ctx, c, { cancel: true }, wait);
-  cancelCommitment(ctx.db, c, ctx.now, ctx.me.id);
+  const wait = await easingWait(ctx, c);
+  if (wait) return await defer(ctx, c, { cancel: true }, wait);
+  await cancelCommitment(ctx.db, c, ctx.now, ctx.me.id);
   return [
     toSender(["Cancelled ", label(c), ". Its history stays; /history #", String(c.number), " shows it."]),
   ];
 }
 
 /** Cancels a commitment now. */
-export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId: number | null): void {
-  updateCommitment(db, c.id, {
+export async function cancelCommitment(
+  db: StoreTx,
+  c: CommitmentRow,
+  now: number,
+  actorId: number | null,
+): Promise<void> {
+  await db.updateCommitment(c.id, {
     state: "cancelled",
     nextDueAt: null,
     pausedUntil: null,
@@ -356,8 +359,8 @@ export function cancelCommitment(db: Db, c: CommitmentRow, now: number, actorId:
     updatedAt: now,
   });
   // An open check-in of a cancelled commitment is not a miss: nothing counts, nobody is alerted.
-  skipOpenCheckIns(db, c.id);
-  appendEvent(db, { commitmentId: c.id, actorId, kind: "cancelled", at: now });
+  await db.skipOpenCheckIns(c.id);
+  await db.appendEvent({ commitmentId: c.id, actorId, kind: "cancelled", at: now });
   // A witness still attached (the cancellation waited out its day) hears that it ended.
-  tellWitnessItEnded(db, c, now, "cancelled");
+  await tellWitnessItEnded(db, c, now, "cancelled");
 }

@@ -1,9 +1,7 @@
 /** What every command handler receives, and the engine's configuration. */
 
 import type { Logger } from "../log";
-import type { Db } from "../store/sqlite/db";
-import type { QuietHours } from "../store/sqlite/people";
-import type { ChatRow, PersonRow } from "../store/sqlite/schema";
+import type { ChatRow, PersonRow, QuietHours, Store, StoreTx } from "../store/port";
 import type { Actor, ChatRef, Clock, CommandArgs, Inbound, PersonRef, Reply } from "../types";
 
 /** Settings the engine needs, taken from the validated configuration. */
@@ -21,7 +19,7 @@ export interface EngineConfig {
 
 /** The engine's collaborators. */
 export interface EngineDeps {
-  db: Db;
+  store: Store;
   clock: Clock;
   config: EngineConfig;
   log: Logger;
@@ -30,7 +28,7 @@ export interface EngineDeps {
 /** One command being handled: who, where, when, and with what. */
 export interface CommandContext {
   deps: EngineDeps;
-  db: Db;
+  db: StoreTx;
   now: number;
   me: PersonRow;
   chat: ChatRow;
@@ -39,20 +37,20 @@ export interface CommandContext {
   args: CommandArgs;
   mentions: PersonRef[];
   /** Runs `fn` once the handler's transaction has committed (never after a refusal). */
-  afterCommit: (fn: () => void) => void;
+  afterCommit: (fn: () => void | Promise<void>) => void;
 }
 
 /** A click being handled. */
 export interface ClickContext {
   deps: EngineDeps;
-  db: Db;
+  db: StoreTx;
   now: number;
   me: PersonRow;
   chat: ChatRow;
   input: Extract<Inbound, { type: "click" }>;
   args: string[];
   /** Runs `fn` once the handler's transaction has committed (never after a refusal). */
-  afterCommit: (fn: () => void) => void;
+  afterCommit: (fn: () => void | Promise<void>) => void;
 }
 
 /**
@@ -74,10 +72,14 @@ export function commandFromClick(ctx: ClickContext, args: CommandArgs): CommandC
   };
 }
 
-/** A command handler: synchronous, runs inside one database transaction. */
-export type CommandHandler = (ctx: CommandContext) => Reply[];
+/**
+ * A command handler: runs inside one store transaction (`ctx.db`), and may be run again from the
+ * start when PostgreSQL reports a serialization conflict, so it does nothing outside the store
+ * except through `ctx.afterCommit`.
+ */
+export type CommandHandler = (ctx: CommandContext) => Promise<Reply[]>;
 /** A click handler, likewise. */
-export type ClickHandler = (ctx: ClickContext) => Reply[];
+export type ClickHandler = (ctx: ClickContext) => Promise<Reply[]>;
 
 /** The zone a person's times are shown in. */
 export function zoneOf(me: PersonRow, config: EngineConfig): string {

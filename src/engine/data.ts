@@ -7,19 +7,14 @@
 import { encodeAction } from "../actions";
 import { localDate } from "../cadence";
 import { refuse } from "../errors";
-import { findPerson } from "../store/sqlite/people";
 import {
-  checkpointWal,
-  collectPersonalData,
-  commitmentsByIds,
-  deletePersonalData,
+  type CommitmentRow,
+  type EventRow,
   type ForgetReport,
-  namesOf,
+  type OutboxRow,
   type PersonalData,
-  promiseEdits,
-} from "../store/sqlite/personal-data";
-import type { CommitmentRow, EventRow, OutboxRow } from "../store/sqlite/schema";
-import { promiseVersions } from "../store/sqlite/scrub";
+  promiseVersions,
+} from "../store/port";
 import type { Platform, Reply, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import type { ClickContext, CommandContext } from "./context";
@@ -33,9 +28,9 @@ import { consistencyFactsFor } from "./stats";
 const CONFIRM_MS = 10 * 60_000;
 
 /** `/export`: everything about the asking person as one JSON document. */
-export function exportData(ctx: CommandContext): Reply[] {
-  const data = collectPersonalData(ctx.db, ctx.me.id);
-  const content = JSON.stringify(exportDocument(ctx, data), isoTimes, 2);
+export async function exportData(ctx: CommandContext): Promise<Reply[]> {
+  const data = await ctx.db.collectPersonalData(ctx.me.id);
+  const content = JSON.stringify(await exportDocument(ctx, data), isoTimes, 2);
   const counts = joinAnd(
     [
       plural(data.commitments.length, "commitment"),
@@ -62,7 +57,7 @@ export function exportData(ctx: CommandContext): Reply[] {
 }
 
 /** The export document. Internal ids stay out: commitments are `#n`, people are names. */
-function exportDocument(ctx: CommandContext, data: PersonalData) {
+async function exportDocument(ctx: CommandContext, data: PersonalData) {
   const { db, me } = ctx;
   const own = new Map(data.commitments.map((c) => [c.id, c]));
   // Others' commitments the person took part in (witnessed, was invited to, was told about).
@@ -72,25 +67,34 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
     ...data.acted.map((e) => e.commitmentId ?? -1),
     ...data.messages.map((m) => m.commitmentId ?? -1),
   ].filter((id) => id >= 0 && !own.has(id));
-  const others = new Map(commitmentsByIds(db, otherIds).map((c) => [c.id, c]));
-  const names = namesOf(db, [
+  const others = new Map((await db.commitmentsByIds(otherIds)).map((c) => [c.id, c]));
+  const names = await db.namesOf([
     ...data.commitments.map((c) => c.witnessId ?? -1),
     ...data.events.map((e) => e.actorId ?? -1),
     ...[...others.values()].map((c) => c.ownerId),
   ]);
-  const edits = promiseEdits(db, [...others.keys()]);
+  const edits = await db.promiseEdits([...others.keys()]);
   const hidden = [...others.values()].flatMap((c) => promiseVersions(c, edits));
   const nameOf = (id: number | null) => (id === null ? undefined : names.get(id));
   const ownerOf = (id: number | null) => {
     const c = id === null ? undefined : others.get(id);
     return c ? { owner: nameOf(c.ownerId) ?? "someone", number: c.number } : undefined;
   };
-  const invitee = (handle: string | null): string | null => {
-    if (!handle) return null;
-    if (handle.startsWith("@")) return handle;
+  // Who each open or past invitation named, looked up once before the document is built.
+  const invitees = new Map<string, string>();
+  const handles = [
+    ...data.commitments.map((c) => c.witnessInvite),
+    ...data.events.map((e) => (typeof e.data?.invite === "string" ? e.data.invite : null)),
+  ];
+  for (const handle of handles) {
+    if (!handle || invitees.has(handle)) continue;
     const id = handle.replace(/^id:/, "");
-    return findPerson(db, me.platform as Platform, id)?.name ?? "someone you invited";
-  };
+    const name = handle.startsWith("@")
+      ? handle
+      : ((await db.findPerson(me.platform as Platform, id))?.name ?? "someone you invited");
+    invitees.set(handle, name);
+  }
+  const invitee = (handle: string | null): string | null => (handle ? (invitees.get(handle) ?? null) : null);
   const numberOf = (id: number | null) => (id === null ? null : (own.get(id)?.number ?? null));
 
   return {
@@ -112,33 +116,35 @@ function exportDocument(ctx: CommandContext, data: PersonalData) {
       nextDigestAt: me.nextDigestAt,
       createdAt: me.createdAt,
     },
-    commitments: data.commitments.map((c) => ({
-      number: c.number,
-      promise: c.promise,
-      step: c.step,
-      cadence: c.cadence,
-      zone: c.zone,
-      visibility: c.visibility,
-      state: c.state,
-      until: c.until,
-      nextDueAt: c.nextDueAt,
-      pausedUntil: c.pausedUntil,
-      pendingChange: c.pendingChange,
-      pendingChangeAt: c.pendingChangeAt,
-      streak: c.streak,
-      verifiedStreak: c.verifiedStreak,
-      // The figure as stored (0–100, see src/engine/stats.ts), and as the person reads it.
-      consistency: c.consistency,
-      consistencyInWords: consistencyWords(
-        consistencyFactsFor(db, c.id),
-        (c.witnessStatus === "active" ? nameOf(c.witnessId) : undefined) ?? "your witness",
-      ),
-      witness: c.witnessStatus === "active" ? (nameOf(c.witnessId) ?? null) : null,
-      invited: c.witnessStatus === "invited" ? invitee(c.witnessInvite) : null,
-      witnessAlerts: c.witnessAlerts,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-    })),
+    commitments: await Promise.all(
+      data.commitments.map(async (c) => ({
+        number: c.number,
+        promise: c.promise,
+        step: c.step,
+        cadence: c.cadence,
+        zone: c.zone,
+        visibility: c.visibility,
+        state: c.state,
+        until: c.until,
+        nextDueAt: c.nextDueAt,
+        pausedUntil: c.pausedUntil,
+        pendingChange: c.pendingChange,
+        pendingChangeAt: c.pendingChangeAt,
+        streak: c.streak,
+        verifiedStreak: c.verifiedStreak,
+        // The figure as stored (0–100, see src/engine/stats.ts), and as the person reads it.
+        consistency: c.consistency,
+        consistencyInWords: consistencyWords(
+          await consistencyFactsFor(db, c.id),
+          (c.witnessStatus === "active" ? nameOf(c.witnessId) : undefined) ?? "your witness",
+        ),
+        witness: c.witnessStatus === "active" ? (nameOf(c.witnessId) ?? null) : null,
+        invited: c.witnessStatus === "invited" ? invitee(c.witnessInvite) : null,
+        witnessAlerts: c.witnessAlerts,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+      })),
+    ),
     checkIns: data.checkIns.map((ci) => ({
       commitment: numberOf(ci.commitmentId),
       dueAt: ci.dueAt,
@@ -225,7 +231,7 @@ function isoTimes(key: string, value: unknown): unknown {
 }
 
 /** `/forget`: asks first, because it cannot be undone. */
-export function forget(ctx: CommandContext): Reply[] {
+export async function forget(ctx: CommandContext): Promise<Reply[]> {
   const expires = Math.floor((ctx.now + CONFIRM_MS) / 60_000);
   return [
     toSender(
@@ -242,7 +248,7 @@ export function forget(ctx: CommandContext): Reply[] {
 }
 
 /** The "Delete everything" button. Only the person who asked can press it, and only for a while. */
-export function confirmForget(ctx: ClickContext): Reply[] {
+export async function confirmForget(ctx: ClickContext): Promise<Reply[]> {
   const [personId, expires] = ctx.args.map(Number);
   if (personId !== ctx.me.id)
     refuse("not-yours", "That button belongs to someone else; nothing was deleted.");
@@ -252,13 +258,13 @@ export function confirmForget(ctx: ClickContext): Reply[] {
       "That confirmation has expired, so nothing was deleted. Send /forget again if you still want to.",
     );
   }
-  const report = deletePersonalData(ctx.db, ctx.me.id, ctx.now);
+  const report = await ctx.db.deletePersonalData(ctx.me.id, ctx.now);
   // The deletion is in the WAL until a checkpoint copies it back: truncate the WAL once it commits,
   // on the root connection (ctx.db is the transaction, which is over by then).
-  const { db, log } = ctx.deps;
-  ctx.afterCommit(() => {
+  const { store, log } = ctx.deps;
+  ctx.afterCommit(async () => {
     try {
-      if (!checkpointWal(db))
+      if (!(await store.eraseTraces()))
         log.warn({}, "forget: WAL checkpoint was blocked by a reader; it runs again later");
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, "forget: WAL checkpoint failed");
@@ -305,7 +311,7 @@ function settle(outcome: string, text: string): Reply {
 }
 
 /** The "Keep my data" button. */
-export function keepData(ctx: ClickContext): Reply[] {
+export async function keepData(ctx: ClickContext): Promise<Reply[]> {
   if (Number(ctx.args[0]) !== ctx.me.id) refuse("not-yours", "That button belongs to someone else.");
   return [settle("Kept", "Kept. Nothing was deleted.")];
 }

@@ -1,12 +1,7 @@
 /** The witness's weekly digest, sent on Sunday evening in the witness's zone. */
 import { addDays, localDate, localToInstant, weekdayOf } from "../cadence";
 import { bold, italic, lines, rich } from "../richtext";
-import { checkInsBetween } from "../store/sqlite/checkins";
-import { listWitnessed } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { enqueue, offeredTo } from "../store/sqlite/outbox";
-import { getPerson, updatePerson } from "../store/sqlite/people";
-import type { CheckInRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { CheckInRow, CommitmentRow, PersonRow, StoreTx } from "../store/port";
 import type { RichText } from "../types";
 import { describeCounts } from "./consistency-words";
 import { plural } from "./format";
@@ -31,21 +26,31 @@ export function nextDigestAt(now: number, zone: string): number {
  * Makes sure a person who now witnesses something has a digest planned: the first Sunday at
  * least three days away, so the first digest has a few days to tell about.
  */
-export function planDigest(db: Db, witness: PersonRow, now: number, defaultZone: string): void {
+export async function planDigest(
+  db: StoreTx,
+  witness: PersonRow,
+  now: number,
+  defaultZone: string,
+): Promise<void> {
   if (witness.nextDigestAt !== null) return;
-  updatePerson(db, witness.id, {
+  await db.updatePerson(witness.id, {
     nextDigestAt: nextDigestAt(now + 3 * 86_400_000, witness.zone ?? defaultZone),
   });
 }
 
 /** Queues one witness's digest (if they still witness anything) and plans the next. */
-export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone: string): boolean {
+export async function sendDigest(
+  db: StoreTx,
+  witness: PersonRow,
+  now: number,
+  defaultZone: string,
+): Promise<boolean> {
   const zone = witness.zone ?? defaultZone;
-  const active = listWitnessed(db, witness.id).filter(
+  const active = (await db.listWitnessed(witness.id)).filter(
     (c) => c.witnessStatus === "active" && (c.state === "active" || c.state === "paused"),
   );
   if (active.length === 0) {
-    updatePerson(db, witness.id, { nextDigestAt: null });
+    await db.updatePerson(witness.id, { nextDigestAt: null });
     return false;
   }
   const rows: RichText[] = [];
@@ -53,24 +58,23 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
   let quiet = false;
   let waiting = 0;
   for (const c of active) {
-    const owner = getPerson(db, c.ownerId);
+    const owner = await db.getPerson(c.ownerId);
     const name = owner?.name ?? "someone";
     if (buttons.length < 5) buttons.push([stepDownButton(c, name)]);
-    const week = weekOf(db, c.id, now);
+    const week = await weekOf(db, c.id, now);
     const n = countOutcomes(week.resolved);
     // Half or more of the week's check-ins went unanswered: worth a word, not a reminder.
     if (n.total > 0 && n.unanswered * 2 >= n.total) quiet = true;
-    waiting += week.resolved.filter(
-      (x) =>
-        (x.answer === "kept" || x.answer === "partly") &&
-        x.verdict === null &&
-        offeredTo(db, purpose("verify", x.id), witness.id),
-    ).length;
+    for (const x of week.resolved) {
+      if ((x.answer === "kept" || x.answer === "partly") && x.verdict === null) {
+        if (await db.offeredTo(purpose("verify", x.id), witness.id)) waiting++;
+      }
+    }
     rows.push(
       rich(`${name}'s `, bold(`#${c.number}`), " ", italic(c.promise), `: ${weekWords(c, week, n)}.`),
     );
   }
-  const queued = enqueue(db, {
+  const queued = await db.enqueue({
     purpose: purpose("digest", witness.id, localDate(now, zone)),
     // No group fallback: the digest counts misses, and a miss is never announced in the group.
     to: dmOf(witness),
@@ -83,7 +87,7 @@ export function sendDigest(db: Db, witness: PersonRow, now: number, defaultZone:
     notBefore: now,
     now,
   });
-  updatePerson(db, witness.id, { nextDigestAt: nextDigestAt(now, zone) });
+  await db.updatePerson(witness.id, { nextDigestAt: nextDigestAt(now, zone) });
   return queued;
 }
 
@@ -95,8 +99,8 @@ interface Week {
   open: number;
 }
 
-function weekOf(db: Db, commitmentId: number, now: number): Week {
-  const rows = checkInsBetween(db, commitmentId, now - 3 * WEEK_MS, now);
+async function weekOf(db: StoreTx, commitmentId: number, now: number): Promise<Week> {
+  const rows = await db.checkInsBetween(commitmentId, now - 3 * WEEK_MS, now);
   const resolvedAt = (x: CheckInRow) => x.answeredAt ?? (x.state === "missed" ? x.windowEnd : null);
   return {
     resolved: rows.filter((x) => {

@@ -4,13 +4,7 @@
  * kept, and a look back or a new start when most check-ins went unanswered.
  */
 import { code, rich } from "../richtext";
-import { checkInsBetween, hasOpenCheckIn } from "../store/sqlite/checkins";
-import { type CheckInTally, checkInTally, updateCommitment } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import { enqueue } from "../store/sqlite/outbox";
-import { getChat, getPerson } from "../store/sqlite/people";
-import type { CommitmentRow } from "../store/sqlite/schema";
+import type { CheckInTally, CommitmentRow, StoreTx } from "../store/port";
 import type { RichText } from "../types";
 import { label } from "./format";
 import type { Due } from "./lifecycle";
@@ -22,8 +16,8 @@ import { dmOf } from "./recipients";
 export type EndReason = "end" | "zone" | "paused";
 
 /** Completes an active commitment that has no check-in left to plan and none open; see {@link finishIfDone}. */
-export function completeIfFinished(db: Db, parties: Due, now: number): boolean {
-  return finishIfDone(db, parties, now, "dm") !== null;
+export async function completeIfFinished(db: StoreTx, parties: Due, now: number): Promise<boolean> {
+  return (await finishIfDone(db, parties, now, "dm")) !== null;
 }
 
 /**
@@ -33,17 +27,17 @@ export function completeIfFinished(db: Db, parties: Due, now: number): boolean {
  * command (`"reply"`). The group fallback of the direct message is a neutral pointer.
  * @returns the words of the ending, or null when the commitment is not finished.
  */
-export function finishIfDone(
-  db: Db,
+export async function finishIfDone(
+  db: StoreTx,
   parties: Due,
   now: number,
   tell: "dm" | "reply",
   reason: EndReason = "end",
-): RichText | null {
+): Promise<RichText | null> {
   const c = parties.commitment;
-  if (c.state !== "active" || c.nextDueAt !== null || hasOpenCheckIn(db, c.id)) return null;
+  if (c.state !== "active" || c.nextDueAt !== null || (await db.hasOpenCheckIn(c.id))) return null;
   // A change still waiting out its 24 hours has nothing left to change.
-  updateCommitment(db, c.id, {
+  await db.updateCommitment(c.id, {
     state: "completed",
     pausedUntil: null,
     pendingChange: null,
@@ -51,12 +45,12 @@ export function finishIfDone(
     updatedAt: now,
   });
   c.state = "completed";
-  appendEvent(db, { commitmentId: c.id, kind: "completed", data: { reason }, at: now });
+  await db.appendEvent({ commitmentId: c.id, kind: "completed", data: { reason }, at: now });
   const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
-  const text = endingText(c, checkInTally(db, c.id), witness?.name ?? null, reason);
+    c.witnessStatus === "active" && c.witnessId !== null ? await db.getPerson(c.witnessId) : undefined;
+  const text = endingText(c, await db.checkInTally(c.id), witness?.name ?? null, reason);
   if (tell === "dm") {
-    enqueue(db, {
+    await db.enqueue({
       purpose: purpose("completed", c.id),
       to: dmOf(parties.owner, parties.chat),
       message: { text, visibility: "chat" },
@@ -66,7 +60,7 @@ export function finishIfDone(
       now,
     });
   }
-  tellWitnessItEnded(db, c, now, "completed");
+  await tellWitnessItEnded(db, c, now, "completed");
   return text;
 }
 
@@ -76,19 +70,19 @@ export function finishIfDone(
  * Queued outside their quiet hours; the group fallback is the neutral pointer. Once per
  * commitment: a commitment ends only once.
  */
-export function tellWitnessItEnded(
-  db: Db,
+export async function tellWitnessItEnded(
+  db: StoreTx,
   c: CommitmentRow,
   now: number,
   how: "completed" | "cancelled",
-): void {
+): Promise<void> {
   if (c.witnessStatus !== "active" || c.witnessId === null) return;
-  const witness = getPerson(db, c.witnessId);
-  const owner = getPerson(db, c.ownerId);
+  const witness = await db.getPerson(c.witnessId);
+  const owner = await db.getPerson(c.ownerId);
   if (!witness || !owner) return;
   const ended = how === "cancelled" ? " is cancelled, as they asked a day ago" : " has come to its end";
   // The answer that ended a one-off may still be theirs to confirm: the request comes with this.
-  const last = checkInsBetween(db, c.id, 0, now + 1).at(-1);
+  const last = (await db.checkInsBetween(c.id, 0, now + 1)).at(-1);
   const waiting =
     last?.state === "answered" &&
     (last.answer === "kept" || last.answer === "partly") &&
@@ -96,9 +90,9 @@ export function tellWitnessItEnded(
   const rest = waiting
     ? "Once you've answered about its last check-in, there's nothing more for you to do."
     : "There's nothing more for you to do.";
-  enqueue(db, {
+  await db.enqueue({
     purpose: purpose("ended", c.id),
-    to: dmOf(witness, getChat(db, c.chatId)),
+    to: dmOf(witness, await db.getChat(c.chatId)),
     message: {
       text: rich(owner.name, "'s ", label(c), `${ended}. Thank you for standing by them. ${rest}`),
       visibility: "chat",

@@ -1,7 +1,7 @@
 /** Shared wording: how commitments, cadences and times are shown. */
 import { describeCadence, formatDate, formatLocal } from "../cadence";
 import { bold, italic, type Part, rich } from "../richtext";
-import type { CommitmentRow, PendingChange } from "../store/sqlite/schema";
+import type { CommitmentRow, PendingChange } from "../store/port";
 import type { RichText } from "../types";
 import { storedCadence } from "./schedule";
 

@@ -1,17 +1,4 @@
-/**
- * When a platform says a chat is gone (deleted, or the bot was removed or blocked), the
- * commitments whose check-ins go there are paused, so the scheduler stops writing to nowhere,
- * and the history says why. Nothing is retried forever.
- */
-import { skipOpenCheckIns } from "../store/sqlite/checkins";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import {
-  activeGroupCommitmentIds,
-  activePrivateCommitmentIds,
-  markChatGone,
-  pauseOpenEnded,
-} from "../store/sqlite/gone";
+import type { Store } from "../store/port";
 import type { Recipient } from "../types";
 
 /**
@@ -20,22 +7,22 @@ import type { Recipient } from "../types";
  * chat refused the bot for good.
  * @returns how many commitments were paused.
  */
-export function pauseForGone(db: Db, to: Recipient, now: number): number {
-  return db.transaction((tx) => {
+export function pauseForGone(store: Store, to: Recipient, now: number): Promise<number> {
+  return store.transaction(async (tx) => {
     let ids: number[] = [];
     if (to.chatKind === "group") {
-      const chatId = markChatGone(tx, to.platform, to.chatId, now);
+      const chatId = await tx.markChatGone(to.platform, to.chatId, now);
       if (chatId === undefined) return 0;
-      ids = activeGroupCommitmentIds(tx, chatId);
+      ids = await tx.activeGroupCommitmentIds(chatId);
     } else if (to.personId) {
-      ids = activePrivateCommitmentIds(tx, to.platform, to.personId) ?? [];
+      ids = (await tx.activePrivateCommitmentIds(to.platform, to.personId)) ?? [];
     }
     if (ids.length === 0) return 0;
-    pauseOpenEnded(tx, ids, now);
+    await tx.pauseOpenEnded(ids, now);
     for (const id of ids) {
       // The open check-in would still send its reminder to nowhere: it counts for nothing now.
-      skipOpenCheckIns(tx, id);
-      appendEvent(tx, {
+      await tx.skipOpenCheckIns(id);
+      await tx.appendEvent({
         commitmentId: id,
         kind: "paused",
         data: { reason: "chat-gone", until: null },

@@ -8,7 +8,6 @@ import { COMMANDS, findCommand, type OptionSpec } from "../commands/table";
 import { excerpt } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, code, lines, rich } from "../richtext";
-import { listWitnessed } from "../store/sqlite/commitments";
 import type { Reply, RichText } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { plural } from "./format";
@@ -37,15 +36,15 @@ function rolePart(count: number): RichText {
 }
 
 /** How many commitments the person witnesses now (accepted, still open). */
-function witnessing(ctx: CommandContext): number {
-  return listWitnessed(ctx.db, ctx.me.id).filter(
+async function witnessing(ctx: CommandContext): Promise<number> {
+  return (await ctx.db.listWitnessed(ctx.me.id)).filter(
     (c) => c.witnessStatus === "active" && (c.state === "active" || c.state === "paused"),
   ).length;
 }
 
 /** `/help witness`: the role, then how to ask someone to take it. */
-function witnessHelp(ctx: CommandContext): Reply[] {
-  const count = witnessing(ctx);
+async function witnessHelp(ctx: CommandContext): Promise<Reply[]> {
+  const count = await witnessing(ctx);
   return [
     toSender(
       lines(
@@ -92,9 +91,9 @@ function describe(option: OptionSpec, examples: Examples, command: string): stri
 }
 
 /** `/help [command]` */
-export function help(ctx: CommandContext): Reply[] {
+export async function help(ctx: CommandContext): Promise<Reply[]> {
   const topic = ctx.args.command?.replace(/^\//, "").trim();
-  if (topic?.toLowerCase() === "witness") return witnessHelp(ctx);
+  if (topic?.toLowerCase() === "witness") return await witnessHelp(ctx);
   if (topic) {
     const spec = findCommand(topic);
     if (!spec) refuse("unknown-topic", `There's no /${excerpt(topic, 30)}. Send /help for the list.`);
@@ -116,7 +115,7 @@ export function help(ctx: CommandContext): Reply[] {
       ),
     ];
   }
-  const count = witnessing(ctx);
+  const count = await witnessing(ctx);
   return [
     toSender(
       lines(

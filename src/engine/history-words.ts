@@ -4,8 +4,7 @@
  * has left Amends is "a former witness".
  */
 import { formatDate, formatLocal, formatLocalTime, graduatedPhase, localDate } from "../cadence";
-import type { EventWithActor } from "../store/sqlite/events";
-import type { PendingChange } from "../store/sqlite/schema";
+import type { EventWithActor, PendingChange } from "../store/port";
 import { changeWords } from "./format";
 
 type Phrase = (e: EventWithActor, zone: string) => string;

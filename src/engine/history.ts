@@ -5,11 +5,7 @@
  */
 import { formatLocal, formatLocalTime } from "../cadence";
 import { lines, rich } from "../richtext";
-import { checkInTally, listCheckIns } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { listCommitmentEvents } from "../store/sqlite/events";
-import { getPerson } from "../store/sqlite/people";
-import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
+import type { CheckInRow, CommitmentRow, StoreTx } from "../store/port";
 import type { Reply } from "../types";
 import { consistencyWords, describeCounts } from "./consistency-words";
 import type { CommandContext } from "./context";
@@ -96,8 +92,8 @@ export function checkInLines(newestFirst: CheckInRow[], zone: string, limit = SH
  * What happened over a commitment's whole life, in words ("kept 1 of 11, 1 confirmed by jo;
  * 10 got no answer"), for one that has ended; null when no check-in counted.
  */
-export function wholeWords(db: Db, c: CommitmentRow): string | null {
-  const t = checkInTally(db, c.id);
+export async function wholeWords(db: StoreTx, c: CommitmentRow): Promise<string | null> {
+  const t = await db.checkInTally(c.id);
   if (t.counted === 0) return null;
   const counts: OutcomeCounts = {
     total: t.counted,
@@ -108,22 +104,22 @@ export function wholeWords(db: Db, c: CommitmentRow): string | null {
     confirmed: t.confirmed,
     disputed: 0,
   };
-  const witness = c.witnessId !== null ? getPerson(db, c.witnessId) : undefined;
+  const witness = c.witnessId !== null ? await db.getPerson(c.witnessId) : undefined;
   return describeCounts(counts, "all", witness?.name ?? "your witness");
 }
 
 /** `/history <commitment>` */
-export function history(ctx: CommandContext): Reply[] {
-  const c = ownCommitment(ctx);
-  const checkIns = listCheckIns(ctx.db, c.id, READ);
-  const events = listCommitmentEvents(ctx.db, c.id, SHOWN);
+export async function history(ctx: CommandContext): Promise<Reply[]> {
+  const c = await ownCommitment(ctx);
+  const checkIns = await ctx.db.listCheckIns(c.id, READ);
+  const events = await ctx.db.listCommitmentEvents(c.id, SHOWN);
   const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(ctx.db, c.witnessId) : undefined;
+    c.witnessStatus === "active" && c.witnessId !== null ? await ctx.db.getPerson(c.witnessId) : undefined;
   const ended = c.state === "completed" || c.state === "cancelled";
   // An ended commitment is told whole; an open one by its consistency, in words.
   const going = ended
-    ? (wholeWords(ctx.db, c) ?? "it ended before any check-in")
-    : consistencyWords(consistencyFactsFor(ctx.db, c.id), witness?.name ?? "your witness");
+    ? ((await wholeWords(ctx.db, c)) ?? "it ended before any check-in")
+    : consistencyWords(await consistencyFactsFor(ctx.db, c.id), witness?.name ?? "your witness");
   const streak =
     c.streak > 0 ? ` Streak ${c.streak}${c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : ""}.` : "";
   const checkInRows =

@@ -7,7 +7,6 @@ import { decodeAction } from "../actions";
 import { checkTypedText } from "../commands/parse";
 import { UserError } from "../errors";
 import { rich } from "../richtext";
-import { ensureChat, ensurePerson, updatePerson } from "../store/sqlite/people";
 import type { Engine, Inbound, Reply } from "../types";
 import { answerClick, checkin, pickClick, snooze, snoozeClick } from "./answers";
 import { cancel, edit, pause, resume } from "./commitments";
@@ -85,11 +84,11 @@ const APOLOGY =
 
 /** Builds the engine over an open database. */
 export function createEngine(deps: EngineDeps): Engine {
-  const { db, clock, log } = deps;
+  const { store, clock, log } = deps;
   const { rateLimit } = deps.config;
   const limiter = rateLimit ? new RateLimiter(rateLimit.max, rateLimit.windowMs) : null;
 
-  function run(input: Inbound): Reply[] {
+  async function run(input: Inbound): Promise<Reply[]> {
     const now = clock.now().getTime();
     if (input.from.isBot) return [];
     if (limiter && !limiter.allow(`${input.from.platform}:${input.from.id}`, now)) {
@@ -97,15 +96,17 @@ export function createEngine(deps: EngineDeps): Engine {
         toSender("You're sending commands faster than I can follow. Give it a few seconds, then try again."),
       ];
     }
-    const after: (() => void)[] = [];
-    const afterCommit = (fn: () => void) => {
+    let after: (() => void | Promise<void>)[] = [];
+    const afterCommit = (fn: () => void | Promise<void>) => {
       after.push(fn);
     };
-    const replies = db.transaction((tx) => {
-      const me = ensurePerson(tx, input.from, { quiet: deps.config.defaultQuiet }, now);
-      const chat = ensureChat(tx, input.chat, now);
+    const replies = await store.transaction(async (tx) => {
+      // A re-run after a serialization conflict starts from nothing, follow-ups included.
+      after = [];
+      const me = await tx.ensurePerson(input.from, { quiet: deps.config.defaultQuiet }, now);
+      const chat = await tx.ensureChat(input.chat, now);
       if (input.chat.kind === "dm" && me.dmChatId !== input.chat.id) {
-        updatePerson(tx, me.id, { dmChatId: input.chat.id });
+        await tx.updatePerson(me.id, { dmChatId: input.chat.id });
         me.dmChatId = input.chat.id;
       }
       if (input.type === "command") {
@@ -132,14 +133,14 @@ export function createEngine(deps: EngineDeps): Engine {
       const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args, afterCommit };
       return handler(ctx);
     });
-    for (const fn of after) fn();
+    for (const fn of after) await fn();
     return replies;
   }
 
   return {
     async handle(input) {
       try {
-        return run(input);
+        return await run(input);
       } catch (err) {
         if (err instanceof UserError)
           return [{ text: rich(err.message), visibility: "sender-only", refusal: true }];
@@ -151,7 +152,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async suggest(option, query, from) {
       try {
-        return suggest(db, option, query, from);
+        return await store.transaction((tx) => suggest(tx, option, query, from), { readOnly: true });
       } catch (err) {
         log.error({ err: errorSummary(err), option }, "engine.suggest failed");
         return [];
@@ -159,11 +160,11 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async tick(at) {
-      return runTick(db, at.getTime(), log, deps.config.defaultZone);
+      return runTick(store, at.getTime(), log, deps.config.defaultZone);
     },
 
     async pauseForGone(to, at) {
-      return pauseForGone(db, to, at.getTime());
+      return pauseForGone(store, to, at.getTime());
     },
   };
 }

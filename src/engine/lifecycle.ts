@@ -5,19 +5,7 @@
  * writes its messages to the outbox in it.
  */
 import { GRADUATED_PHASES, localDate } from "../cadence";
-import {
-  advanceDue,
-  commitmentWithParties,
-  dueSoonOf,
-  insertCheckIn,
-  updateCheckIn,
-} from "../store/sqlite/checkins";
-import { updateCommitment } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import { dropUnsent, dropUnsentQuestion, enqueue } from "../store/sqlite/outbox";
-import { getPerson } from "../store/sqlite/people";
-import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { CadenceState, ChatRow, CheckInRow, CommitmentRow, PersonRow, StoreTx } from "../store/port";
 import type { Recipient, Reply } from "../types";
 import { catchUp, recordSkipped, windowEnd } from "./catchup";
 import { completeIfFinished } from "./endings";
@@ -84,13 +72,14 @@ interface Together {
  * window, but its prompt goes out with this one's, and its reminder with this one's when it can.
  * A silent commitment (see ./silence) is prompted in the owner's direct chat, with no reminder.
  */
-export function openDue(db: Db, due: Due, now: number, together?: Together): OpenResult {
+export async function openDue(db: StoreTx, due: Due, now: number, together?: Together): Promise<OpenResult> {
   const { commitment: c, owner, chat } = due;
   const first = c.nextDueAt;
   if (first === null) return { opened: 0, skipped: 0, lost: true, completed: false };
   // Jumps to the latest occurrence due by now: a year down costs what a day down does.
   const { latest, before, next } = catchUp(c, first, now);
-  if (!advanceDue(db, c.id, first, next, now)) return { opened: 0, skipped: 0, lost: true, completed: false };
+  if (!(await db.advanceDue(c.id, first, next, now)))
+    return { opened: 0, skipped: 0, lost: true, completed: false };
 
   const latestEnd = windowEnd(latest, next, MAX_WINDOW_MS);
   const open = now < latestEnd;
@@ -100,10 +89,10 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   const skipped =
     through === null
       ? 0
-      : recordSkipped(db, c, { first, through, following: open ? latest : next }, MAX_WINDOW_MS, now);
+      : await recordSkipped(db, c, { first, through, following: open ? latest : next }, MAX_WINDOW_MS, now);
   if (!open) {
     // Every occurrence passed while we were down; if none is left, the commitment is done.
-    const completed = completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
+    const completed = await completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
     return { opened: 0, skipped, lost: false, completed };
   }
 
@@ -114,8 +103,8 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   const state = promptAt < latestEnd ? "pending" : "skipped";
   // The window before this one closes in this same tick (or, opened early, at this one's due
   // time), after this opens: its ending already counts.
-  const silent = isSilent(db, c.id, Math.max(now, latest), now - LATE_CLOSE_MS);
-  const ci = insertCheckIn(db, {
+  const silent = await isSilent(db, c.id, Math.max(now, latest), now - LATE_CLOSE_MS);
+  const ci = await db.insertCheckIn({
     commitmentId: c.id,
     dueAt: latest,
     windowEnd: latestEnd,
@@ -126,11 +115,11 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   if (!ci || state === "skipped") {
     // Nothing opened: if that was the last occurrence, the commitment has nothing to wait on.
     const completed =
-      next === null && completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now);
+      next === null && (await completeIfFinished(db, { ...due, commitment: { ...c, nextDueAt: next } }, now));
     return { opened: 0, skipped: skipped + (ci ? 1 : 0), lost: false, completed };
   }
   const to = recipientOf(c, owner, chat, silent, () => privateCheckInFallback(c, ci, false, now));
-  enqueue(db, {
+  await db.enqueue({
     purpose: purpose("prompt", ci.id),
     to,
     message: promptMessage(c, owner, ci, placeOf(to)),
@@ -142,7 +131,14 @@ export function openDue(db: Db, due: Due, now: number, together?: Together): Ope
   });
   const result = { opened: 1, skipped, lost: false, completed: false };
   if (!together)
-    openTogether(db, due, bundleKey(owner, to), { notBefore: promptAt, remindAt: ci.remindAt }, now, result);
+    await openTogether(
+      db,
+      due,
+      bundleKey(owner, to),
+      { notBefore: promptAt, remindAt: ci.remindAt },
+      now,
+      result,
+    );
   return result;
 }
 
@@ -182,13 +178,20 @@ function reminderTime(
 }
 
 /** Opens, with `due`, the owner's other commitments due soon whose prompts go to the same chat. */
-function openTogether(db: Db, due: Due, key: string, together: Together, now: number, result: OpenResult) {
-  for (const other of dueSoonOf(db, due.owner.id, now, now + TOGETHER_MS)) {
+async function openTogether(
+  db: StoreTx,
+  due: Due,
+  key: string,
+  together: Together,
+  now: number,
+  result: OpenResult,
+) {
+  for (const other of await db.dueSoonOf(due.owner.id, now, now + TOGETHER_MS)) {
     const c = other.commitment;
     if (c.id === due.commitment.id || c.nextDueAt === null) continue;
-    const silent = isSilent(db, c.id, c.nextDueAt, now - LATE_CLOSE_MS);
+    const silent = await isSilent(db, c.id, c.nextDueAt, now - LATE_CLOSE_MS);
     if (bundleKey(other.owner, checkInRecipient(c, other.owner, other.chat, silent)) !== key) continue;
-    const r = openDue(db, other, now, together);
+    const r = await openDue(db, other, now, together);
     result.opened += r.opened;
     result.skipped += r.skipped;
   }
@@ -199,18 +202,18 @@ function openTogether(db: Db, due: Due, key: string, together: Together, now: nu
  * A window gets one reminder on the bot's own account; a snooze the person asks for moves it, or,
  * once it went out, asks for one more at the time they chose.
  */
-export function remind(db: Db, ci: CheckInRow, now: number): boolean {
-  if (ci.windowEnd <= now || !updateCheckIn(db, ci.id, "pending", { remindAt: null })) {
-    updateCheckIn(db, ci.id, null, { remindAt: null });
+export async function remind(db: StoreTx, ci: CheckInRow, now: number): Promise<boolean> {
+  if (ci.windowEnd <= now || !(await db.updateCheckIn(ci.id, "pending", { remindAt: null }))) {
+    await db.updateCheckIn(ci.id, null, { remindAt: null });
     return false;
   }
-  const parties = commitmentWithParties(db, ci.commitmentId);
+  const parties = await db.commitmentWithParties(ci.commitmentId);
   if (!parties || parties.commitment.state === "cancelled") return false;
   const { commitment: c, owner, chat } = parties;
   // A silent commitment plans no reminder; one asked for with a snooze goes to the direct chat.
-  const silent = isSilent(db, c.id, now, now - LATE_CLOSE_MS);
+  const silent = await isSilent(db, c.id, now, now - LATE_CLOSE_MS);
   const to = recipientOf(c, owner, chat, silent, () => privateCheckInFallback(c, ci, true, now));
-  return enqueue(db, {
+  return await db.enqueue({
     // Keyed by its time too: a snooze the person asks for after the reminder went out is honoured.
     purpose: purpose("remind", ci.id, String(ci.remindAt)),
     to,
@@ -234,32 +237,32 @@ export const LATE_CLOSE_MS = 5 * 60_000;
  * question (see ./silence).
  * @returns null when the check-in was no longer open.
  */
-export function closeWindow(
-  db: Db,
+export async function closeWindow(
+  db: StoreTx,
   ci: CheckInRow,
   now: number,
-): { state: "missed" | "skipped"; completed: boolean } | null {
+): Promise<{ state: "missed" | "skipped"; completed: boolean } | null> {
   const state = now - ci.windowEnd > LATE_CLOSE_MS ? "skipped" : "missed";
-  if (!updateCheckIn(db, ci.id, "pending", { state, remindAt: null })) return null;
-  dropUnsent(db, ci.id, now);
-  const parties = commitmentWithParties(db, ci.commitmentId);
+  if (!(await db.updateCheckIn(ci.id, "pending", { state, remindAt: null }))) return null;
+  await db.dropUnsent(ci.id, now);
+  const parties = await db.commitmentWithParties(ci.commitmentId);
   if (!parties) return { state, completed: false };
-  if (state === "skipped") return { state, completed: completeIfFinished(db, parties, now) };
-  const completed = afterOutcome(db, parties, ci, "missed", now);
-  if (!completed) askAboutSilence(db, parties, ci, now, now - LATE_CLOSE_MS);
+  if (state === "skipped") return { state, completed: await completeIfFinished(db, parties, now) };
+  const completed = await afterOutcome(db, parties, ci, "missed", now);
+  if (!completed) await askAboutSilence(db, parties, ci, now, now - LATE_CLOSE_MS);
   return { state, completed };
 }
 
 /** Records the owner's answer to an open check-in; false when it was no longer open. */
-export function recordAnswer(
-  db: Db,
+export async function recordAnswer(
+  db: StoreTx,
   parties: Due,
   ci: CheckInRow,
   answer: "kept" | "partly" | "missed",
   note: string | null,
   now: number,
-): boolean {
-  const ok = updateCheckIn(db, ci.id, "pending", {
+): Promise<boolean> {
+  const ok = await db.updateCheckIn(ci.id, "pending", {
     state: "answered",
     answer,
     note,
@@ -267,10 +270,10 @@ export function recordAnswer(
     remindAt: null,
   });
   if (!ok) return false;
-  dropUnsent(db, ci.id, now);
+  await db.dropUnsent(ci.id, now);
   // The silence is over: a question about it still waiting (quiet hours) would ask too late.
-  dropUnsentQuestion(db, parties.commitment.id, now);
-  appendEvent(db, {
+  await db.dropUnsentQuestion(parties.commitment.id, now);
+  await db.appendEvent({
     commitmentId: parties.commitment.id,
     actorId: parties.owner.id,
     kind: "answered",
@@ -278,12 +281,12 @@ export function recordAnswer(
     at: now,
   });
   const answered = { ...ci, state: "answered" as const, answer, note, answeredAt: now };
-  afterOutcome(db, parties, answered, answer, now);
+  await afterOutcome(db, parties, answered, answer, now);
   const c = parties.commitment;
   if (answer !== "missed" && c.witnessStatus === "active" && c.witnessId !== null) {
-    const witness = getPerson(db, c.witnessId);
+    const witness = await db.getPerson(c.witnessId);
     if (witness) {
-      enqueue(db, {
+      await db.enqueue({
         purpose: purpose("verify", ci.id),
         to: dmOf(witness, parties.chat, verifyFallback(c, parties.owner, answered)),
         message: verifyRequest(c, parties.owner, answered),
@@ -305,15 +308,15 @@ export function recordAnswer(
  * a disputed answer is no miss here: the witness disputed it themselves), and complete the
  * commitment if this was its last check-in.
  */
-function afterOutcome(
-  db: Db,
+async function afterOutcome(
+  db: StoreTx,
   parties: Due,
   ci: CheckInRow,
   outcome: "kept" | "partly" | "missed",
   now: number,
 ) {
   const c = parties.commitment;
-  const stats = statsFor(db, c.id);
+  const stats = await statsFor(db, c.id);
   const state = stepLadder(c, outcome);
   const patch: Partial<CommitmentRow> = {
     streak: stats.streak,
@@ -326,23 +329,23 @@ function afterOutcome(
     const moved = { ...c, cadenceState: state.cadenceState, anchor: localDate(ci.dueAt, c.zone) };
     patch.anchor = moved.anchor;
     patch.nextDueAt = planNext(moved, Math.max(now, ci.dueAt));
-    appendEvent(db, {
+    await db.appendEvent({
       commitmentId: c.id,
       kind: "phase",
       data: { phase: state.cadenceState.phase },
       at: now,
     });
   }
-  updateCommitment(db, c.id, { ...patch, updatedAt: now });
+  await db.updateCommitment(c.id, { ...patch, updatedAt: now });
   Object.assign(c, patch);
 
   const misses =
-    outcome === "missed" && c.witnessAlerts && c.witnessStatus === "active" ? missRun(db, c.id) : [];
+    outcome === "missed" && c.witnessAlerts && c.witnessStatus === "active" ? await missRun(db, c.id) : [];
   const [latest, before] = misses;
   if (misses.length === 2 && latest && before) {
-    const witness = c.witnessId === null ? undefined : getPerson(db, c.witnessId);
+    const witness = c.witnessId === null ? undefined : await db.getPerson(c.witnessId);
     if (witness) {
-      enqueue(db, {
+      await db.enqueue({
         purpose: purpose("alert", ci.id),
         // No group fallback: an alert names a miss, and a miss is never announced in the group.
         to: dmOf(witness),
@@ -354,7 +357,7 @@ function afterOutcome(
       });
     }
   }
-  return completeIfFinished(db, parties, now);
+  return await completeIfFinished(db, parties, now);
 }
 
 /** Graduated cadences: a full phase kept moves forward, two misses in a row move back. */

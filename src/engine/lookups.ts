@@ -4,16 +4,15 @@
  * which once made ./commitments.ts and ./witness.ts a runtime import cycle.
  */
 import { refuse } from "../errors";
-import { findCommitment } from "../store/sqlite/commitments";
-import type { CommitmentRow } from "../store/sqlite/schema";
+import type { CommitmentRow } from "../store/port";
 import type { CommandContext } from "./context";
 
 /** The caller's own commitment `#n`, or a refusal that also explains who may change what. */
-export function ownCommitment(ctx: CommandContext): CommitmentRow {
+export async function ownCommitment(ctx: CommandContext): Promise<CommitmentRow> {
   const n = Number(ctx.args.commitment);
   if (!Number.isInteger(n) || n < 1)
     refuse("no-number", "Say which commitment, like #1. /status lists yours.");
-  const c = findCommitment(ctx.db, ctx.me.id, n);
+  const c = await ctx.db.findCommitment(ctx.me.id, n);
   if (!c) {
     refuse(
       "unknown-commitment",

@@ -7,7 +7,7 @@ import { encodeAction } from "../actions";
 import { addDays, formatLocal, formatLocalTime, localDate } from "../cadence";
 import { bold, italic, mention, type Part, rich } from "../richtext";
 import { checkInQuestion } from "../steps";
-import type { BundleItem, CheckInRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { BundleItem, CheckInRow, CommitmentRow, PersonRow } from "../store/port";
 import type { Button, Platform, Recipient, Reply, Span } from "../types";
 import { bundleKey } from "./recipients";
 

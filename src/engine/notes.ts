@@ -17,8 +17,6 @@ import { LIMITS } from "../commands/table";
 import { checkText, graphemes } from "../commands/text";
 import { refuse } from "../errors";
 import { bold, italic, rich } from "../richtext";
-import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/sqlite/checkins";
-import { appendEvent } from "../store/sqlite/events";
 import type { Reply } from "../types";
 import type { ClickContext } from "./context";
 import { NOT_FOR_YOU, toSender } from "./replies";
@@ -42,10 +40,10 @@ export function appendNote(existing: string | null, note: string, at: number, zo
  * The note typed for check-in `args[0]`; only its owner may add one, and only once it is
  * answered. Anyone can forge the click, so any other case gets one refusal that names no one.
  */
-export function noteClick(ctx: ClickContext): Reply[] {
+export async function noteClick(ctx: ClickContext): Promise<Reply[]> {
   const id = ctx.args.length === 1 ? idArg(ctx.args[0]) : undefined;
-  const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  const ci = id === undefined ? undefined : await ctx.db.getCheckIn(id);
+  const parties = ci && (await ctx.db.commitmentWithParties(ci.commitmentId));
   if (!ci || !parties || parties.owner.id !== ctx.me.id) refuse("not-offered", NOT_FOR_YOU);
   if (ci.state !== "answered") refuse("not-answered", "Answer the check-in first, then add a note.");
   // One line per note keeps the times at the start of each line meaningful.
@@ -66,9 +64,9 @@ export function noteClick(ctx: ClickContext): Reply[] {
         : "This check-in's notes are full, so nothing changed. The next check-in can take new ones.",
     );
   }
-  updateCheckIn(ctx.db, ci.id, "answered", { note: notes });
+  await ctx.db.updateCheckIn(ci.id, "answered", { note: notes });
   // The history keeps the words too, so /history and /export show every note with its time.
-  appendEvent(ctx.db, {
+  await ctx.db.appendEvent({
     commitmentId: ci.commitmentId,
     actorId: ctx.me.id,
     kind: "note",

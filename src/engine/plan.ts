@@ -19,7 +19,6 @@ import {
   stepByNumber,
   suggestionFor,
 } from "../steps";
-import { listCommitments, stepProgress } from "../store/sqlite/commitments";
 import type { Reply } from "../types";
 import { type CommandContext, zoneOf } from "./context";
 import { label, stateLine } from "./format";
@@ -29,9 +28,9 @@ import { hasTurned, setAsideStep, stepElevenTurn } from "./turn";
 type Progress = "done" | "started" | "open";
 
 /** A step is done once one of its commitments completed, started while one is active or paused. */
-function progressByStep(ctx: CommandContext): Map<number, Progress> {
+async function progressByStep(ctx: CommandContext): Promise<Map<number, Progress>> {
   const out = new Map<number, Progress>();
-  for (const { step, state } of stepProgress(ctx.db, ctx.me.id)) {
+  for (const { step, state } of await ctx.db.stepProgress(ctx.me.id)) {
     if (state === "completed") out.set(step, "done");
     else if ((state === "active" || state === "paused") && out.get(step) !== "done") out.set(step, "started");
   }
@@ -53,8 +52,8 @@ function today(ctx: CommandContext): string {
  * turned, the first such growth step. Recording their answer is what step 11 asks, so the turn
  * itself completes it.
  */
-function whereTheyAre(ctx: CommandContext, turned: boolean) {
-  const progress = progressByStep(ctx);
+async function whereTheyAre(ctx: CommandContext, turned: boolean) {
+  const progress = await progressByStep(ctx);
   if (turned) progress.set(11, "done");
   const isOpen = (s: Step) => (progress.get(s.number) ?? "open") === "open";
   const next = turned ? STEPS.find((s) => GROWTH_STEPS.includes(s.number) && isOpen(s)) : STEPS.find(isOpen);
@@ -62,9 +61,9 @@ function whereTheyAre(ctx: CommandContext, turned: boolean) {
 }
 
 /** `/plan` */
-export function plan(ctx: CommandContext): Reply[] {
+export async function plan(ctx: CommandContext): Promise<Reply[]> {
   const turned = hasTurned(ctx.me);
-  const { progress, next } = whereTheyAre(ctx, turned);
+  const { progress, next } = await whereTheyAre(ctx, turned);
   const rows = STEPS.map((s) => {
     const n = String(s.number).padStart(2);
     // A step set aside shows no title: each of them names a way of reaching the other person.
@@ -99,19 +98,20 @@ export function plan(ctx: CommandContext): Reply[] {
 }
 
 /** `/step <n>` */
-export function step(ctx: CommandContext): Reply[] {
+export async function step(ctx: CommandContext): Promise<Reply[]> {
   const n = Number(ctx.args.number);
   const s: Step | undefined = stepByNumber(n);
   if (!s)
     refuse("bad-step", `The plan has steps 1 to 13, so there's no step ${ctx.args.number}. Example: /step 5`);
   const turned = hasTurned(ctx.me);
-  if (isSetAside(s.number, turned)) return [setAsideStep(ctx, s, whereTheyAre(ctx, turned).next)];
-  const mine = listCommitments(ctx.db, ctx.me.id).filter((c) => c.step === s.number);
+  if (isSetAside(s.number, turned))
+    return [await setAsideStep(ctx, s, (await whereTheyAre(ctx, turned)).next)];
+  const mine = (await ctx.db.listCommitments(ctx.me.id)).filter((c) => c.step === s.number);
   const yours =
     mine.length > 0
       ? mine.map((c) => rich("   ", label(c), " — ", stateLine(c)))
       : [rich("   nothing yet. ", suggestionFor(s, today(ctx), turned))];
-  const turn = s.number === 11 ? stepElevenTurn(ctx) : { top: [], bottom: [], buttons: [] };
+  const turn = s.number === 11 ? await stepElevenTurn(ctx) : { top: [], bottom: [], buttons: [] };
   return [
     toSender(
       lines(

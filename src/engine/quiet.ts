@@ -1,7 +1,6 @@
 /** Quiet hours: a message due inside them waits until they end, in the person's zone. */
 import { addDays, formatLocalTime, localDate, localToInstant } from "../cadence";
-import type { QuietHours } from "../store/sqlite/people";
-import type { PersonRow } from "../store/sqlite/schema";
+import type { PersonRow, QuietHours } from "../store/port";
 
 /** The person's quiet hours, or null when off. */
 export function quietOf(p: Pick<PersonRow, "quietStart" | "quietEnd">): QuietHours | null {

@@ -1,6 +1,6 @@
 /** Where scheduled messages go: the commitment's group, or a person's direct chat. */
 import { PRIVATE_POINTER } from "../privacy";
-import type { ChatRow, CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { ChatRow, CommitmentRow, PersonRow } from "../store/port";
 import type { Platform, Recipient, Reply } from "../types";
 
 /** The group chat a commitment was made in. */

@@ -6,11 +6,7 @@
  */
 import { refuse } from "../errors";
 import { type Part, rich } from "../richtext";
-import { updateCommitment } from "../store/sqlite/commitments";
-import { appendEvent, witnessLeftSince } from "../store/sqlite/events";
-import { enqueue } from "../store/sqlite/outbox";
-import { getChat, getPerson } from "../store/sqlite/people";
-import type { CommitmentRow, PendingChange, PersonRow } from "../store/sqlite/schema";
+import type { CommitmentRow, PendingChange, PersonRow } from "../store/port";
 import type { Reply } from "../types";
 import type { CommandContext } from "./context";
 import { label, when } from "./format";
@@ -32,11 +28,11 @@ export interface Wait {
  * How long an easier change waits: 24 hours while a witness is attached, and until 24 hours
  * after a witness stopped when that was less than a day ago. Null: it applies at once.
  */
-export function easingWait(ctx: CommandContext, c: CommitmentRow): Wait | null {
+export async function easingWait(ctx: CommandContext, c: CommitmentRow): Promise<Wait | null> {
   const witness =
-    c.witnessStatus === "active" && c.witnessId !== null ? getPerson(ctx.db, c.witnessId) : undefined;
+    c.witnessStatus === "active" && c.witnessId !== null ? await ctx.db.getPerson(c.witnessId) : undefined;
   if (witness) return { at: ctx.now + RENEGOTIATION_DELAY_MS, witness };
-  const left = witnessLeftSince(ctx.db, c.id, ctx.now - RENEGOTIATION_DELAY_MS + 1);
+  const left = await ctx.db.witnessLeftSince(c.id, ctx.now - RENEGOTIATION_DELAY_MS + 1);
   return left === null ? null : { at: left + RENEGOTIATION_DELAY_MS, witness: null };
 }
 
@@ -44,7 +40,12 @@ export function easingWait(ctx: CommandContext, c: CommitmentRow): Wait | null {
  * Records an easier change to apply at `wait.at` (the tick applies it), replacing any change
  * already waiting, and tells the witness; the owner hears it privately.
  */
-export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChange, wait: Wait): Reply[] {
+export async function defer(
+  ctx: CommandContext,
+  c: CommitmentRow,
+  change: PendingChange,
+  wait: Wait,
+): Promise<Reply[]> {
   const { db, now, me } = ctx;
   const pending = c.pendingChangeAt !== null ? c.pendingChange : null;
   if (pending && c.pendingChangeAt !== null && sameChange(pending, change)) {
@@ -54,7 +55,7 @@ export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChan
     );
   }
   if (pending) {
-    appendEvent(db, {
+    await db.appendEvent({
       commitmentId: c.id,
       actorId: me.id,
       kind: "change-withdrawn",
@@ -62,8 +63,8 @@ export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChan
       at: now,
     });
   }
-  updateCommitment(db, c.id, { pendingChange: change, pendingChangeAt: wait.at, updatedAt: now });
-  const id = appendEvent(db, {
+  await db.updateCommitment(c.id, { pendingChange: change, pendingChangeAt: wait.at, updatedAt: now });
+  const id = await db.appendEvent({
     commitmentId: c.id,
     actorId: me.id,
     kind: "change-requested",
@@ -87,9 +88,9 @@ export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChan
       ]),
     ];
   }
-  enqueue(db, {
+  await db.enqueue({
     purpose: purpose("renegotiate", c.id, id),
-    to: dmOf(witness, getChat(db, c.chatId)),
+    to: dmOf(witness, await db.getChat(c.chatId)),
     message: {
       text: rich(
         me.name,
@@ -122,28 +123,32 @@ export function defer(ctx: CommandContext, c: CommitmentRow, change: PendingChan
  * replaces it (withdrawn, and the witness told); new words alone leave it waiting, the newer
  * words winning. Returns what to tell the owner privately, if anything.
  */
-export function settlePending(ctx: CommandContext, c: CommitmentRow, change: PendingChange): Part | null {
+export async function settlePending(
+  ctx: CommandContext,
+  c: CommitmentRow,
+  change: PendingChange,
+): Promise<Part | null> {
   const pending = c.pendingChange;
   if (c.pendingChangeAt === null || !pending) return null;
   if (change.cadence === undefined && change.until === undefined) {
     if (pending.promise !== undefined) {
       const { promise: _older, ...rest } = pending;
-      updateCommitment(ctx.db, c.id, { pendingChange: rest, updatedAt: ctx.now });
+      await ctx.db.updateCommitment(c.id, { pendingChange: rest, updatedAt: ctx.now });
     }
     const asked = pending.cancel
       ? "Your request to cancel it"
       : ["The change you asked for earlier", describeChange(pending)];
     return [asked, ` still takes effect ${when(c.pendingChangeAt, c.zone)}.`];
   }
-  updateCommitment(ctx.db, c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: ctx.now });
-  const id = appendEvent(ctx.db, {
+  await ctx.db.updateCommitment(c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: ctx.now });
+  const id = await ctx.db.appendEvent({
     commitmentId: c.id,
     actorId: ctx.me.id,
     kind: "change-withdrawn",
     data: { ...pending },
     at: ctx.now,
   });
-  const told = tellWitness(ctx, c, purpose("withdrawn", c.id, id), () => [
+  const told = await tellWitness(ctx, c, purpose("withdrawn", c.id, id), () => [
     ctx.me.name,
     ` no longer asks to ${pending.cancel ? "cancel" : "ease"} `,
     label(c),
@@ -160,18 +165,18 @@ export function settlePending(ctx: CommandContext, c: CommitmentRow, change: Pen
  * answers the owner's action). The group fallback is a neutral pointer. Returns the witness.
  * Callers build its key with `purpose()` (`paused`, `resumed`, `withdrawn`).
  */
-export function tellWitness(
+export async function tellWitness(
   ctx: CommandContext,
   c: CommitmentRow,
   purpose: string,
   text: (zone: string) => Part,
-): PersonRow | null {
+): Promise<PersonRow | null> {
   if (c.witnessStatus !== "active" || c.witnessId === null) return null;
-  const witness = getPerson(ctx.db, c.witnessId);
+  const witness = await ctx.db.getPerson(c.witnessId);
   if (!witness) return null;
-  enqueue(ctx.db, {
+  await ctx.db.enqueue({
     purpose,
-    to: dmOf(witness, getChat(ctx.db, c.chatId)),
+    to: dmOf(witness, await ctx.db.getChat(c.chatId)),
     message: { text: rich(text(witness.zone ?? c.zone)), visibility: "chat" },
     personId: witness.id,
     commitmentId: c.id,

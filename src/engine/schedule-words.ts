@@ -4,7 +4,7 @@
  * change is worth suggesting for the schedule the bot chose (a computed example that works).
  */
 import { addDays, formatDate, formatLocalTime, localDate } from "../cadence";
-import type { CommitmentRow } from "../store/sqlite/schema";
+import type { CommitmentRow } from "../store/port";
 import { cadenceText } from "./format";
 
 /** "today", "tomorrow", "yesterday", "Tue 1 Dec" in the year of `today`, else "Tue 1 Dec 2027". */

@@ -2,7 +2,7 @@
 import { type Cadence, localDate, nextOccurrence, parseCadence } from "../cadence";
 import { parseDate } from "../cadence/date";
 import { refuse } from "../errors";
-import type { CadenceState, CommitmentRow, PendingChange } from "../store/sqlite/schema";
+import type { CadenceState, CommitmentRow, PendingChange } from "../store/port";
 
 /** The fields planning depends on. */
 export type Plannable = Pick<CommitmentRow, "cadence" | "zone" | "anchor" | "cadenceState" | "until">;

@@ -5,10 +5,7 @@ import { parseQuietHours, QUIET_EXAMPLE } from "../cadence/quiet-hours";
 import { cityLabel, parseZone, type ZoneChoice } from "../cadence/zone-names";
 import { refuse } from "../errors";
 import { code, lines } from "../richtext";
-import { commitmentWithParties } from "../store/sqlite/checkins";
-import { listCommitments, updateCommitment } from "../store/sqlite/commitments";
-import { appendEvent } from "../store/sqlite/events";
-import { type QuietHours, updatePerson } from "../store/sqlite/people";
+import type { QuietHours } from "../store/port";
 import type { Button, Reply, RichText } from "../types";
 import { type ClickContext, type CommandContext, commandFromClick } from "./context";
 import { nextDigestAt } from "./digest";
@@ -36,7 +33,7 @@ function zoneButtons(personId: number, choices: readonly ZoneChoice[]): Button[]
  * several zones keeping different time (EST, CET, IST, GMT+1, a city in two countries) is answered
  * with those zones as buttons rather than a guess; {@link zoneClick} sets the one pressed.
  */
-export function timezone(ctx: CommandContext): Reply[] {
+export async function timezone(ctx: CommandContext): Promise<Reply[]> {
   const read = parseZone(ctx.args.zone ?? "", ctx.now);
   if (!read.ok) {
     if (read.choices && read.choices.length > 0) {
@@ -44,29 +41,32 @@ export function timezone(ctx: CommandContext): Reply[] {
     }
     refuse("bad-zone", read.error);
   }
-  return setZone(ctx, read.zone);
+  return await setZone(ctx, read.zone);
 }
 
 /** A zone button: only the person who asked may press it; it sets the zone as /timezone would. */
-export function zoneClick(ctx: ClickContext): Reply[] {
+export async function zoneClick(ctx: ClickContext): Promise<Reply[]> {
   const [owner, name, extra] = ctx.args;
   if (idArg(owner) !== ctx.me.id) refuse("not-yours", "That button belongs to someone else.");
   const zone = name !== undefined && extra === undefined ? normalizeZone(name) : null;
   if (!zone) refuse("stale-button", "That button no longer does anything.");
   const asCommand = commandFromClick(ctx, { zone });
 
-  return setZone(asCommand, zone).map((r) => ({ ...r, settles: [{ t: "text", text: cityLabel(zone) }] }));
+  return (await setZone(asCommand, zone)).map((r) => ({
+    ...r,
+    settles: [{ t: "text", text: cityLabel(zone) }],
+  }));
 }
 
 /** Sets the person's zone; also re-plans their future check-ins, past ones stay as they were. */
-function setZone(ctx: CommandContext, zone: string): Reply[] {
+async function setZone(ctx: CommandContext, zone: string): Promise<Reply[]> {
   const { db, now, me } = ctx;
   // A witness's planned digest moves to the same Sunday evening in the new zone (or the next
   // Sunday, if that one has already passed there): two days before it is still that week anywhere.
   const digestAt =
     me.nextDigestAt === null ? null : nextDigestAt(Math.max(now, me.nextDigestAt - 2 * 86_400_000), zone);
-  updatePerson(db, me.id, { zone, nextDigestAt: digestAt });
-  appendEvent(db, {
+  await db.updatePerson(me.id, { zone, nextDigestAt: digestAt });
+  await db.appendEvent({
     personId: me.id,
     actorId: me.id,
     kind: "zone",
@@ -75,12 +75,12 @@ function setZone(ctx: CommandContext, zone: string): Reply[] {
   });
   let replanned = 0;
   const endings: RichText[] = [];
-  for (const c of listCommitments(db, me.id)) {
+  for (const c of await db.listCommitments(me.id)) {
     if ((c.state !== "active" && c.state !== "paused") || c.zone === zone) continue;
     const moved = { ...c, zone };
     const nextDueAt = c.state === "active" ? planNext(moved, now) : null;
-    updateCommitment(db, c.id, { zone, nextDueAt, updatedAt: now });
-    appendEvent(db, {
+    await db.updateCommitment(c.id, { zone, nextDueAt, updatedAt: now });
+    await db.appendEvent({
       commitmentId: c.id,
       actorId: me.id,
       kind: "zone",
@@ -89,8 +89,9 @@ function setZone(ctx: CommandContext, zone: string): Reply[] {
     });
     // In the new zone its last day (or its one check-in) may be past already: a commitment with
     // nothing left to plan and nothing open completes rather than waiting forever.
-    const parties = c.state === "active" && nextDueAt === null ? commitmentWithParties(db, c.id) : undefined;
-    const ending = parties && finishIfDone(db, parties, now, "reply", "zone");
+    const parties =
+      c.state === "active" && nextDueAt === null ? await db.commitmentWithParties(c.id) : undefined;
+    const ending = parties && (await finishIfDone(db, parties, now, "reply", "zone"));
     if (ending) endings.push(ending);
     else replanned++;
   }
@@ -119,11 +120,11 @@ export function hhmm(minutes: number): string {
 }
 
 /** `/quiet <from>-<to>` or `/quiet off` */
-export function quiet(ctx: CommandContext): Reply[] {
+export async function quiet(ctx: CommandContext): Promise<Reply[]> {
   const { db, now, me } = ctx;
   const q = readQuietHours(ctx.args.hours ?? "");
-  updatePerson(db, me.id, { quietStart: q?.start ?? null, quietEnd: q?.end ?? null });
-  appendEvent(db, { personId: me.id, actorId: me.id, kind: "quiet", data: { quiet: q }, at: now });
+  await db.updatePerson(me.id, { quietStart: q?.start ?? null, quietEnd: q?.end ?? null });
+  await db.appendEvent({ personId: me.id, actorId: me.id, kind: "quiet", data: { quiet: q }, at: now });
   if (!q)
     return [
       toSender([

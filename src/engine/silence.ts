@@ -7,10 +7,7 @@
  */
 import { idArg } from "../actions";
 import { refuse } from "../errors";
-import { type Closing, commitmentWithParties, getCheckIn, recentClosings } from "../store/sqlite/checkins";
-import type { Db } from "../store/sqlite/db";
-import { enqueue, offeredTo } from "../store/sqlite/outbox";
-import type { CheckInRow } from "../store/sqlite/schema";
+import type { CheckInRow, Closing, StoreTx } from "../store/port";
 import type { Reply } from "../types";
 import { cancel, pause } from "./commitments";
 import { type ClickContext, commandFromClick } from "./context";
@@ -34,15 +31,25 @@ const unanswered = (k: Closing): boolean => k.state !== "answered";
  * three. Windows still open that end by `asOf` count as closing unanswered unless they ended
  * before `lateFrom` (those close as skipped): see {@link recentClosings}.
  */
-export function unansweredRun(db: Db, commitmentId: number, asOf: number, lateFrom: number): number {
-  const closings = recentClosings(db, commitmentId, { asOf, lateFrom, limit: SILENT_AFTER + 1 });
+export async function unansweredRun(
+  db: StoreTx,
+  commitmentId: number,
+  asOf: number,
+  lateFrom: number,
+): Promise<number> {
+  const closings = await db.recentClosings(commitmentId, { asOf, lateFrom, limit: SILENT_AFTER + 1 });
   const firstAnswered = closings.findIndex((k) => !unanswered(k));
   return firstAnswered === -1 ? closings.length : firstAnswered;
 }
 
 /** Whether a commitment is silent as of `asOf` (see the file comment). */
-export function isSilent(db: Db, commitmentId: number, asOf: number, lateFrom: number): boolean {
-  return unansweredRun(db, commitmentId, asOf, lateFrom) >= SILENT_AFTER;
+export async function isSilent(
+  db: StoreTx,
+  commitmentId: number,
+  asOf: number,
+  lateFrom: number,
+): Promise<boolean> {
+  return (await unansweredRun(db, commitmentId, asOf, lateFrom)) >= SILENT_AFTER;
 }
 
 /**
@@ -50,9 +57,9 @@ export function isSilent(db: Db, commitmentId: number, asOf: number, lateFrom: n
  * miss is one the owner said, or a window that closed with no answer. Kept and partly answers
  * end the run, disputed ones too: the witness already knows about those.
  */
-export function missRun(db: Db, commitmentId: number): MissKind[] {
+export async function missRun(db: StoreTx, commitmentId: number): Promise<MissKind[]> {
   // Nothing still open counts here: only what has closed.
-  const closings = recentClosings(db, commitmentId, {
+  const closings = await db.recentClosings(commitmentId, {
     asOf: Number.MIN_SAFE_INTEGER,
     lateFrom: Number.MIN_SAFE_INTEGER,
     limit: SILENT_AFTER + 1,
@@ -72,18 +79,18 @@ export function missRun(db: Db, commitmentId: number): MissKind[] {
  * like. If the platform refuses the direct message, the group sees only a neutral pointer that
  * names no commitment and no miss.
  */
-export function askAboutSilence(
-  db: Db,
+export async function askAboutSilence(
+  db: StoreTx,
   parties: Due,
   ci: CheckInRow,
   now: number,
   lateFrom: number,
-): boolean {
+): Promise<boolean> {
   const { commitment: c, owner, chat } = parties;
   if (c.state !== "active" || c.pendingChange?.cancel) return false;
-  if (unansweredRun(db, c.id, now, lateFrom) !== SILENT_AFTER) return false;
+  if ((await unansweredRun(db, c.id, now, lateFrom)) !== SILENT_AFTER) return false;
   const movedFromGroup = c.visibility === "group" && chat.kind === "group";
-  return enqueue(db, {
+  return await db.enqueue({
     purpose: purpose("silence", c.id, ci.id),
     // No fallbackReply: the group gets the neutral pointer of src/privacy.ts, nothing more.
     to: dmOf(owner, chat),
@@ -110,16 +117,16 @@ const CHOSEN: Record<Choice, string> = {
  * its rules: the witness hears of the pause, and ending it waits 24 hours. The answer is the
  * owner's alone, wherever the click came from.
  */
-export function silenceClick(ctx: ClickContext): Reply[] {
+export async function silenceClick(ctx: ClickContext): Promise<Reply[]> {
   const [idPart, choice, ...extra] = ctx.args;
   const id = extra.length === 0 ? idArg(idPart) : undefined;
-  const ci = id === undefined ? undefined : getCheckIn(ctx.db, id);
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  const ci = id === undefined ? undefined : await ctx.db.getCheckIn(id);
+  const parties = ci && (await ctx.db.commitmentWithParties(ci.commitmentId));
   const offered =
     ci !== undefined &&
     parties !== undefined &&
     parties.owner.id === ctx.me.id &&
-    offeredTo(ctx.db, purpose("silence", parties.commitment.id, ci.id), ctx.me.id);
+    (await ctx.db.offeredTo(purpose("silence", parties.commitment.id, ci.id), ctx.me.id));
   if (!offered || !parties || choice === undefined || !CHOICES.has(choice))
     refuse("not-offered", NOT_FOR_YOU);
   const c = parties.commitment;
@@ -132,9 +139,9 @@ export function silenceClick(ctx: ClickContext): Reply[] {
     commandFromClick(ctx, { commitment: String(c.number), ...args });
   const replies =
     choice === "p"
-      ? pause(asCommand({ for: PAUSE_FOR }))
+      ? await pause(asCommand({ for: PAUSE_FOR }))
       : choice === "e"
-        ? cancel(asCommand({}))
+        ? await cancel(asCommand({}))
         : [
             toSender(
               `We'll keep going with #${c.number}. Answer when you're ready; there's nothing to catch up on.`,

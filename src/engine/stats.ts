@@ -1,18 +1,4 @@
-/**
- * Streaks and the consistency figure, derived from a commitment's check-ins and cached on the
- * commitment for /status. Deriving them each time (from the last 200 check-ins, one indexed
- * query) keeps them right after verdicts arrive late or answers change.
- *
- * - Streak: consecutive kept check-ins, newest first; partly neither extends nor breaks it;
- *   a miss (answered or unanswered) or a disputed check-in breaks it; skipped ones don't count.
- * - Verified streak: the same, counting only kept check-ins the witness confirmed; a kept
- *   check-in still waiting for (or unsure of) a verdict neither extends nor breaks it.
- * - Consistency: see {@link computeStats}. It is never called trust (trust is the other
- *   person's to give) and never shown bare: see src/engine/consistency-words.ts.
- */
-import { countedCheckIns } from "../store/sqlite/checkins";
-import type { Db } from "../store/sqlite/db";
-import type { CheckInRow } from "../store/sqlite/schema";
+import type { CheckInRow, StoreTx } from "../store/port";
 
 /** How much an answer's weight shrinks per newer answer. */
 export const CONSISTENCY_DECAY = 0.8;
@@ -90,8 +76,8 @@ export function computeStats(newestFirst: Pick<CheckInRow, "state" | "answer" | 
 }
 
 /** Reads a commitment's recent check-ins (the newest 200 that count) and computes its figures. */
-export function statsFor(db: Db, commitmentId: number): Stats {
-  return computeStats(countedCheckIns(db, commitmentId));
+export async function statsFor(db: StoreTx, commitmentId: number): Promise<Stats> {
+  return computeStats(await db.countedCheckIns(commitmentId));
 }
 
 /** How many of the newest counted check-ins the words about consistency describe. */
@@ -160,6 +146,6 @@ export function consistencyFacts(
 }
 
 /** Reads a commitment's recent check-ins and gathers the facts behind the words. */
-export function consistencyFactsFor(db: Db, commitmentId: number): ConsistencyFacts {
-  return consistencyFacts(countedCheckIns(db, commitmentId));
+export async function consistencyFactsFor(db: StoreTx, commitmentId: number): Promise<ConsistencyFacts> {
+  return consistencyFacts(await db.countedCheckIns(commitmentId));
 }

@@ -7,7 +7,6 @@
  * Discord, their direct chat on Telegram, a pointer in the group when that is refused).
  */
 import { bold, rich } from "../richtext";
-import { countedOfWitness, witnessedOpen } from "../store/sqlite/views";
 import type { Button, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import type { CommandContext } from "./context";
@@ -25,11 +24,11 @@ export interface WitnessPart {
 }
 
 /** The "You witness" part for the person asking, or null when they witness nothing open. */
-export function witnessPart(ctx: CommandContext): WitnessPart | null {
+export async function witnessPart(ctx: CommandContext): Promise<WitnessPart | null> {
   // Active and paused commitments they actively witness, by owner and number, with the owners' names.
-  const witnessed = witnessedOpen(ctx.db, ctx.me.id);
+  const witnessed = await ctx.db.witnessedOpen(ctx.me.id);
   if (witnessed.length === 0) return null;
-  const counted = countedOfWitness(ctx.db, ctx.me.id);
+  const counted = await ctx.db.countedOfWitness(ctx.me.id);
   const rows: RichText[] = [];
   const buttons: Button[][] = [];
   const owners = new Set<string>();

@@ -6,11 +6,7 @@
  * with a Step down button each. The reply is only for the person who asked (sender-only).
  */
 import { bold, code, lines, type Part, rich } from "../richtext";
-import type { CountedCheckIn } from "../store/sqlite/checkins";
-import type { Db } from "../store/sqlite/db";
-import { findPerson } from "../store/sqlite/people";
-import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
-import { countedOfOwner, type OwnCommitment, ownCommitments } from "../store/sqlite/views";
+import type { CheckInRow, CommitmentRow, CountedCheckIn, OwnCommitment, StoreTx } from "../store/port";
 import type { Platform, Reply, RichText } from "../types";
 import { consistencyWords } from "./consistency-words";
 import { type CommandContext, zoneOf } from "./context";
@@ -29,35 +25,35 @@ const RECENT_END_MS = 7 * 86_400_000;
 const START_EXAMPLE = "/commit Call my sister every Sunday cadence: weekly sun 18:00";
 
 /** `/status` */
-export function status(ctx: CommandContext): Reply[] {
+export async function status(ctx: CommandContext): Promise<Reply[]> {
   const { db, me, now } = ctx;
   // Four statements for all of the person's commitments and the ones they witness (store/views.ts);
   // only an open invitation and a commitment ended this week read more.
-  const all = ownCommitments(db, me.id);
+  const all = await db.ownCommitments(me.id);
   const open = all.filter((v) => v.commitment.state === "active" || v.commitment.state === "paused");
   const zone = zoneOf(me, ctx.deps.config);
   const ended = all
     .filter((v) => (v.endedAt ?? 0) > now - RECENT_END_MS)
     .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0));
   const earlier = all.length - open.length - ended.length;
-  const witnessing = witnessPart(ctx);
+  const witnessing = await witnessPart(ctx);
 
   if (open.length === 0 && ended.length === 0 && !witnessing) {
     const finished = earlier > 0 ? ` (${earlier} finished or cancelled; /history #n shows each)` : "";
     return [toSender([`You have no open commitments${finished}. Start one with `, code(START_EXAMPLE), "."])];
   }
 
-  const counted = open.length > 0 ? countedOfOwner(db, me.id) : new Map<number, CountedCheckIn[]>();
+  const counted = open.length > 0 ? await db.countedOfOwner(me.id) : new Map<number, CountedCheckIn[]>();
   const text: (RichText | string | null)[] = [];
   if (open.length > 0) {
     text.push(rich(bold("Your commitments"), ` (times in ${zone})`));
     for (const v of open) {
-      text.push(openRow(db, v, counted.get(v.commitment.id) ?? [], zone, now, me.platform as Platform));
+      text.push(await openRow(db, v, counted.get(v.commitment.id) ?? [], zone, now, me.platform as Platform));
     }
   }
   if (ended.length > 0) {
     text.push(rich(bold("Ended in the last 7 days")));
-    for (const v of ended) text.push(endedRow(db, v.commitment, v.endedAt ?? now));
+    for (const v of ended) text.push(await endedRow(db, v.commitment, v.endedAt ?? now));
     if (open.length === 0) text.push(rich(code("/commit"), " starts a new one when you're ready."));
   }
   if (earlier > 0) {
@@ -84,14 +80,14 @@ function earlierLine(earlier: CommitmentRow[]): string {
  * One open commitment: what, when, how it is going, and who stands by it. `counted` are its
  * newest counted check-ins, newest first: the first is how the last one went.
  */
-function openRow(
-  db: Db,
+async function openRow(
+  db: StoreTx,
   v: OwnCommitment,
   counted: CountedCheckIn[],
   zone: string,
   now: number,
   platform: Platform,
-): RichText {
+): Promise<RichText> {
   const c = v.commitment;
   const witness = c.witnessStatus === "active" && c.witnessId !== null ? v.witnessName : null;
   const by = witness ?? "your witness";
@@ -104,7 +100,9 @@ function openRow(
     c.streak > 0 ? `streak ${c.streak}${c.verifiedStreak > 0 ? `, verified ${c.verifiedStreak}` : ""}` : null,
     words,
   ].filter((s): s is string => s !== null);
-  const standing = [witnessLine(db, v, witness, now, platform), pendingLine(c)].filter((p) => p !== null);
+  const standing = [await witnessLine(db, v, witness, now, platform), pendingLine(c)].filter(
+    (p) => p !== null,
+  );
   return rich(
     label(c),
     c.visibility === "private" ? " (private)" : "",
@@ -130,20 +128,20 @@ function lastLine(
 const LAST_ANSWER: Record<string, string> = { kept: "kept ✓", partly: "partly kept", missed: "missed" };
 
 /** "witness: jo", or where an invitation stands. */
-function witnessLine(
-  db: Db,
+async function witnessLine(
+  db: StoreTx,
   v: OwnCommitment,
   name: string | null,
   now: number,
   platform: Platform,
-): string | null {
+): Promise<string | null> {
   const c = v.commitment;
   if (c.witnessStatus === "active") return `witness: ${name ?? "someone who left Amends"}`;
   if (c.witnessStatus !== "invited") return null;
   const invite = c.witnessInvite ?? "";
   const who = invite.startsWith("@")
     ? invite
-    : (findPerson(db, platform, invite.replace(/^id:/, ""))?.name ?? "the person you invited");
+    : ((await db.findPerson(platform, invite.replace(/^id:/, "")))?.name ?? "the person you invited");
   const sent = v.invitedAt;
   if (sent !== null && sent + INVITE_DAYS * 86_400_000 <= now) {
     return `the invitation to ${who} has expired; /witness #${c.number} asks again`;
@@ -161,10 +159,10 @@ function pendingLine(c: CommitmentRow): Part[] | null {
 }
 
 /** One commitment that ended this past week, and how, in a few words. */
-function endedRow(db: Db, c: CommitmentRow, at: number): RichText {
+async function endedRow(db: StoreTx, c: CommitmentRow, at: number): Promise<RichText> {
   const date = shortDay(at, c.zone);
   if (c.state === "cancelled") return rich(label(c), ` — cancelled ${date}`);
-  const how = wholeWords(db, c);
+  const how = await wholeWords(db, c);
   return rich(label(c), how ? ` — ended ${date}: ${how}` : ` — ended ${date}, before any check-in`);
 }
 

@@ -1,8 +1,6 @@
 /** Autocomplete suggestions: the caller's commitments, IANA zones, common cadences. */
 import { allZones } from "../cadence";
-import { listCommitments } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { findPerson } from "../store/sqlite/people";
+import type { StoreTx } from "../store/port";
 import type { Actor, Suggestion } from "../types";
 
 /** Platforms show at most 25 choices. */
@@ -22,17 +20,17 @@ export const COMMON_CADENCES = [
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Suggestions for `option` matching `query` (case-insensitive, by prefix or substring). */
-export function suggest(
-  db: Db,
+export async function suggest(
+  db: StoreTx,
   option: "commitment" | "zone" | "cadence",
   query: string,
   from: Actor,
-): Suggestion[] {
+): Promise<Suggestion[]> {
   const q = query.trim().toLowerCase().replace(/^#/, "");
   if (option === "commitment") {
-    const me = findPerson(db, from.platform, from.id);
+    const me = await db.findPerson(from.platform, from.id);
     if (!me) return [];
-    return listCommitments(db, me.id)
+    return (await db.listCommitments(me.id))
       .filter((c) => c.state === "active" || c.state === "paused")
       .filter((c) => !q || String(c.number).startsWith(q) || c.promise.toLowerCase().includes(q))
       .slice(0, MAX)

@@ -1,20 +1,19 @@
 /**
  * The scheduler tick: finds due work through indexed queries on due times (nothing is held in
  * memory per commitment) and records it, with its outbox messages, in short transactions.
- * Work is claimed in batches of {@link TICK_BATCH} rows, each cut short after
+ * Work is claimed in batches of {@link TICK_BATCH} rows, one transaction per batch and a
+ * savepoint per unit, so a unit that fails is rolled back alone.
+ *
+ * On SQLite (queries on this thread) each batch is also cut short after
  * {@link BATCH_BUDGET_MS}, so each synchronous stretch stays well under 10 ms and commands keep
- * flowing between batches during a burst or a catch-up after downtime.
+ * flowing between batches during a burst or a catch-up after downtime. On PostgreSQL a batch's
+ * scan locks its rows (`FOR UPDATE SKIP LOCKED`), so several batches run side by side, in this
+ * process and in others, each on rows no other holds.
  */
 import { UserError } from "../errors";
 import type { Logger } from "../log";
 import { bold, italic, rich } from "../richtext";
-import { commitmentWithParties, tickQueries } from "../store/sqlite/checkins";
-import { updateCommitment } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import { enqueue } from "../store/sqlite/outbox";
-import { clientOf } from "../store/sqlite/raw";
-import type { CommitmentRow } from "../store/sqlite/schema";
+import type { CommitmentRow, Store, StoreTx } from "../store/port";
 import type { TickReport } from "../types";
 import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
 import { sendDigest } from "./digest";
@@ -27,33 +26,12 @@ import { promptRecipient } from "./recipients";
 /** Rows claimed per statement and per transaction. */
 export const TICK_BATCH = 25;
 /**
- * What one batch, its COMMIT included, should take at most: a batch stops taking units once its
- * units have run this long, and the next one takes as many units as fit in it going by this one.
- * Units are small (catch-up jumps over downtime instead of walking it), so a stretch between
- * yields stays near this even when the disk is slow to take a COMMIT.
+ * What one batch, its COMMIT included, should take at most on SQLite: a batch stops taking units
+ * once its units have run this long, and the next one takes as many units as fit in it going by
+ * this one. Units are small (catch-up jumps over downtime instead of walking it), so a stretch
+ * between yields stays near this even when the disk is slow to take a COMMIT.
  */
 export const BATCH_BUDGET_MS = 4;
-
-type Transaction = (run: () => void) => void;
-const madeFor = new WeakMap<object, { batch: Transaction; unitTx: Transaction }>();
-
-/**
- * better-sqlite3's own transaction functions, made once per connection (an idle tick makes no
- * other allocation worth the name): nested calls become cached savepoints, where drizzle's
- * build and prepare their SQL on every call.
- */
-function transactions(db: Db): { batch: Transaction; unitTx: Transaction } {
-  const client = clientOf(db);
-  let made = madeFor.get(client);
-  if (!made) {
-    made = {
-      batch: client.transaction((run: () => void) => run()),
-      unitTx: client.transaction((run: () => void) => run()),
-    };
-    madeFor.set(client, made);
-  }
-  return made;
-}
 
 /** Lets queued commands run between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -63,130 +41,173 @@ export function emptyTickReport(): TickReport {
   return { resumed: 0, opened: 0, reminded: 0, missed: 0, skipped: 0, completed: 0, queued: 0 };
 }
 
+/** What one unit of work adds to the tick's report. */
+type Counts = Partial<TickReport>;
+
+/** One kind of due work: how to find it and what to do with each row. */
+interface Work<T> {
+  what: string;
+  fetch: (tx: StoreTx, limit: number) => Promise<T[]>;
+  unit: (tx: StoreTx, row: T) => Promise<Counts>;
+}
+
 /** Runs one tick at `now`. Idempotent: running it twice, or in two processes, does each thing once. */
-export async function runTick(db: Db, now: number, log: Logger, defaultZone: string): Promise<TickReport> {
+export async function runTick(
+  store: Store,
+  now: number,
+  log: Logger,
+  defaultZone: string,
+): Promise<TickReport> {
   const report = emptyTickReport();
-  const q = tickQueries(db);
-  const { batch, unitTx } = transactions(db);
+  const add = (c: Counts) => {
+    for (const [k, v] of Object.entries(c) as [keyof TickReport, number][]) report[k] += v;
+  };
+
+  /** One batch in one transaction. Counts reach the report only once it has committed. */
+  async function batch<T>(work: Work<T>, limit: number) {
+    const started = performance.now();
+    const counts: Counts[] = [];
+    const r = await store.transaction(
+      async (tx) => {
+        counts.length = 0;
+        const rows = await work.fetch(tx, TICK_BATCH);
+        let done = 0;
+        let failures = 0;
+        for (const row of rows) {
+          // A batch that has run its share stops early; the rest is still due and is fetched
+          // again. Only after some unit succeeded: failed ones would come back first.
+          if (
+            store.synchronous &&
+            done > failures &&
+            (done >= limit || performance.now() - started > BATCH_BUDGET_MS)
+          )
+            break;
+          done++;
+          try {
+            counts.push(await tx.savepoint((u) => work.unit(u, row)));
+          } catch (err) {
+            failures++;
+            log.error(
+              { err: err instanceof Error ? err.message : String(err), what: work.what },
+              "tick unit failed",
+            );
+          }
+        }
+        return { fetched: rows.length, done, failures };
+      },
+      { isolation: "read committed" },
+    );
+    for (const c of counts) add(c);
+    return { ...r, took: performance.now() - started };
+  }
 
   /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */
-  async function drain<T>(fetch: () => T[], unit: (row: T) => void, what: string): Promise<void> {
+  async function drain<T>(work: Work<T>): Promise<void> {
     // How many units the next batch may take: fewer when batches run long (a catch-up writes
     // more per unit than a burst, and its COMMIT grows with it), back up to TICK_BATCH when not.
     let limit = TICK_BATCH;
     for (;;) {
-      const rows = fetch();
-      if (rows.length === 0) return;
-      let done = 0;
-      let failures = 0;
-      const started = performance.now();
-      batch(() => {
-        for (const row of rows) {
-          // A batch that has run its share stops early; the rest is still due and is fetched
-          // again after the yield. Only after some unit succeeded: failed ones would come back first.
-          if (done > failures && (done >= limit || performance.now() - started > BATCH_BUDGET_MS)) break;
-          done++;
-          try {
-            unitTx(() => unit(row));
-          } catch (err) {
-            failures++;
-            log.error({ err: err instanceof Error ? err.message : String(err), what }, "tick unit failed");
-          }
-        }
-      });
-      const took = performance.now() - started;
+      const { fetched, done, failures, took } = await batch(work, limit);
+      if (fetched === 0) return;
       limit = Math.max(1, Math.min(TICK_BATCH, limit * 2, Math.floor((done * BATCH_BUDGET_MS) / took)));
       // A short batch was the last; one whose units all failed (never cut short) would come back
       // unchanged: leave it for the next tick.
-      if ((done === rows.length && rows.length < TICK_BATCH) || failures === done) return;
-      await yieldToEventLoop();
+      if ((done === fetched && fetched < TICK_BATCH) || failures === done) return;
+      if (store.synchronous) await yieldToEventLoop();
     }
   }
 
-  await drain(
-    () => q.endedPauses(now, TICK_BATCH),
-    (c) => {
-      resumeCommitment(db, c, now, null);
-      report.resumed++;
+  /** Several drains side by side where the store runs queries elsewhere (SKIP LOCKED keeps them apart). */
+  async function drainAll<T>(work: Work<T>): Promise<void> {
+    const lanes = Math.max(1, store.parallelism);
+    await Promise.all(Array.from({ length: lanes }, () => drain(work)));
+  }
+
+  await drainAll<CommitmentRow>({
+    what: "resume",
+    fetch: (tx, n) => tx.endedPauses(now, n),
+    unit: async (tx, c) => {
+      await resumeCommitment(tx, c, now, null);
+      return { resumed: 1 };
     },
-    "resume",
-  );
-  await drain(
-    () => q.dueChanges(now, TICK_BATCH),
-    (c) => {
-      applyPendingChange(db, c, now);
-      report.queued++;
+  });
+  await drainAll<CommitmentRow>({
+    what: "renegotiation",
+    fetch: (tx, n) => tx.dueChanges(now, n),
+    unit: async (tx, c) => {
+      await applyPendingChange(tx, c, now);
+      return { queued: 1 };
     },
-    "renegotiation",
-  );
-  await drain(
-    () => q.dueCommitments(now, TICK_BATCH),
-    (due) => {
-      const r = openDue(db, due, now);
-      report.opened += r.opened;
-      report.skipped += r.skipped;
-      if (r.completed) report.completed++;
+  });
+  await drainAll({
+    what: "open",
+    fetch: (tx, n) => tx.dueCommitments(now, n),
+    unit: async (tx, due) => {
+      const r = await openDue(tx, due, now);
+      return { opened: r.opened, skipped: r.skipped, completed: r.completed ? 1 : 0 };
     },
-    "open",
-  );
+  });
   // Windows close before reminders go out, so a window that ended meanwhile gets no reminder.
-  await drain(
-    () => q.closingWindows(now, TICK_BATCH),
-    (ci) => {
-      const closed = closeWindow(db, ci, now);
-      if (closed?.state === "missed") report.missed++;
-      if (closed?.state === "skipped") report.skipped++;
-      if (closed?.completed) report.completed++;
+  await drainAll({
+    what: "close",
+    fetch: (tx, n) => tx.closingWindows(now, n),
+    unit: async (tx, ci) => {
+      const closed = await closeWindow(tx, ci, now);
+      return {
+        missed: closed?.state === "missed" ? 1 : 0,
+        skipped: closed?.state === "skipped" ? 1 : 0,
+        completed: closed?.completed ? 1 : 0,
+      };
     },
-    "close",
-  );
-  await drain(
-    () => q.dueReminders(now, TICK_BATCH),
-    (ci) => {
-      if (remind(db, ci, now)) report.reminded++;
-    },
-    "remind",
-  );
-  await drain(
-    () => q.dueDigests(now, TICK_BATCH),
-    (person) => {
-      if (sendDigest(db, person, now, defaultZone)) report.queued++;
-    },
-    "digest",
-  );
+  });
+  await drainAll({
+    what: "remind",
+    fetch: (tx, n) => tx.dueReminders(now, n),
+    unit: async (tx, ci) => ({ reminded: (await remind(tx, ci, now)) ? 1 : 0 }),
+  });
+  await drainAll({
+    what: "digest",
+    fetch: (tx, n) => tx.dueDigests(now, n),
+    unit: async (tx, person) => ({ queued: (await sendDigest(tx, person, now, defaultZone)) ? 1 : 0 }),
+  });
   return report;
 }
 
 /** Applies a renegotiated change whose 24-hour delay has passed, and tells the owner. */
-function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
+async function applyPendingChange(db: StoreTx, c: CommitmentRow, now: number): Promise<void> {
   const change = c.pendingChange;
   const at = c.pendingChangeAt;
-  updateCommitment(db, c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: now });
+  await db.updateCommitment(c.id, { pendingChange: null, pendingChangeAt: null, updatedAt: now });
   if (!change || (c.state !== "active" && c.state !== "paused")) return;
   const fresh = { ...c, pendingChange: null, pendingChangeAt: null };
   let outcome: string;
   try {
     if (change.cancel) {
-      cancelCommitment(db, fresh, now, null);
+      await cancelCommitment(db, fresh, now, null);
       outcome = "is now cancelled, as you asked a day ago";
     } else {
-      applyEdit(db, fresh, change, now, null);
+      await applyEdit(db, fresh, change, now, null);
       outcome = "now has the easier terms you asked for a day ago";
     }
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     if (err.identifier === "nothing-planned" && change.until !== undefined) {
       // The earlier end date asked for has passed meanwhile: end it now, as asked.
-      completeNow(db, fresh, now);
+      await completeNow(db, fresh, now);
       outcome = "has ended, as you asked a day ago";
     } else {
-      appendEvent(db, { commitmentId: c.id, kind: "change-dropped", data: { reason: err.message }, at: now });
+      await db.appendEvent({
+        commitmentId: c.id,
+        kind: "change-dropped",
+        data: { reason: err.message },
+        at: now,
+      });
       outcome = `kept its terms: the change you asked for no longer fits. ${err.message}`;
     }
   }
-  const parties = commitmentWithParties(db, c.id);
+  const parties = await db.commitmentWithParties(c.id);
   if (!parties) return;
-  enqueue(db, {
+  await db.enqueue({
     purpose: purpose("applied", c.id, at ?? now),
     to: promptRecipient({ ...c, visibility: "private" }, parties.owner, parties.chat),
     message: {
@@ -206,8 +227,8 @@ function applyPendingChange(db: Db, c: CommitmentRow, now: number): void {
 }
 
 /** Ends a commitment whose last day has passed; its open check-in (if any) still closes as usual. */
-function completeNow(db: Db, c: CommitmentRow, now: number): void {
-  updateCommitment(db, c.id, { state: "completed", nextDueAt: null, pausedUntil: null, updatedAt: now });
-  appendEvent(db, { commitmentId: c.id, kind: "completed", data: { reason: "renegotiated" }, at: now });
-  tellWitnessItEnded(db, c, now, "completed");
+async function completeNow(db: StoreTx, c: CommitmentRow, now: number): Promise<void> {
+  await db.updateCommitment(c.id, { state: "completed", nextDueAt: null, pausedUntil: null, updatedAt: now });
+  await db.appendEvent({ commitmentId: c.id, kind: "completed", data: { reason: "renegotiated" }, at: now });
+  await tellWitnessItEnded(db, c, now, "completed");
 }

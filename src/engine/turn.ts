@@ -15,11 +15,7 @@ import { formatDate, localDate } from "../cadence";
 import { refuse } from "../errors";
 import { bold, code, lines, rich } from "../richtext";
 import { CONTACT_STEPS, findStep, GROWTH_STEPS, type Step } from "../steps";
-import { commitmentWithParties } from "../store/sqlite/checkins";
-import { listCommitments } from "../store/sqlite/commitments";
-import { appendEvent } from "../store/sqlite/events";
-import { clearPlanTurned, setPlanTurned } from "../store/sqlite/people";
-import type { CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { CommitmentRow, PersonRow } from "../store/port";
 import type { Button, Reply, RichText } from "../types";
 import { cancel, commit } from "./commitments";
 import { type ClickContext, type CommandContext, commandFromClick, zoneOf } from "./context";
@@ -46,8 +42,11 @@ export function hasTurned(me: Pick<PersonRow, "planTurnedAt">): boolean {
 }
 
 /** Active commitments of the person tagged with a step that is now set aside. */
-function setAsideCommitments(ctx: { db: CommandContext["db"]; me: PersonRow }): CommitmentRow[] {
-  return listCommitments(ctx.db, ctx.me.id).filter(
+async function setAsideCommitments(ctx: {
+  db: CommandContext["db"];
+  me: PersonRow;
+}): Promise<CommitmentRow[]> {
+  return (await ctx.db.listCommitments(ctx.me.id)).filter(
     (c) => c.state === "active" && c.step !== null && CONTACT_STEPS.includes(c.step),
   );
 }
@@ -95,11 +94,11 @@ function turnedOn(ctx: CommandContext, at: number): string {
  * The part of `/step 11` about the turn: before it, what recording the no does and the button;
  * after it, when it was recorded, the commitments still set aside, and Undo.
  */
-export function stepElevenTurn(ctx: CommandContext): {
+export async function stepElevenTurn(ctx: CommandContext): Promise<{
   top: RichText[];
   bottom: RichText[];
   buttons: Button[][];
-} {
+}> {
   const { me } = ctx;
   if (me.planTurnedAt === null) {
     return {
@@ -112,7 +111,7 @@ export function stepElevenTurn(ctx: CommandContext): {
       buttons: [[{ label: "They said no", action: encodeAction(TURN_VERB, me.id), style: "secondary" }]],
     };
   }
-  const cs = setAsideCommitments(ctx);
+  const cs = await setAsideCommitments(ctx);
   return {
     top: [rich(`You recorded on ${turnedOn(ctx, me.planTurnedAt)} that they said no.`)],
     bottom: [
@@ -131,8 +130,8 @@ export function stepElevenTurn(ctx: CommandContext): {
  * `/step <n>` for a contact step once the plan has turned: set aside, without its guidance,
  * question or example, pointing to `next` (the growth step /plan suggests), and how to undo the turn.
  */
-export function setAsideStep(ctx: CommandContext, s: Step, next: Step | undefined): Reply {
-  const mine = listCommitments(ctx.db, ctx.me.id).filter((c) => c.step === s.number);
+export async function setAsideStep(ctx: CommandContext, s: Step, next: Step | undefined): Promise<Reply> {
+  const mine = (await ctx.db.listCommitments(ctx.me.id)).filter((c) => c.step === s.number);
   const active = mine.filter((c) => c.state === "active");
   return toSender(
     lines(
@@ -157,9 +156,9 @@ export function setAsideStep(ctx: CommandContext, s: Step, next: Step | undefine
  * private and not marked as a refusal: a refusal may be shown in a group, and the turn is the
  * person's own news.
  */
-export function commitUnlessSetAside(ctx: CommandContext): Reply[] {
+export async function commitUnlessSetAside(ctx: CommandContext): Promise<Reply[]> {
   const s = ctx.args.step === undefined ? undefined : findStep(ctx.args.step);
-  if (!s || !hasTurned(ctx.me) || !CONTACT_STEPS.includes(s.number)) return commit(ctx);
+  if (!s || !hasTurned(ctx.me) || !CONTACT_STEPS.includes(s.number)) return await commit(ctx);
   return [
     toSender(
       rich(
@@ -177,14 +176,14 @@ function ownButton(ctx: ClickContext): void {
 }
 
 /** "They said no": records the turn, and offers to end each commitment set aside, and Undo. */
-export function turnClick(ctx: ClickContext): Reply[] {
+export async function turnClick(ctx: ClickContext): Promise<Reply[]> {
   ownButton(ctx);
   if (ctx.args.length !== 1 || ctx.me.planTurnedAt !== null) refuse("stale", NOT_FOR_YOU);
   const { db, now, me } = ctx;
-  setPlanTurned(db, me.id, now);
-  appendEvent(db, { personId: me.id, actorId: me.id, kind: "plan-turned", at: now });
+  await db.setPlanTurned(me.id, now);
+  await db.appendEvent({ personId: me.id, actorId: me.id, kind: "plan-turned", at: now });
   const turned: PersonRow = { ...me, planTurnedAt: now };
-  const cs = setAsideCommitments({ db, me: turned });
+  const cs = await setAsideCommitments({ db, me: turned });
   return [
     {
       ...toSender(
@@ -205,14 +204,14 @@ export function turnClick(ctx: ClickContext): Reply[] {
 }
 
 /** Undo: clears the turn; the plan is as it was. Commitments already ended stay ended. */
-export function undoTurnClick(ctx: ClickContext): Reply[] {
+export async function undoTurnClick(ctx: ClickContext): Promise<Reply[]> {
   ownButton(ctx);
   const { db, now, me } = ctx;
   // Only the turn this button was offered for: an Undo left over from an earlier turn does nothing.
   if (ctx.args.length !== 2 || me.planTurnedAt === null || String(me.planTurnedAt) !== ctx.args[1])
     refuse("stale", NOT_FOR_YOU);
-  clearPlanTurned(db, me.id);
-  appendEvent(db, {
+  await db.clearPlanTurned(me.id);
+  await db.appendEvent({
     personId: me.id,
     actorId: me.id,
     kind: "plan-turn-undone",
@@ -238,9 +237,10 @@ export function undoTurnClick(ctx: ClickContext): Reply[] {
  * witnessed one waits its 24 hours and the witness is told. Offered only to its owner, while the
  * plan has turned and the commitment is active; the other buttons stay, each its own choice.
  */
-export function endSetAsideClick(ctx: ClickContext): Reply[] {
+export async function endSetAsideClick(ctx: ClickContext): Promise<Reply[]> {
   const id = idArg(ctx.args[0]);
-  const parties = id === undefined || ctx.args.length !== 1 ? undefined : commitmentWithParties(ctx.db, id);
+  const parties =
+    id === undefined || ctx.args.length !== 1 ? undefined : await ctx.db.commitmentWithParties(id);
   const c = parties?.commitment;
   if (
     !c ||
@@ -252,5 +252,5 @@ export function endSetAsideClick(ctx: ClickContext): Reply[] {
   ) {
     refuse("not-offered", NOT_FOR_YOU);
   }
-  return cancel(commandFromClick(ctx, { commitment: String(c.number) }));
+  return await cancel(commandFromClick(ctx, { commitment: String(c.number) }));
 }

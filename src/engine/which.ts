@@ -15,8 +15,7 @@
  */
 import { encodeAction } from "../actions";
 import { excerpt } from "../commands/text";
-import { holdNote } from "../store/sqlite/held-notes";
-import type { CheckInRow, CommitmentRow } from "../store/sqlite/schema";
+import type { CheckInRow, CommitmentRow } from "../store/port";
 import type { Button, Reply } from "../types";
 import type { Answer } from "./answers";
 import type { CommandContext } from "./context";
@@ -35,17 +34,17 @@ function labelOf(c: CommitmentRow): string {
  * The "Which one?" question for `open` (two or more open check-ins of the caller), keeping
  * `answer` and `note` for the button that is pressed.
  */
-export function askWhich(
+export async function askWhich(
   ctx: CommandContext,
   open: readonly { checkIn: CheckInRow; commitment: CommitmentRow }[],
   answer: Answer,
   note: string | null,
-): Reply[] {
+): Promise<Reply[]> {
   // One button per commitment (its newest open check-in), in the order /status lists them.
   const newest = new Map<number, { checkIn: CheckInRow; commitment: CommitmentRow }>();
   for (const o of open) if (!newest.has(o.commitment.id)) newest.set(o.commitment.id, o);
   const choices = [...newest.values()].sort((a, b) => a.commitment.number - b.commitment.number);
-  const key = note ? holdNote(ctx.db, ctx.me.id, note, ctx.now, ctx.now + HELD_TTL_MS) : undefined;
+  const key = note ? await ctx.db.holdNote(ctx.me.id, note, ctx.now, ctx.now + HELD_TTL_MS) : undefined;
   const buttons: Button[][] = choices.map((o) => [
     {
       label: labelOf(o.commitment),

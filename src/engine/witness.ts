@@ -5,14 +5,7 @@
 import { encodeAction, idArg } from "../actions";
 import { refuse } from "../errors";
 import { bold, code, italic, mention, type Part, rich } from "../richtext";
-import { commitmentWithParties, getCheckIn, updateCheckIn } from "../store/sqlite/checkins";
-import { updateCommitment } from "../store/sqlite/commitments";
-import type { Db } from "../store/sqlite/db";
-import { appendEvent } from "../store/sqlite/events";
-import { lastInvitation } from "../store/sqlite/invitations";
-import { enqueue, offeredTo } from "../store/sqlite/outbox";
-import { findPersonByUsername, getPerson } from "../store/sqlite/people";
-import type { CommitmentRow, PersonRow } from "../store/sqlite/schema";
+import type { CommitmentRow, PersonRow, StoreTx } from "../store/port";
 import type { Platform, Reply } from "../types";
 import type { ClickContext, CommandContext } from "./context";
 import { planDigest } from "./digest";
@@ -26,24 +19,28 @@ import { statsFor } from "./stats";
 const label = (c: CommitmentRow): Part => [bold(`#${c.number}`), " ", italic(c.promise)];
 
 /** `/witness <commitment> @person [alerts: on|off]` */
-export function witness(ctx: CommandContext): Reply[] {
-  const c = ownCommitment(ctx);
+export async function witness(ctx: CommandContext): Promise<Reply[]> {
+  const c = await ownCommitment(ctx);
   if (c.state === "cancelled" || c.state === "completed") refuse("closed", `#${c.number} is ${c.state}.`);
   if (c.witnessStatus === "active") {
-    const current = c.witnessId === null ? undefined : getPerson(ctx.db, c.witnessId);
+    const current = c.witnessId === null ? undefined : await ctx.db.getPerson(c.witnessId);
     refuse(
       "has-witness",
       `#${c.number} already has a witness${current ? ` (${current.name})` : ""}. /unwitness #${c.number} first.`,
     );
   }
-  return [inviteWitness(ctx, c, "person")];
+  return [await inviteWitness(ctx, c, "person")];
 }
 
 /**
  * Posts the invitation naming the person in the group (from /witness or /commit's `witness:`).
  * Nothing is sent to them until they accept, and only their own click can accept.
  */
-export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "person" | "witness"): Reply {
+export async function inviteWitness(
+  ctx: CommandContext,
+  c: CommitmentRow,
+  option: "person" | "witness",
+): Promise<Reply> {
   const { db, now, me, args } = ctx;
   if (ctx.chat.kind !== "group") {
     refuse("not-in-group", "Invite your witness from a group chat you share, so they can accept there.");
@@ -52,7 +49,9 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   const ref = ctx.mentions[0] ?? (typed ? { username: typed } : undefined);
   if (!ref || (!ref.id && !ref.username))
     refuse("no-person", "Name the friend to invite, like /witness #1 @their_name.");
-  const known = ref.id ? undefined : findPersonByUsername(db, me.platform as Platform, ref.username ?? "");
+  const known = ref.id
+    ? undefined
+    : await db.findPersonByUsername(me.platform as Platform, ref.username ?? "");
   const targetId = ref.id ?? known?.externalId;
   const targetUsername = (ref.username ?? known?.username ?? "").toLowerCase();
   const isMe = targetId === me.externalId || (targetUsername !== "" && targetUsername === me.username);
@@ -60,14 +59,14 @@ export function inviteWitness(ctx: CommandContext, c: CommitmentRow, option: "pe
   if (known?.isBot || ref.isBot) refuse("bot", "A bot can't be a witness. Ask a person you trust.");
   const invite = targetId ? `id:${targetId}` : `@${targetUsername}`;
   const alerts = args.alerts !== "off";
-  updateCommitment(db, c.id, {
+  await db.updateCommitment(c.id, {
     witnessStatus: "invited",
     witnessInvite: invite,
     witnessId: null,
     witnessAlerts: alerts,
     updatedAt: now,
   });
-  appendEvent(db, {
+  await db.appendEvent({
     commitmentId: c.id,
     actorId: me.id,
     kind: "witness-invited",
@@ -114,14 +113,15 @@ function isInvited(c: CommitmentRow, me: PersonRow): boolean {
  * The invitation an Accept or Decline click may answer: open, addressed to the clicker, clicked in
  * the chat it was posted in, and not expired. Refusals name no one: anyone can forge the click.
  */
-function openInvitation(ctx: ClickContext) {
+async function openInvitation(ctx: ClickContext) {
   const id = idArg(ctx.args[0]);
-  const parties = id === undefined || ctx.args.length !== 1 ? undefined : commitmentWithParties(ctx.db, id);
+  const parties =
+    id === undefined || ctx.args.length !== 1 ? undefined : await ctx.db.commitmentWithParties(id);
   const c = parties?.commitment;
   if (parties?.owner.id === ctx.me.id) refuse("self", "You can't witness your own commitment.");
   if (!parties || !c || c.witnessStatus !== "invited" || !isInvited(c, ctx.me))
     refuse("not-offered", NOT_FOR_YOU);
-  const sent = lastInvitation(ctx.db, c.id);
+  const sent = await ctx.db.lastInvitation(c.id);
   if ((sent?.chatId ?? parties.chat.id) !== ctx.chat.id) {
     refuse("elsewhere", "Answer the invitation where it was posted.");
   }
@@ -140,18 +140,18 @@ function settled(outcome: string, text: Part): Reply {
  * The Accept button, pressed in the chat where the owner asked: the chat hears who witnesses (the
  * promise only if the group may see it), and the witness gets, privately, what they agreed to.
  */
-export function acceptInvite(ctx: ClickContext): Reply[] {
-  const { commitment: c, owner } = openInvitation(ctx);
-  updateCommitment(ctx.db, c.id, {
+export async function acceptInvite(ctx: ClickContext): Promise<Reply[]> {
+  const { commitment: c, owner } = await openInvitation(ctx);
+  await ctx.db.updateCommitment(c.id, {
     witnessStatus: "active",
     witnessId: ctx.me.id,
     witnessInvite: null,
     updatedAt: ctx.now,
   });
-  appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-accepted", at: ctx.now });
-  planDigest(ctx.db, ctx.me, ctx.now, ctx.deps.config.defaultZone);
+  await ctx.db.appendEvent({ commitmentId: c.id, actorId: ctx.me.id, kind: "witness-accepted", at: ctx.now });
+  await planDigest(ctx.db, ctx.me, ctx.now, ctx.deps.config.defaultZone);
 
-  notify(ctx.db, purpose("welcome", c.id, ctx.now), ctx.me, c, ctx.now, [
+  await notify(ctx.db, purpose("welcome", c.id, ctx.now), ctx.me, c, ctx.now, [
     "You now witness ",
     owner.name,
     "'s ",
@@ -172,11 +172,11 @@ export function acceptInvite(ctx: ClickContext): Reply[] {
 }
 
 /** The Decline button: a person's own choice, so only the owner hears of it, privately. */
-export function declineInvite(ctx: ClickContext): Reply[] {
-  const { commitment: c, owner, chat } = openInvitation(ctx);
-  updateCommitment(ctx.db, c.id, { witnessStatus: null, witnessInvite: null, updatedAt: ctx.now });
-  appendEvent(ctx.db, { commitmentId: c.id, actorId: ctx.me.id, kind: "witness-declined", at: ctx.now });
-  notify(
+export async function declineInvite(ctx: ClickContext): Promise<Reply[]> {
+  const { commitment: c, owner, chat } = await openInvitation(ctx);
+  await ctx.db.updateCommitment(c.id, { witnessStatus: null, witnessInvite: null, updatedAt: ctx.now });
+  await ctx.db.appendEvent({ commitmentId: c.id, actorId: ctx.me.id, kind: "witness-declined", at: ctx.now });
+  await notify(
     ctx.db,
     purpose("declined", c.id, ctx.now),
     owner,
@@ -201,13 +201,13 @@ export function declineInvite(ctx: ClickContext): Reply[] {
 }
 
 /** `/unwitness <commitment>`: the owner removes the witness (or withdraws an invitation). */
-export function unwitness(ctx: CommandContext): Reply[] {
-  const c = ownCommitment(ctx);
+export async function unwitness(ctx: CommandContext): Promise<Reply[]> {
+  const c = await ownCommitment(ctx);
   if (c.witnessStatus === null) refuse("no-witness", `#${c.number} has no witness.`);
-  const former = c.witnessId === null ? undefined : getPerson(ctx.db, c.witnessId);
-  removeWitness(ctx.db, c, ctx.now, ctx.me.id, "removed");
+  const former = c.witnessId === null ? undefined : await ctx.db.getPerson(c.witnessId);
+  await removeWitness(ctx.db, c, ctx.now, ctx.me.id, "removed");
   if (former) {
-    notify(ctx.db, purpose("unwitnessed", c.id, ctx.now), former, c, ctx.now, [
+    await notify(ctx.db, purpose("unwitnessed", c.id, ctx.now), former, c, ctx.now, [
       ctx.me.name,
       " no longer needs a witness for ",
       label(c),
@@ -219,9 +219,10 @@ export function unwitness(ctx: CommandContext): Reply[] {
 }
 
 /** A witness's "Step down" button; the owner is told. */
-export function stepDown(ctx: ClickContext): Reply[] {
+export async function stepDown(ctx: ClickContext): Promise<Reply[]> {
   const id = idArg(ctx.args[0]);
-  const parties = id === undefined || ctx.args.length !== 1 ? undefined : commitmentWithParties(ctx.db, id);
+  const parties =
+    id === undefined || ctx.args.length !== 1 ? undefined : await ctx.db.commitmentWithParties(id);
   if (
     !parties ||
     parties.commitment.witnessId !== ctx.me.id ||
@@ -230,8 +231,8 @@ export function stepDown(ctx: ClickContext): Reply[] {
     refuse("not-witness", NOT_FOR_YOU);
   }
   const { commitment: c, owner, chat } = parties;
-  removeWitness(ctx.db, c, ctx.now, ctx.me.id, "stepped-down");
-  notify(
+  await removeWitness(ctx.db, c, ctx.now, ctx.me.id, "stepped-down");
+  await notify(
     ctx.db,
     purpose("stepped-down", c.id, ctx.now),
     owner,
@@ -261,22 +262,33 @@ export function stepDown(ctx: ClickContext): Reply[] {
   ];
 }
 
-function removeWitness(db: Db, c: CommitmentRow, now: number, actorId: number, kind: string): void {
-  updateCommitment(db, c.id, { witnessStatus: null, witnessId: null, witnessInvite: null, updatedAt: now });
-  appendEvent(db, { commitmentId: c.id, actorId, kind: `witness-${kind}`, at: now });
+async function removeWitness(
+  db: StoreTx,
+  c: CommitmentRow,
+  now: number,
+  actorId: number,
+  kind: string,
+): Promise<void> {
+  await db.updateCommitment(c.id, {
+    witnessStatus: null,
+    witnessId: null,
+    witnessInvite: null,
+    updatedAt: now,
+  });
+  await db.appendEvent({ commitmentId: c.id, actorId, kind: `witness-${kind}`, at: now });
 }
 
 /** Queues a direct message to a person about a commitment, at once: it answers someone's action. */
-function notify(
-  db: Db,
+async function notify(
+  db: StoreTx,
   key: string,
   to: PersonRow,
   c: CommitmentRow,
   now: number,
   text: Part,
   fallback?: Parameters<typeof dmOf>[1],
-): void {
-  enqueue(db, {
+): Promise<void> {
+  await db.enqueue({
     purpose: key,
     to: dmOf(to, fallback),
     message: { text: rich(text), visibility: "chat" },
@@ -290,12 +302,12 @@ function notify(
 const VERDICTS = { c: "confirmed", d: "disputed", u: "unsure" } as const;
 
 /** Confirm / Dispute / Not sure: only the commitment's witness counts; the owner is told. */
-export function verdictClick(ctx: ClickContext): Reply[] {
+export async function verdictClick(ctx: ClickContext): Promise<Reply[]> {
   const [idPart, code, ...extra] = ctx.args;
   const id = idArg(idPart);
   const verdict = Object.hasOwn(VERDICTS, code ?? "") ? VERDICTS[code as keyof typeof VERDICTS] : undefined;
-  const ci = id === undefined || extra.length > 0 ? undefined : getCheckIn(ctx.db, id);
-  const parties = ci && commitmentWithParties(ctx.db, ci.commitmentId);
+  const ci = id === undefined || extra.length > 0 ? undefined : await ctx.db.getCheckIn(id);
+  const parties = ci && (await ctx.db.commitmentWithParties(ci.commitmentId));
   if (!ci || !parties || !verdict) refuse("not-offered", NOT_FOR_YOU);
   const { commitment: c, owner, chat } = parties;
   // Only the witness asked about this very answer may judge it: not a check-in still open, not one
@@ -305,25 +317,25 @@ export function verdictClick(ctx: ClickContext): Reply[] {
     c.witnessStatus === "active" &&
     ci.state === "answered" &&
     (ci.answer === "kept" || ci.answer === "partly") &&
-    offeredTo(ctx.db, purpose("verify", ci.id), ctx.me.id);
+    (await ctx.db.offeredTo(purpose("verify", ci.id), ctx.me.id));
   if (!asked) refuse("not-offered", NOT_FOR_YOU);
   if (ci.verdict !== null) refuse("done", "You've already answered this one. Thank you.");
-  updateCheckIn(ctx.db, ci.id, "answered", { verdict, verdictAt: ctx.now });
-  appendEvent(ctx.db, {
+  await ctx.db.updateCheckIn(ci.id, "answered", { verdict, verdictAt: ctx.now });
+  await ctx.db.appendEvent({
     commitmentId: c.id,
     actorId: ctx.me.id,
     kind: "verdict",
     data: { checkIn: ci.id, verdict },
     at: ctx.now,
   });
-  const stats = statsFor(ctx.db, c.id);
-  updateCommitment(ctx.db, c.id, {
+  const stats = await statsFor(ctx.db, c.id);
+  await ctx.db.updateCommitment(c.id, {
     streak: stats.streak,
     verifiedStreak: stats.verifiedStreak,
     consistency: stats.consistency,
     updatedAt: ctx.now,
   });
-  enqueue(ctx.db, {
+  await ctx.db.enqueue({
     purpose: purpose("verdict", ci.id),
     to: promptRecipient({ ...c, visibility: "private" }, owner, chat),
     message: verdictNotice(c, ctx.me, verdict, stats.verifiedStreak),

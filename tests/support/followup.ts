@@ -17,7 +17,7 @@ export type Bot = ReturnType<typeof createBot>;
 export async function jumpTo(bot: Bot, ms: number) {
   bot.clock.ms = ms;
   await bot.engine.tick(bot.clock.now());
-  const out = bot.deliver().map((d) => ({ at: ms, ...d }));
+  const out = (await bot.deliver()).map((d) => ({ at: ms, ...d }));
   bot.delivered.push(...out);
   return out;
 }

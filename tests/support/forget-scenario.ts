@@ -5,9 +5,11 @@
  * witnesses Otto's commitment and is invited, still pending, to witness Xanthe's. Messages of
  * the first week are delivered; the second Sunday's digests and the last verdicts stay queued.
  */
+
 import type { Actor, Reply } from "../../src/types";
 import { outboxOf } from "./inspect";
 import { createPeopleBot, dmOf, type PeopleBot, person } from "./people-bot";
+import { realStore } from "./stores";
 
 export const QUILL = person("7305198641", `Quillon "Quill" Marbleheart`, "qmarble_77");
 export const WREN = person("6120458833", "Wrenna Thistlewöod", "wrenw42");
@@ -33,8 +35,8 @@ export function traces(who: Actor, words: { promises: string[]; notes?: string[]
 const H = 3_600_000;
 
 /** The newest outbox row (queued or sent) whose purpose starts with `kind:`, as a reply to click on. */
-export function newestMessage(bot: PeopleBot, kind: string): Reply {
-  const row = outboxOf(bot, { kind }).at(-1);
+export async function newestMessage(bot: PeopleBot, kind: string): Promise<Reply> {
+  const row = (await outboxOf(bot, { kind })).at(-1);
   if (!row) throw new Error(`no ${kind} message`);
   return row.payload;
 }
@@ -63,33 +65,34 @@ export async function playStory(path: string, onBot?: (bot: PeopleBot) => void):
 
   // Sunday 29 Nov: answers with notes, verdicts both ways.
   await send(QUILL, `/checkin #1 kept note: ${WORDS.quill.notes[0]}`);
-  bot.deliver();
+  await bot.deliver();
   await click(WREN, bot.lastDelivered("verify", "Confirm"), "Confirm", dmOf(WREN));
   await send(QUILL, `/checkin #2 partly note: ${WORDS.quill.notes[1]}`, dmOf(QUILL));
-  bot.deliver();
+  await bot.deliver();
   await click(WREN, bot.lastDelivered("verify", "Dispute"), "Dispute", dmOf(WREN));
   await send(OTTO, "/checkin #1 kept");
-  bot.deliver();
+  await bot.deliver();
   await click(QUILL, bot.lastDelivered("verify", "Confirm"), "Confirm", dmOf(QUILL));
   await send(WREN, `/checkin #1 kept note: ${WORDS.wren.notes[0]}`);
-  bot.deliver();
+  await bot.deliver();
 
   // Quillon misses the next days (Wrenna is alerted); the first digests go out on Sunday 6 Dec.
   await bot.advance(7 * 24 * H + 8 * H, H / 2);
   const digest = bot.lastDelivered("digest", `Step down from ${QUILL.name} #2`.slice(0, 60));
   await click(WREN, digest, `Step down from ${QUILL.name} #2`.slice(0, 60), dmOf(WREN));
-  bot.deliver();
+  await bot.deliver();
 
   // A deployment's checkpointer copies the WAL into the file now and then (never truncating it):
   // from here on the person's strings are both in the file and in the WAL.
-  bot.db.$client.pragma("wal_checkpoint(PASSIVE)");
+  const raw = await realStore(bot.store);
+  if (raw.dialect === "sqlite") raw.db.$client.pragma("wal_checkpoint(PASSIVE)");
 
   // The second week's messages go out until Sunday 13 Dec, 18:30; from then on they stay queued.
   await bot.advance(Date.parse("2026-12-13T18:30:00Z") - bot.clock.ms, H / 2);
   await bot.advance(H, H / 2, true);
   await send(QUILL, "/checkin #1 kept");
-  await click(WREN, newestMessage(bot, "verify"), "Confirm", dmOf(WREN));
+  await click(WREN, await newestMessage(bot, "verify"), "Confirm", dmOf(WREN));
   await send(OTTO, "/checkin #1 kept");
-  await click(QUILL, newestMessage(bot, "verify"), "Confirm", dmOf(QUILL));
+  await click(QUILL, await newestMessage(bot, "verify"), "Confirm", dmOf(QUILL));
   return bot;
 }

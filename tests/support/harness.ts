@@ -37,10 +37,10 @@ export function commandInput(text: string, chat: ChatRef, from: Actor): Inbound 
 
 /** Builds a bot; `start` is an ISO instant. */
 export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
-  const db = openStore();
+  const store = openStore();
   const clock = new FakeClock(Date.parse(start));
   const engine = createEngine({
-    db,
+    store,
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null, ...config },
@@ -67,8 +67,8 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
   }
 
   /** Every outbox message ready by now, marked sent, oldest first (a minimal dispatcher). */
-  function deliver(): { purpose: string; to: Recipient; message: Reply; text: string }[] {
-    return deliverReady({ db }, clock.ms).map((m) => ({
+  async function deliver(): Promise<{ purpose: string; to: Recipient; message: Reply; text: string }[]> {
+    return (await deliverReady({ store }, clock.ms)).map((m) => ({
       purpose: m.purpose,
       to: m.to,
       message: m.message,
@@ -89,7 +89,7 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     for (; t <= end; t += 60_000) {
       clock.ms = t;
       await engine.tick(clock.now());
-      for (const d of deliver()) delivered.push({ at: t, ...d });
+      for (const d of await deliver()) delivered.push({ at: t, ...d });
     }
     clock.ms = end;
     return delivered.slice(start);
@@ -104,7 +104,7 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     return undefined;
   }
 
-  return { db, clock, engine, send, say, click, deliver, advance, delivered, lastWith };
+  return { store, clock, engine, send, say, click, deliver, advance, delivered, lastWith };
 }
 
 /** Plain text of replies. */

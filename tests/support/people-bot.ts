@@ -28,10 +28,10 @@ export const dmOf = (who: Actor): ChatRef => ({ platform: "telegram", id: who.id
 
 /** Builds a bot over `path` (":memory:" by default); `start` is an ISO instant. */
 export function createPeopleBot(opts: { path?: string; start: string; autoCheckpoint?: boolean }) {
-  const db = openStore(opts.path, { autoCheckpoint: opts.autoCheckpoint ?? true });
+  const store = openStore(opts.path, { autoCheckpoint: opts.autoCheckpoint ?? true });
   const clock = new FakeClock(Date.parse(opts.start));
   const engine = createEngine({
-    db,
+    store,
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null },
@@ -54,8 +54,8 @@ export function createPeopleBot(opts: { path?: string; start: string; autoCheckp
   }
 
   /** Marks every ready outbox message sent, as a dispatcher would. */
-  function deliver() {
-    const out = deliverReady({ db }, clock.ms).map((m) => ({
+  async function deliver() {
+    const out = (await deliverReady({ store }, clock.ms)).map((m) => ({
       purpose: m.purpose,
       message: m.message,
       text: toPlain(m.message.text),
@@ -70,7 +70,7 @@ export function createPeopleBot(opts: { path?: string; start: string; autoCheckp
     while (clock.ms < end) {
       clock.ms = Math.min(end, clock.ms + stepMs);
       await engine.tick(clock.now());
-      if (!hold) deliver();
+      if (!hold) await deliver();
     }
   }
 
@@ -85,7 +85,7 @@ export function createPeopleBot(opts: { path?: string; start: string; autoCheckp
     return undefined;
   }
 
-  return { db, clock, engine, send, click, deliver, advance, delivered, lastDelivered };
+  return { store, clock, engine, send, click, deliver, advance, delivered, lastDelivered };
 }
 
 export type PeopleBot = ReturnType<typeof createPeopleBot>;

@@ -45,7 +45,7 @@ export function rhythmBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     },
   };
   const dispatcher = createDispatcher({
-    db: bot.db,
+    store: bot.store,
     clock: bot.clock,
     log: silentLogger,
     couriers: [courier],

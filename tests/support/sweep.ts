@@ -52,10 +52,10 @@ const labels = (r: Reply): string[] => r.buttons?.flat().map((b) => b.label) ?? 
 
 /** Runs the sweep once; see the file comment. */
 export async function sweep() {
-  const db = openStore();
+  const store = openStore();
   const clock = new FakeClock(Date.parse("2026-11-29T11:00:00Z"));
   const engine = createEngine({
-    db,
+    store,
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: { start: 22 * 60, end: 8 * 60 }, rateLimit: null },
@@ -81,7 +81,7 @@ export async function sweep() {
       return "sent";
     },
   };
-  const dispatcher = createDispatcher({ db, clock, log: silentLogger, couriers: [courier], limits: {} });
+  const dispatcher = createDispatcher({ store, clock, log: silentLogger, couriers: [courier], limits: {} });
 
   const record = (replies: Reply[], chat: ChatRef, how: string, reader: string) => {
     for (const r of replies) {
@@ -209,7 +209,7 @@ export async function sweep() {
   await send("sam", "/edit #9 promise: nothing");
   // Every message queued so far, read before /forget removes sam's rows: each direct message's
   // group fallback is what a group would read if that platform refused it.
-  const queued = outboxOf({ db }).map((row) => ({ kind: row.purpose.split(":")[0] ?? "", row }));
+  const queued = (await outboxOf({ store })).map((row) => ({ kind: row.purpose.split(":")[0] ?? "", row }));
   for (const { row } of queued) {
     const to = row.recipient;
     if (to.chatKind !== "dm" || !to.fallbackChatId) continue;

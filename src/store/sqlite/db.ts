@@ -21,7 +21,10 @@ export type Db = BaseSQLiteDatabase<"sync", Database.RunResult, typeof schema>;
 export type OpenDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Where drizzle-kit writes migrations (the project's `migrations/`). */
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../../migrations/sqlite");
+export const MIGRATIONS_FOLDER = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../migrations/sqlite",
+);
 
 /**
  * Opens (creating if needed) the database at `path`, or an in-memory one for `":memory:"`,

@@ -139,11 +139,12 @@ export function promiseEdits(db: Db, commitmentIds: readonly number[]): EventRow
 }
 
 /**
- * Deletes every row about the person and rewrites what others hold about them, in one
- * transaction. Call {@link checkpointWal} after it commits, so the old page images leave the WAL.
+ * Deletes every row about the person and rewrites what others hold about them, inside the
+ * caller's transaction. Call {@link checkpointWal} after it commits, so the old page images
+ * leave the WAL.
  */
-export function deletePersonalData(db: Db, personId: number, now: number): ForgetReport {
-  return db.transaction((tx) => {
+export function deletePersonalData(tx: Db, personId: number, now: number): ForgetReport {
+  {
     const data = collectPersonalData(tx, personId);
     const p = data.person;
     if (!p) return { ...EMPTY_REPORT };
@@ -218,7 +219,7 @@ export function deletePersonalData(db: Db, personId: number, now: number): Forge
       invitations: data.invitations.length,
       scrubbed,
     };
-  });
+  }
 }
 
 const EMPTY_REPORT: ForgetReport = {

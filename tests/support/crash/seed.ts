@@ -6,8 +6,8 @@
 import { createEngine } from "../../../src/engine";
 import { silentLogger } from "../../../src/log";
 import { toPlain } from "../../../src/richtext";
-import { openDatabase } from "../../../src/store/sqlite/db";
 import type { ChatRef } from "../../../src/types";
+import { makeAllDue, openCrashStore } from "./store";
 
 const MINUTE = 60_000;
 
@@ -28,13 +28,13 @@ export async function seed(
   path: string,
   opts: { people: number; perPerson: number; groups: number },
 ): Promise<Seeded> {
-  const db = openDatabase(path);
+  const store = await openCrashStore(path);
   try {
     const now = Date.now();
     const dueAt = Math.floor(now / MINUTE) * MINUTE;
     const hhmm = new Date(dueAt).toISOString().slice(11, 16);
     const engine = createEngine({
-      db,
+      store,
       clock: { now: () => new Date(now) },
       log: silentLogger,
       config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
@@ -61,9 +61,9 @@ export async function seed(
       }
     }
     // /commit planned tomorrow's occurrence (today's had just passed): make today's the due one.
-    db.$client.prepare("UPDATE commitments SET next_due_at = ?").run(dueAt);
+    await makeAllDue(store, dueAt);
     return { dueAt, commitments: made };
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }

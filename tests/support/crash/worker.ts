@@ -13,9 +13,9 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createDispatcher } from "../../../src/dispatch/dispatcher";
 import { createEngine } from "../../../src/engine";
 import type { LogFn, Logger } from "../../../src/log";
-import { openDatabase } from "../../../src/store/sqlite/db";
 import type { Clock, Courier } from "../../../src/types";
 import type { WorkerOptions } from "./options";
+import { anythingPending, openCrashStore } from "./store";
 
 // Node 20 already dies on one, but with a stack the test can show, and never with exit code 0.
 process.on("unhandledRejection", (reason) => {
@@ -36,10 +36,10 @@ const log: Logger = { debug: () => {}, info: () => {}, warn: toStderr("warn"), e
 const stalls = monitorEventLoopDelay({ resolution: 5 });
 stalls.enable();
 
-const db = openDatabase(opts.db);
+const store = await openCrashStore(opts.db);
 const clock: Clock = { now: () => new Date() };
 const engine = createEngine({
-  db,
+  store,
   clock,
   log,
   config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
@@ -63,7 +63,7 @@ const courier: Courier = {
 };
 
 const dispatcher = createDispatcher({
-  db,
+  store,
   clock,
   log,
   couriers: [courier],
@@ -72,13 +72,6 @@ const dispatcher = createDispatcher({
   batchSize: opts.batchSize,
   concurrency: opts.concurrency,
 });
-
-const pending = db.$client
-  .prepare(
-    `SELECT EXISTS (SELECT 1 FROM commitments WHERE state = 'active' AND next_due_at <= ?)
-       OR EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL)`,
-  )
-  .pluck();
 
 process.stdout.write("ready\n");
 if (opts.waitForGo) {
@@ -94,13 +87,13 @@ for (;;) {
   const report = await engine.tick(clock.now());
   opened += report.opened;
   if (report.opened > 0) dispatcher.poke();
-  if (!pending.get(Date.now())) break;
+  if (!(await anythingPending(store, Date.now()))) break;
   // What is left is being delivered, or leased by a killed predecessor (until the lease runs
   // out) or by a sibling process.
   await sleep(25);
 }
 await dispatcher.stop();
-db.$client.close();
+await store.close();
 stalls.disable();
 process.stdout.write(`opened ${opened} stall ${Math.round(stalls.max / 1e6)}\n`);
 process.exit(0);

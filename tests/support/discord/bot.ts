@@ -35,7 +35,7 @@ export interface DiscordBotOptions {
   /** Reuse a running fake (a second start against the same Discord). */
   fake?: FakeDiscord;
   /** Reuse a database (a second start on the same data). */
-  db?: Store;
+  store?: Store;
   /** Wraps the engine, e.g. to slow it down or add `settles`. */
   wrap?: (engine: Engine) => Engine;
   deferAfterMs?: number;
@@ -59,10 +59,10 @@ export interface Answer {
 /** Starts a bot on a fake Discord. Call `stop()` (or use {@link useDiscordBots}) afterwards. */
 export async function createDiscordBot(opts: DiscordBotOptions = {}) {
   const fake = opts.fake ?? (await FakeDiscord.start());
-  const db = opts.db ?? openStore();
+  const store = opts.store ?? openStore();
   const clock = new FakeClock(Date.parse(opts.start ?? "2026-11-29T11:00:00Z"));
   const core = createEngine({
-    db,
+    store,
     clock,
     log: silentLogger,
     config: {
@@ -77,7 +77,7 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
   const adapter: DiscordAdapter = await startDiscord({
     token: opts.token ?? fake.token,
     engine,
-    db,
+    store,
     clock,
     log: silentLogger,
     apiBase: fake.apiBase,
@@ -88,12 +88,12 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
     },
   });
   const dispatcher: Dispatcher = createDispatcher({
-    db,
+    store,
     clock,
     log: silentLogger,
     couriers: [adapter.courier],
     limits: { discord: opts.limits ?? OPEN_LIMITS },
-    onGone: (msg) => pauseForGone(db, msg.to, clock.now().getTime()),
+    onGone: (msg) => pauseForGone(store, msg.to, clock.now().getTime()),
   });
 
   /** Waits for the interaction's callback and for the adapter to finish answering it. */
@@ -164,7 +164,7 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
 
   return {
     fake,
-    db,
+    store,
     clock,
     engine,
     adapter,

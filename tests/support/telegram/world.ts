@@ -39,7 +39,7 @@ export interface WorldOptions {
 
 /** The running world; {@link World.close} it in afterEach. */
 export interface World {
-  db: Store;
+  store: Store;
   clock: FakeClock;
   engine: Engine;
   tg: FakeTelegram;
@@ -55,11 +55,11 @@ export interface World {
 
 /** Builds and starts the world. */
 export async function createWorld(opts: WorldOptions = {}): Promise<World> {
-  const db = openStore();
+  const store = openStore();
   const clock = new FakeClock(Date.parse(opts.start ?? "2026-11-29T11:00:00Z"));
   const log = recordingLogger();
   const engine = createEngine({
-    db,
+    store,
     clock,
     log,
     config: {
@@ -93,7 +93,7 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
     },
   };
   const dispatcher = createDispatcher({
-    db,
+    store,
     clock,
     log,
     couriers: [courier],
@@ -103,13 +103,13 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
       await Promise.allSettled([...inFlight]);
       clock.ms += ms;
     },
-    onGone: (msg) => pauseForGone(db, msg.to, clock.ms),
+    onGone: (msg) => pauseForGone(store, msg.to, clock.ms),
   });
 
   async function flush(): Promise<void> {
     for (let i = 0; i < 100; i++) {
       await dispatcher.drain();
-      const next = nextReadyAt({ db });
+      const next = await nextReadyAt({ store });
       if (next === null || next > clock.ms) return;
     }
     throw new Error("the outbox never drained");
@@ -127,7 +127,7 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
 
   let closed = false;
   return {
-    db,
+    store,
     clock,
     engine,
     tg,
@@ -143,7 +143,7 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
       await adapter.stop();
       await dispatcher.stop();
       await tg.close();
-      closeStore({ db });
+      await closeStore({ store });
     },
   };
 }

@@ -1,0 +1,301 @@
+/**
+ * The scheduler's tick scans and the check-in reads and writes, on PostgreSQL. The scans lock
+ * the rows they return (`FOR UPDATE … SKIP LOCKED`), so several workers ticking at once never
+ * take the same row: run them inside the transaction that handles what they return.
+ */
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or } from "drizzle-orm";
+import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
+import { COUNTED_WINDOW } from "../sqlite/checkins";
+import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
+import type { PgDb } from "./db";
+import { chats, checkIns, commitments, people } from "./schema";
+
+/** A commitment with its owner and its chat. */
+type Due = { commitment: CommitmentRow; owner: PersonRow; chat: ChatRow };
+
+/**
+ * Active commitments due by `now`, with their owner and chat, oldest due first (ties by id), at
+ * most `limit`; the commitment rows are locked, rows another worker holds are skipped.
+ */
+export async function dueCommitments(db: PgDb, now: number, limit: number): Promise<Due[]> {
+  return db
+    .select({ commitment: commitments, owner: people, chat: chats })
+    .from(commitments)
+    .innerJoin(people, eq(people.id, commitments.ownerId))
+    .innerJoin(chats, eq(chats.id, commitments.chatId))
+    .where(and(eq(commitments.state, "active"), lte(commitments.nextDueAt, now)))
+    .orderBy(asc(commitments.nextDueAt), asc(commitments.id))
+    .limit(limit)
+    .for("update", { of: commitments, skipLocked: true });
+}
+
+/** Check-ins whose reminder is due by `now`, oldest first, at most `limit`; locked, held ones skipped. */
+export async function dueReminders(db: PgDb, now: number, limit: number): Promise<CheckInRow[]> {
+  return db
+    .select()
+    .from(checkIns)
+    .where(lte(checkIns.remindAt, now))
+    .orderBy(asc(checkIns.remindAt), asc(checkIns.id))
+    .limit(limit)
+    .for("update", { of: checkIns, skipLocked: true });
+}
+
+/** Open check-ins whose answer window has ended by `now`, oldest first, at most `limit`; locked, held ones skipped. */
+export async function closingWindows(db: PgDb, now: number, limit: number): Promise<CheckInRow[]> {
+  return db
+    .select()
+    .from(checkIns)
+    .where(and(eq(checkIns.state, "pending"), lte(checkIns.windowEnd, now)))
+    .orderBy(asc(checkIns.windowEnd), asc(checkIns.id))
+    .limit(limit)
+    .for("update", { of: checkIns, skipLocked: true });
+}
+
+/** Commitments whose delayed change is due by `now`, oldest first, at most `limit`; locked, held ones skipped. */
+export async function dueChanges(db: PgDb, now: number, limit: number): Promise<CommitmentRow[]> {
+  return db
+    .select()
+    .from(commitments)
+    .where(lte(commitments.pendingChangeAt, now))
+    .orderBy(asc(commitments.pendingChangeAt), asc(commitments.id))
+    .limit(limit)
+    .for("update", { of: commitments, skipLocked: true });
+}
+
+/** Paused commitments whose timed pause has ended by `now`, oldest first, at most `limit`; locked, held ones skipped. */
+export async function endedPauses(db: PgDb, now: number, limit: number): Promise<CommitmentRow[]> {
+  return db
+    .select()
+    .from(commitments)
+    .where(and(eq(commitments.state, "paused"), lte(commitments.pausedUntil, now)))
+    .orderBy(asc(commitments.pausedUntil), asc(commitments.id))
+    .limit(limit)
+    .for("update", { of: commitments, skipLocked: true });
+}
+
+/** Witnesses whose weekly digest is due by `now`, oldest first, at most `limit`; locked, held ones skipped. */
+export async function dueDigests(db: PgDb, now: number, limit: number): Promise<PersonRow[]> {
+  return db
+    .select()
+    .from(people)
+    .where(lte(people.nextDigestAt, now))
+    .orderBy(asc(people.nextDigestAt), asc(people.id))
+    .limit(limit)
+    .for("update", { of: people, skipLocked: true });
+}
+
+/** The scheduler's six scans bound to `db` (each `(now, limit)`, oldest first, locking what it returns). */
+export function tickQueries(db: PgDb) {
+  return {
+    dueCommitments: (now: number, limit: number) => dueCommitments(db, now, limit),
+    dueReminders: (now: number, limit: number) => dueReminders(db, now, limit),
+    closingWindows: (now: number, limit: number) => closingWindows(db, now, limit),
+    dueChanges: (now: number, limit: number) => dueChanges(db, now, limit),
+    endedPauses: (now: number, limit: number) => endedPauses(db, now, limit),
+    dueDigests: (now: number, limit: number) => dueDigests(db, now, limit),
+  };
+}
+
+/**
+ * Inserts a check-in unless one exists for the same (commitment, due time); returns it if
+ * inserted. A skipped range (catch-up after downtime) is one row for many occurrences.
+ */
+export async function insertCheckIn(db: PgDb, v: NewCheckIn): Promise<CheckInRow | undefined> {
+  const rows = await db
+    .insert(checkIns)
+    .values({
+      commitmentId: v.commitmentId,
+      dueAt: v.dueAt,
+      windowEnd: v.windowEnd,
+      remindAt: v.remindAt ?? null,
+      state: v.state,
+      createdAt: v.createdAt,
+      skippedThrough: v.skippedThrough ?? null,
+      skippedCount: v.skippedCount ?? null,
+    })
+    .onConflictDoNothing({ target: [checkIns.commitmentId, checkIns.dueAt] })
+    .returning();
+  return rows[0];
+}
+
+/**
+ * Moves a commitment's next due time on, only if it still holds `expected` (compare-and-set):
+ * false means another tick got there first.
+ */
+export async function advanceDue(
+  db: PgDb,
+  id: number,
+  expected: number,
+  next: number | null,
+  now: number,
+): Promise<boolean> {
+  const rows = await db
+    .update(commitments)
+    .set({ nextDueAt: next, updatedAt: now })
+    .where(and(eq(commitments.id, id), eq(commitments.state, "active"), eq(commitments.nextDueAt, expected)))
+    .returning({ id: commitments.id });
+  return rows.length > 0;
+}
+
+/**
+ * A commitment's latest closed check-ins, newest first, skipped ones left out. An open window
+ * that ends by `asOf` counts as closing unanswered when it will close as missed, that is unless
+ * it ended before `lateFrom` (the tick records those skipped): the tick opens the next check-in
+ * before it closes the one before, and its prompt must already know how that one ended.
+ */
+export async function recentClosings(
+  db: PgDb,
+  commitmentId: number,
+  opts: { asOf: number; lateFrom: number; limit: number },
+): Promise<Closing[]> {
+  const rows = await db
+    .select({ state: checkIns.state, answer: checkIns.answer })
+    .from(checkIns)
+    .where(
+      and(
+        eq(checkIns.commitmentId, commitmentId),
+        or(
+          inArray(checkIns.state, ["answered", "missed"]),
+          and(
+            eq(checkIns.state, "pending"),
+            lte(checkIns.windowEnd, opts.asOf),
+            gte(checkIns.windowEnd, opts.lateFrom),
+          ),
+        ),
+      ),
+    )
+    .orderBy(desc(checkIns.dueAt))
+    .limit(Math.max(0, Math.trunc(opts.limit)));
+  return rows as Closing[];
+}
+
+/**
+ * An owner's other active commitments falling due in (`after`, `until`], soonest first, with
+ * their owner and chat: opened together with one due now, so their prompts arrive together.
+ */
+export async function dueSoonOf(db: PgDb, ownerId: number, after: number, until: number): Promise<Due[]> {
+  return db
+    .select({ commitment: commitments, owner: people, chat: chats })
+    .from(commitments)
+    .innerJoin(people, eq(people.id, commitments.ownerId))
+    .innerJoin(chats, eq(chats.id, commitments.chatId))
+    .where(
+      and(
+        eq(commitments.ownerId, ownerId),
+        eq(commitments.state, "active"),
+        gt(commitments.nextDueAt, after),
+        lte(commitments.nextDueAt, until),
+      ),
+    )
+    .orderBy(asc(commitments.nextDueAt), asc(commitments.id));
+}
+
+/**
+ * A commitment's newest {@link COUNTED_WINDOW} counted check-ins (answered, or closed with no
+ * answer), newest first.
+ */
+export async function countedCheckIns(db: PgDb, commitmentId: number): Promise<CountedCheckIn[]> {
+  return db
+    .select({
+      state: checkIns.state,
+      answer: checkIns.answer,
+      verdict: checkIns.verdict,
+      dueAt: checkIns.dueAt,
+    })
+    .from(checkIns)
+    .where(and(eq(checkIns.commitmentId, commitmentId), inArray(checkIns.state, ["answered", "missed"])))
+    .orderBy(desc(checkIns.dueAt))
+    .limit(COUNTED_WINDOW);
+}
+
+/** A check-in by id. */
+export async function getCheckIn(db: PgDb, id: number): Promise<CheckInRow | undefined> {
+  return (await db.select().from(checkIns).where(eq(checkIns.id, id)).limit(1))[0];
+}
+
+/** Updates a check-in only while it is in state `from` (compare-and-set on the state). */
+export async function updateCheckIn(
+  db: PgDb,
+  id: number,
+  from: CheckInRow["state"] | null,
+  patch: Partial<Omit<CheckInRow, "id" | "commitmentId" | "dueAt">>,
+): Promise<boolean> {
+  const where = from === null ? eq(checkIns.id, id) : and(eq(checkIns.id, id), eq(checkIns.state, from));
+  const rows = await db.update(checkIns).set(patch).where(where).returning({ id: checkIns.id });
+  return rows.length > 0;
+}
+
+/** The newest open (pending) check-in of a commitment. */
+export async function openCheckIn(db: PgDb, commitmentId: number): Promise<CheckInRow | undefined> {
+  const rows = await db
+    .select()
+    .from(checkIns)
+    .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
+    .orderBy(desc(checkIns.dueAt))
+    .limit(1);
+  return rows[0];
+}
+
+/**
+ * A person's open check-ins with their commitments, newest first (check-ins due at the same
+ * time by commitment number, as SQLite walks them).
+ */
+export async function openCheckInsOf(
+  db: PgDb,
+  ownerId: number,
+): Promise<{ checkIn: CheckInRow; commitment: CommitmentRow }[]> {
+  return db
+    .select({ checkIn: checkIns, commitment: commitments })
+    .from(checkIns)
+    .innerJoin(commitments, eq(checkIns.commitmentId, commitments.id))
+    .where(and(eq(commitments.ownerId, ownerId), eq(checkIns.state, "pending")))
+    .orderBy(desc(checkIns.dueAt), asc(commitments.number));
+}
+
+/** Whether a commitment has an open check-in. */
+export async function hasOpenCheckIn(db: PgDb, commitmentId: number): Promise<boolean> {
+  return (await openCheckIn(db, commitmentId)) !== undefined;
+}
+
+/** Check-ins of a commitment due in [from, to), for the weekly digest. */
+export async function checkInsBetween(
+  db: PgDb,
+  commitmentId: number,
+  from: number,
+  to: number,
+): Promise<CheckInRow[]> {
+  return db
+    .select()
+    .from(checkIns)
+    .where(
+      and(
+        eq(checkIns.commitmentId, commitmentId),
+        gte(checkIns.dueAt, from),
+        lt(checkIns.dueAt, to),
+        isNotNull(checkIns.state),
+      ),
+    )
+    .orderBy(asc(checkIns.dueAt));
+}
+
+/** A commitment with its owner and chat, for building messages. */
+export async function commitmentWithParties(db: PgDb, commitmentId: number): Promise<Due | undefined> {
+  const rows = await db
+    .select({ commitment: commitments, owner: people, chat: chats })
+    .from(commitments)
+    .innerJoin(people, eq(people.id, commitments.ownerId))
+    .innerJoin(chats, eq(chats.id, commitments.chatId))
+    .where(eq(commitments.id, commitmentId))
+    .limit(1);
+  return rows[0];
+}
+
+/** Marks a commitment's open check-ins skipped (it was cancelled): they count for nothing. */
+export async function skipOpenCheckIns(db: PgDb, commitmentId: number): Promise<number> {
+  const rows = await db
+    .update(checkIns)
+    .set({ state: "skipped", remindAt: null })
+    .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
+    .returning({ id: checkIns.id });
+  return rows.length;
+}

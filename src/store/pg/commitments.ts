@@ -1,0 +1,135 @@
+/** Queries on commitments and their check-ins, on PostgreSQL. */
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import type { CheckInTally, NewCommitment } from "../sqlite/commitments";
+import { OPEN_STATES } from "../sqlite/commitments";
+import type { CheckInRow, CommitmentRow } from "../sqlite/schema";
+import type { PgDb } from "./db";
+import { checkIns, commitments, people } from "./schema";
+
+/**
+ * Inserts a commitment with the owner's next number (numbers are never reused). The owner's
+ * row is locked first, so two workers adding commitments for one person number them in turn.
+ */
+export async function insertCommitment(db: PgDb, values: NewCommitment): Promise<CommitmentRow> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: people.id }).from(people).where(eq(people.id, values.ownerId)).for("no key update");
+    const [last] = await tx
+      .select({ number: sql<number | null>`max(${commitments.number})` })
+      .from(commitments)
+      .where(eq(commitments.ownerId, values.ownerId));
+    const rows = await tx
+      .insert(commitments)
+      .values({ ...values, number: (last?.number ?? 0) + 1 })
+      .returning();
+    return rows[0] as CommitmentRow;
+  });
+}
+
+/** How many of the owner's commitments are active or paused. */
+export async function countOpenCommitments(db: PgDb, ownerId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), inArray(commitments.state, [...OPEN_STATES])));
+  return row?.n ?? 0;
+}
+
+/** One of the owner's commitments by its `#n`. */
+export async function findCommitment(
+  db: PgDb,
+  ownerId: number,
+  number: number,
+): Promise<CommitmentRow | undefined> {
+  const rows = await db
+    .select()
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), eq(commitments.number, number)))
+    .limit(1);
+  return rows[0];
+}
+
+/** All of the owner's commitments, by number. */
+export async function listCommitments(db: PgDb, ownerId: number): Promise<CommitmentRow[]> {
+  return db
+    .select()
+    .from(commitments)
+    .where(eq(commitments.ownerId, ownerId))
+    .orderBy(asc(commitments.number));
+}
+
+/** Commitments the person witnesses (or is invited to), by id. */
+export async function listWitnessed(db: PgDb, witnessId: number): Promise<CommitmentRow[]> {
+  return db
+    .select()
+    .from(commitments)
+    .where(eq(commitments.witnessId, witnessId))
+    .orderBy(asc(commitments.id));
+}
+
+/** Updates a commitment, stamping `updatedAt`. */
+export async function updateCommitment(
+  db: PgDb,
+  id: number,
+  patch: Partial<Omit<CommitmentRow, "id" | "ownerId" | "number">> & { updatedAt: number },
+): Promise<void> {
+  await db.update(commitments).set(patch).where(eq(commitments.id, id));
+}
+
+/** Paused commitments whose timed pause has ended by `now`, oldest first, at most `limit`. */
+export async function listPauseEnded(db: PgDb, now: number, limit: number): Promise<CommitmentRow[]> {
+  return db
+    .select()
+    .from(commitments)
+    .where(
+      and(
+        eq(commitments.state, "paused"),
+        isNotNull(commitments.pausedUntil),
+        lte(commitments.pausedUntil, now),
+      ),
+    )
+    .orderBy(asc(commitments.pausedUntil), asc(commitments.id))
+    .limit(limit);
+}
+
+/** A commitment's newest check-ins, newest first. */
+export async function listCheckIns(db: PgDb, commitmentId: number, limit = 10): Promise<CheckInRow[]> {
+  return db
+    .select()
+    .from(checkIns)
+    .where(eq(checkIns.commitmentId, commitmentId))
+    .orderBy(desc(checkIns.dueAt))
+    .limit(limit);
+}
+
+/** Per-step progress for /plan: which steps have open or completed commitments (by number). */
+export async function stepProgress(
+  db: PgDb,
+  ownerId: number,
+): Promise<{ step: number; state: CommitmentRow["state"] }[]> {
+  return db
+    .select({ step: sql<number>`${commitments.step}`, state: commitments.state })
+    .from(commitments)
+    .where(and(eq(commitments.ownerId, ownerId), isNotNull(commitments.step)))
+    .orderBy(asc(commitments.number));
+}
+
+/** Counts a commitment's check-ins by outcome (all of them, not only the latest). */
+export async function checkInTally(db: PgDb, commitmentId: number): Promise<CheckInTally> {
+  const [row] = await db
+    .select({
+      counted: sql<number>`count(*)::int`,
+      kept: sql<number>`count(*) filter (where ${checkIns.answer} = 'kept')::int`,
+      partly: sql<number>`count(*) filter (where ${checkIns.answer} = 'partly')::int`,
+      unanswered: sql<number>`count(*) filter (where ${checkIns.state} = 'missed')::int`,
+      confirmed: sql<number>`count(*) filter (where ${checkIns.verdict} = 'confirmed')::int`,
+    })
+    .from(checkIns)
+    .where(and(eq(checkIns.commitmentId, commitmentId), inArray(checkIns.state, ["answered", "missed"])));
+  return {
+    counted: row?.counted ?? 0,
+    kept: row?.kept ?? 0,
+    partly: row?.partly ?? 0,
+    unanswered: row?.unanswered ?? 0,
+    confirmed: row?.confirmed ?? 0,
+  };
+}

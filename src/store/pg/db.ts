@@ -1,0 +1,111 @@
+/**
+ * Opening a PostgreSQL database: a server through the `postgres` driver (postgres.js), or an
+ * embedded one (PGlite, PostgreSQL compiled to WebAssembly) where no server is at hand, as in
+ * tests on a fresh machine. Either way the real migrations in `migrations/pg/` are applied
+ * before anything else touches it. Migrations name no schema, so a deployment (or a test) can
+ * keep Amends in a schema of its own through the search path.
+ */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** What the PostgreSQL store functions take: the database or a transaction on it. */
+export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** Where drizzle-kit writes the PostgreSQL migrations. */
+export const PG_MIGRATIONS_FOLDER = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../migrations/pg",
+);
+
+/** An opened PostgreSQL database. */
+export interface OpenPg {
+  db: PgDb;
+  /** `server` through postgres.js, `embedded` through PGlite. */
+  kind: "server" | "embedded";
+  /**
+   * Embedded only: the schema this store keeps its tables in. One PGlite (one session) may hold
+   * several stores, so each transaction names its schema first.
+   */
+  schema?: string;
+  /** Closes the connections (or the embedded database). */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openPostgres}. */
+export interface PgOptions {
+  /** Keep every table in this schema (created if missing) instead of the search path's first. */
+  schema?: string;
+  /** Connections in the pool; default 10. */
+  max?: number;
+  /** Close a connection idle this long (seconds); default never. */
+  idleTimeoutSeconds?: number;
+}
+
+/** A schema name safe to put in SQL unquoted. */
+function checkedSchema(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a schema name: ${name}`);
+  return name;
+}
+
+/**
+ * Connects to the server at `url` (`postgres://…`) and applies every migration. Numbers come
+ * back as numbers: `bigint` columns hold epoch milliseconds, far inside the exact range.
+ */
+export async function openPostgres(url: string, opts: PgOptions = {}): Promise<OpenPg> {
+  const schemaName = opts.schema && checkedSchema(opts.schema);
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    ...(opts.idleTimeoutSeconds ? { idle_timeout: opts.idleTimeoutSeconds } : {}),
+    onnotice: () => {},
+    // int8 (20) as a JavaScript number: times and ids stay far below 2^53.
+    types: { bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number } },
+    ...(schemaName ? { connection: { search_path: schemaName } } : {}),
+  });
+  try {
+    if (schemaName) await client.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
+    const db = drizzlePostgres(client, { schema });
+    await migratePostgres(db, {
+      migrationsFolder: PG_MIGRATIONS_FOLDER,
+      ...(schemaName ? { migrationsSchema: schemaName } : {}),
+    });
+    return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw err;
+  }
+}
+
+/**
+ * An embedded PostgreSQL (PGlite) with every migration applied. Starting one takes seconds and
+ * a few hundred megabytes, so tests share one per process and give each store its own schema.
+ */
+export async function openPglite(pglite: PGlite, opts: { schema?: string } = {}): Promise<OpenPg> {
+  const schemaName = opts.schema && checkedSchema(opts.schema);
+  if (schemaName) {
+    await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
+  }
+  const db = drizzlePglite(pglite, { schema });
+  if (schemaName) await db.execute(sql.raw(`SET search_path TO ${schemaName}`));
+  await migratePglite(db, {
+    migrationsFolder: PG_MIGRATIONS_FOLDER,
+    ...(schemaName ? { migrationsSchema: schemaName } : {}),
+  });
+  return {
+    db: db as unknown as PgDb,
+    kind: "embedded",
+    ...(schemaName ? { schema: schemaName } : {}),
+    close: async () => {
+      if (schemaName)
+        await pglite.exec(`DROP SCHEMA IF EXISTS ${schemaName} CASCADE; SET search_path TO public`);
+    },
+  };
+}

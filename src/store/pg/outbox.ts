@@ -1,0 +1,226 @@
+/**
+ * The outbox: messages written in the same transaction as the change they announce, then
+ * leased, delivered and marked by the dispatcher. A lease is a compare-and-set on
+ * (lease_owner, lease_until), so two processes never hold the same row.
+ */
+import { and, asc, eq, inArray, isNull, like, lte, min, or, sql } from "drizzle-orm";
+import type { Recipient, Reply } from "../../types";
+import type { NewMessage, QueuedMessage } from "../sqlite/outbox";
+import type { PgDb } from "./db";
+import { outbox } from "./schema";
+
+/** Queues a message; returns false when a message with the same purpose already exists. */
+export async function enqueue(db: PgDb, m: NewMessage): Promise<boolean> {
+  const rows = await db
+    .insert(outbox)
+    .values({
+      purpose: m.purpose,
+      platform: m.to.platform,
+      recipient: m.to,
+      payload: m.message,
+      personId: m.personId ?? null,
+      commitmentId: m.commitmentId ?? null,
+      notBefore: m.notBefore,
+      bundle: m.bundle ? m.bundle : null,
+      createdAt: m.now,
+    })
+    .onConflictDoNothing({ target: outbox.purpose })
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/**
+ * Leases up to `limit` ready messages (unsent, not failed, due, and not leased by a live
+ * lease) to `owner` until `now + leaseMs`, oldest first. One statement whose inner select
+ * locks the rows it picks and skips rows another process has locked, so two processes
+ * claiming at once never get the same row.
+ */
+export async function claimReady(
+  db: PgDb,
+  opts: { owner: string; now: number; leaseMs: number; limit: number; platform?: string },
+): Promise<QueuedMessage[]> {
+  const ready = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        isNull(outbox.sentAt),
+        isNull(outbox.failedAt),
+        lte(outbox.notBefore, opts.now),
+        or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, opts.now)),
+        // As the SQLite one behaves: its readiness probe filters on any given platform, even "".
+        opts.platform !== undefined ? eq(outbox.platform, opts.platform) : undefined,
+      ),
+    )
+    .orderBy(asc(outbox.notBefore), asc(outbox.id))
+    .limit(opts.limit)
+    .for("update", { of: outbox, skipLocked: true });
+  const rows = await db
+    .update(outbox)
+    .set({ leaseOwner: opts.owner, leaseUntil: opts.now + opts.leaseMs })
+    .where(inArray(outbox.id, ready))
+    .returning({
+      id: outbox.id,
+      purpose: outbox.purpose,
+      recipient: outbox.recipient,
+      payload: outbox.payload,
+      attempts: outbox.attempts,
+      notBefore: outbox.notBefore,
+      personId: outbox.personId,
+      commitmentId: outbox.commitmentId,
+      bundle: outbox.bundle,
+    });
+  return rows
+    .map((r) => ({
+      id: r.id,
+      purpose: r.purpose,
+      to: r.recipient as Recipient,
+      message: r.payload as Reply,
+      attempts: r.attempts,
+      notBefore: r.notBefore,
+      personId: r.personId,
+      commitmentId: r.commitmentId,
+      bundle: r.bundle ?? null,
+    }))
+    .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
+}
+
+const held = (id: number, owner: string) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner));
+
+/** Marks a leased message sent. False when the lease was lost (another process took the row). */
+export async function markSent(db: PgDb, id: number, owner: string, now: number): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ sentAt: now, leaseOwner: null, leaseUntil: null, attempts: sql`${outbox.attempts} + 1` })
+    .where(held(id, owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Puts a leased message back for another try at `notBefore`. False when the lease was lost. */
+export async function scheduleRetry(
+  db: PgDb,
+  id: number,
+  owner: string,
+  notBefore: number,
+  error: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({
+      notBefore,
+      leaseOwner: null,
+      leaseUntil: null,
+      attempts: sql`${outbox.attempts} + 1`,
+      lastError: error.slice(0, 500),
+    })
+    .where(held(id, owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Releases a lease without counting an attempt (the rate limiter held the message back). */
+export async function release(db: PgDb, id: number, owner: string, notBefore: number): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ notBefore, leaseOwner: null, leaseUntil: null })
+    .where(held(id, owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Gives up on a leased message for good (its chat is gone). False when the lease was lost. */
+export async function markFailed(
+  db: PgDb,
+  id: number,
+  owner: string,
+  now: number,
+  error: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ failedAt: now, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 500) })
+    .where(held(id, owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/**
+ * Re-addresses a leased message (a refused DM falling back to the group) and makes it ready now.
+ * It leaves its bundle: the group gets each row's own neutral fallback, never a combined message
+ * built from the private lines.
+ */
+export async function redirect(
+  db: PgDb,
+  id: number,
+  owner: string,
+  to: Recipient,
+  message: Reply,
+  now: number,
+): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({
+      recipient: to,
+      payload: message,
+      platform: to.platform,
+      bundle: null,
+      notBefore: now,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    .where(held(id, owner))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** The earliest `not_before` among messages still to send, or null when the outbox is drained. */
+export async function nextReadyAt(db: PgDb): Promise<number | null> {
+  const [row] = await db
+    .select({ t: min(outbox.notBefore) })
+    .from(outbox)
+    .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt)));
+  return row?.t ?? null;
+}
+
+/** Marks failed every unsent message whose purpose is `purpose` or matches the LIKE `pattern`. */
+async function dropStale(db: PgDb, now: number, purpose: string, pattern: string): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ failedAt: now, lastError: "no longer needed" })
+    .where(
+      and(
+        isNull(outbox.sentAt),
+        isNull(outbox.failedAt),
+        or(eq(outbox.purpose, purpose), like(outbox.purpose, pattern)),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
+export async function dropUnsent(db: PgDb, checkInId: number, now: number): Promise<number> {
+  return dropStale(db, now, `prompt:${checkInId}`, `remind:${checkInId}:%`);
+}
+
+/**
+ * Drops a commitment's question about silence not sent yet (src/engine/silence.ts): an answer
+ * came meanwhile, so the silence it asks about is over.
+ */
+export async function dropUnsentQuestion(db: PgDb, commitmentId: number, now: number): Promise<number> {
+  return dropStale(db, now, "", `silence:${commitmentId}:%`);
+}
+
+/**
+ * Whether the message with `purpose` was queued for `personId`: the proof that a button in it
+ * (a witness's Confirm, say) was offered to that person, whatever the click claims.
+ */
+export async function offeredTo(db: PgDb, purpose: string, personId: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.purpose, purpose), eq(outbox.personId, personId)))
+    .limit(1);
+  return rows.length > 0;
+}

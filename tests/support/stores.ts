@@ -1,0 +1,177 @@
+/**
+ * The stores tests run on. `AMENDS_TEST_STORE` picks the dialect for a whole run (the vitest
+ * project `postgres` sets it; see vitest.config.ts): `sqlite` (the default) is an in-memory
+ * database with the real migrations; `postgres` is a schema of its own, with the real migrations,
+ * on the server at `PG_TEST_URL` (default the local one), or, where no server answers, in an
+ * embedded PostgreSQL (PGlite) shared by the test file. With `CI=true` a missing server is an
+ * error, not a fallback: CI promises one.
+ *
+ * Every store a test opens is dropped after its file (`closeTestStores`, registered by
+ * tests/support/setup.ts).
+ */
+import type { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { type OpenPg, openPglite, openPostgres, type PgDb } from "../../src/store/pg/db";
+import * as pgTables from "../../src/store/pg/schema";
+import { createPgStore, type PgStore } from "../../src/store/pg/store";
+import type { Store } from "../../src/store/port";
+import { type Db, openDatabase } from "../../src/store/sqlite/db";
+import * as sqliteTables from "../../src/store/sqlite/schema";
+import { createSqliteStore, type SqliteStore } from "../../src/store/sqlite/store";
+
+/** Which database a test store stands on. */
+export type TestDialect = Store["dialect"];
+
+/** The dialect of this run. */
+export const TEST_DIALECT: TestDialect = process.env.AMENDS_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+
+/** The PostgreSQL server tests use when it answers. */
+export const PG_TEST_URL = process.env.PG_TEST_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A store a test opened: either implementation. */
+export type TestStore = SqliteStore | PgStore;
+
+let serverAnswers: Promise<boolean> | undefined;
+/** Whether the PostgreSQL server answers (asked once per process). */
+export function pgServerAnswers(): Promise<boolean> {
+  serverAnswers ??= (async () => {
+    const probe = postgres(PG_TEST_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
+    try {
+      await probe`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await probe.end({ timeout: 1 }).catch(() => {});
+    }
+  })();
+  return serverAnswers;
+}
+
+let embedded: Promise<PGlite> | undefined;
+/** The embedded PostgreSQL of this test file (started on first use: it takes a few seconds). */
+function sharedPglite(): Promise<PGlite> {
+  embedded ??= import("@electric-sql/pglite").then(async ({ PGlite }) => {
+    const pg = new PGlite();
+    await pg.waitReady;
+    return pg;
+  });
+  return embedded;
+}
+
+let counter = 0;
+const byPath = new Map<string, string>();
+const opened: TestStore[] = [];
+const schemas: { name: string; drop: () => Promise<void> }[] = [];
+
+/** Which PostgreSQL this run uses: `server` or `embedded` (PGlite). */
+export async function pgKind(): Promise<OpenPg["kind"]> {
+  if (await pgServerAnswers()) return "server";
+  if (process.env.CI === "true")
+    throw new Error(
+      `PostgreSQL does not answer at ${PG_TEST_URL}; CI expects a server there (set PG_TEST_URL).`,
+    );
+  return "embedded";
+}
+
+/**
+ * Opens a fresh store of `dialect` with every migration applied. SQLite: in memory unless `path`
+ * names a file (tests of the file itself).
+ */
+export async function openTestStore(
+  opts: { dialect?: TestDialect; path?: string; autoCheckpoint?: boolean } = {},
+): Promise<TestStore> {
+  const dialect = opts.dialect ?? TEST_DIALECT;
+  let store: TestStore;
+  if (dialect === "sqlite") {
+    store = createSqliteStore(
+      openDatabase(opts.path ?? ":memory:", { autoCheckpoint: opts.autoCheckpoint ?? true }),
+    );
+  } else {
+    // A path names one database, as on SQLite: stores opened on the same path share a schema
+    // (two processes on one database); each store without a path gets a schema of its own.
+    const known = opts.path ? byPath.get(opts.path) : undefined;
+    const schema = known ?? `t_${process.pid}_${++counter}_${Math.floor(Math.random() * 1e6)}`;
+    if (opts.path && !known) byPath.set(opts.path, schema);
+    if ((await pgKind()) === "server") {
+      // idle_timeout: a store a test forgot to close holds no connection for long.
+      const pg = await openPostgres(PG_TEST_URL, { schema, max: 4, idleTimeoutSeconds: 2 });
+      store = createPgStore(pg);
+      if (!known)
+        schemas.push({
+          name: schema,
+          drop: async () => {
+            const admin = postgres(PG_TEST_URL, { max: 1, onnotice: () => {} });
+            await admin
+              .unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+              .finally(() => admin.end({ timeout: 1 }));
+          },
+        });
+    } else {
+      store = createPgStore(await openPglite(await sharedPglite(), { schema }));
+    }
+  }
+  opened.push(store);
+  return store;
+}
+
+/** Closes every store this file opened and drops their schemas. */
+export async function closeTestStores(): Promise<void> {
+  const stores = opened.splice(0);
+  await Promise.allSettled(stores.map((s) => s.close()));
+  byPath.clear();
+  const drops = schemas.splice(0);
+  await Promise.allSettled(drops.map((d) => d.drop()));
+}
+
+/**
+ * A store that opens on first use, so a test bot can be built synchronously. Its dialect is
+ * known at once; everything else waits for the real store.
+ */
+export interface LazyStore extends Store {
+  /** The store once open. */
+  readonly ready: Promise<TestStore>;
+}
+
+/** Wraps a store being opened as a {@link LazyStore}. */
+export function lazyStore(opening: Promise<TestStore>, dialect: TestDialect = TEST_DIALECT): LazyStore {
+  // An opening that fails surfaces at the first use, not as an unhandled rejection.
+  opening.catch(() => {});
+  return {
+    dialect,
+    synchronous: dialect === "sqlite",
+    parallelism: 1,
+    ready: opening,
+    transaction: async (fn, opts) => (await opening).transaction(fn, opts),
+    eraseTraces: async () => (await opening).eraseTraces(),
+    close: async () => (await opening).close(),
+  };
+}
+
+/** The open store under a test store or a lazy one. */
+export async function realStore(store: Store): Promise<TestStore> {
+  return "ready" in store ? (store as LazyStore).ready : (store as TestStore);
+}
+
+/** Tables and a drizzle database of a test store, for the harness's readers (tests/support/inspect.ts). */
+export interface RawAccess {
+  dialect: TestDialect;
+  /** Typed as SQLite's; on PostgreSQL the same builder calls run on pg-core (awaited, never `.get()`). */
+  db: Db;
+  t: typeof sqliteTables;
+}
+
+/** Raw table access for test support (never for tests themselves). */
+export async function rawAccess(store: Store): Promise<RawAccess> {
+  const s = await realStore(store);
+  if (s.dialect === "sqlite") return { dialect: "sqlite", db: s.db as unknown as Db, t: sqliteTables };
+  if (s.opened.schema) await s.opened.db.execute(sql.raw(`SET search_path TO ${s.opened.schema}`));
+  return {
+    dialect: "postgres",
+    db: s.opened.db as unknown as Db,
+    t: pgTables as unknown as typeof sqliteTables,
+  };
+}
+
+export type { PgDb };

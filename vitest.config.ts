@@ -16,11 +16,13 @@ const SLOW = [
   "tests/examples.test.ts",
 ];
 
+const SETUP = ["tests/support/setup.ts"];
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "fast", include: ["tests/**/*.test.ts"], exclude: SLOW } },
-      { test: { name: "slow", include: SLOW } },
+      { test: { name: "fast", include: ["tests/**/*.test.ts"], exclude: SLOW, setupFiles: SETUP } },
+      { test: { name: "slow", include: SLOW, setupFiles: SETUP } },
     ],
   },
 });

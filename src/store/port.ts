@@ -117,6 +117,13 @@ export interface TickScans {
   endedPauses(now: number, limit: number): Promise<CommitmentRow[]>;
   /** Witnesses whose weekly digest is due by `now`. */
   dueDigests(now: number, limit: number): Promise<PersonRow[]>;
+  /** Whether any of the scans above would find something by `now` (one cheap probe). */
+  anythingDue(now: number): Promise<boolean>;
+  /**
+   * The earliest time the scheduler or the dispatcher has anything to do, or null when nothing
+   * is planned: a virtual clock can move straight there.
+   */
+  nextWorkAt(): Promise<number | null>;
 }
 
 /**

@@ -87,6 +87,11 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     const end = clock.ms + ms;
     let t = Math.floor(clock.ms / 60_000) * 60_000 + 60_000;
     for (; t <= end; t += 60_000) {
+      // Minutes in which nothing is due would tick for nothing: go to the first that has work.
+      const next = await store.transaction((tx) => tx.nextWorkAt(), { readOnly: true });
+      if (next === null) break;
+      t = Math.max(t, Math.ceil(next / 60_000) * 60_000);
+      if (t > end) break;
       clock.ms = t;
       await engine.tick(clock.now());
       for (const d of await deliver()) delivered.push({ at: t, ...d });

@@ -91,9 +91,10 @@ export async function openTestStore(
   } else {
     // A path names one database, as on SQLite: stores opened on the same path share a schema
     // (two processes on one database); each store without a path gets a schema of its own.
-    const known = opts.path ? byPath.get(opts.path) : undefined;
+    const file = opts.path && opts.path !== ":memory:" ? opts.path : undefined;
+    const known = file ? byPath.get(file) : undefined;
     const schema = known ?? `t_${process.pid}_${++counter}_${Math.floor(Math.random() * 1e6)}`;
-    if (opts.path && !known) byPath.set(opts.path, schema);
+    if (file && !known) byPath.set(file, schema);
     if ((await pgKind()) === "server") {
       // idle_timeout: a store a test forgot to close holds no connection for long.
       const pg = await openPostgres(PG_TEST_URL, { schema, max: 4, idleTimeoutSeconds: 2 });

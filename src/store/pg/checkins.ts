@@ -3,7 +3,7 @@
  * the rows they return (`FOR UPDATE … SKIP LOCKED`), so several workers ticking at once never
  * take the same row: run them inside the transaction that handles what they return.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
 import { COUNTED_WINDOW } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
@@ -298,4 +298,43 @@ export async function skipOpenCheckIns(db: PgDb, commitmentId: number): Promise<
     .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
     .returning({ id: checkIns.id });
   return rows.length;
+}
+
+/**
+ * Whether any of the scheduler's scans would find something by `now`: one statement, so an idle
+ * tick costs one round trip.
+ */
+export async function anythingDue(db: PgDb, now: number): Promise<boolean> {
+  const result: unknown =
+    await db.execute(sql`SELECT EXISTS (SELECT 1 FROM commitments WHERE state = 'active' AND next_due_at <= ${now})
+       OR EXISTS (SELECT 1 FROM check_ins WHERE remind_at <= ${now})
+       OR EXISTS (SELECT 1 FROM check_ins WHERE state = 'pending' AND window_end <= ${now})
+       OR EXISTS (SELECT 1 FROM commitments WHERE pending_change_at <= ${now})
+       OR EXISTS (SELECT 1 FROM commitments WHERE state = 'paused' AND paused_until <= ${now})
+       OR EXISTS (SELECT 1 FROM people WHERE next_digest_at <= ${now}) AS due`);
+  // postgres.js answers with the rows, PGlite with `{ rows }`.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { due: boolean }[];
+  return rows[0]?.due === true;
+}
+
+/**
+ * The earliest time the scheduler or the dispatcher has anything to do (a check-in or reminder
+ * due, a window closing, a change or pause ending, a digest, a message to send), or null when
+ * nothing is planned. Each part is the first entry of an index.
+ */
+export async function nextWorkAt(db: PgDb): Promise<number | null> {
+  const result: unknown = await db.execute(
+    sql.raw(`SELECT least((SELECT min(next_due_at) FROM commitments WHERE state = 'active'),
+    (SELECT min(remind_at) FROM check_ins WHERE remind_at IS NOT NULL),
+    (SELECT min(window_end) FROM check_ins WHERE state = 'pending'),
+    (SELECT min(pending_change_at) FROM commitments WHERE pending_change_at IS NOT NULL),
+    (SELECT min(paused_until) FROM commitments WHERE state = 'paused'),
+    (SELECT min(next_digest_at) FROM people WHERE next_digest_at IS NOT NULL),
+    (SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL))::float8 AS at`),
+  );
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    at: number | null;
+  }[];
+  const at = rows[0]?.at;
+  return at === null || at === undefined ? null : Number(at);
 }

@@ -63,7 +63,8 @@ function checkedSchema(name: string): string {
 export async function openPostgres(url: string, opts: PgOptions = {}): Promise<OpenPg> {
   const schemaName = opts.schema && checkedSchema(opts.schema);
   const client = postgres(url, {
-    max: opts.max ?? 10,
+    // At least two: migrating holds one connection for its lock while it works on another.
+    max: Math.max(2, opts.max ?? 10),
     ...(opts.idleTimeoutSeconds ? { idle_timeout: opts.idleTimeoutSeconds } : {}),
     onnotice: () => {},
     // int8 (20) as a JavaScript number: times and ids stay far below 2^53.
@@ -71,12 +72,23 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<O
     ...(schemaName ? { connection: { search_path: schemaName } } : {}),
   });
   try {
-    if (schemaName) await client.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
     const db = drizzlePostgres(client, { schema });
-    await migratePostgres(db, {
-      migrationsFolder: PG_MIGRATIONS_FOLDER,
-      ...(schemaName ? { migrationsSchema: schemaName } : {}),
-    });
+    // Processes starting together must not migrate together (CREATE TABLE IF NOT EXISTS races):
+    // a session advisory lock, held on one reserved connection, lets one migrate at a time.
+    const lock = await client.reserve();
+    try {
+      await lock`SELECT pg_advisory_lock(hashtext(${`amends-migrate:${schemaName ?? ""}`}))`;
+      if (schemaName) await lock.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
+      await migratePostgres(db, {
+        migrationsFolder: PG_MIGRATIONS_FOLDER,
+        ...(schemaName ? { migrationsSchema: schemaName } : {}),
+      });
+    } finally {
+      await lock`SELECT pg_advisory_unlock(hashtext(${`amends-migrate:${schemaName ?? ""}`}))`.catch(
+        () => {},
+      );
+      lock.release();
+    }
     return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
   } catch (err) {
     await client.end({ timeout: 1 });

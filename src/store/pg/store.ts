@@ -52,6 +52,8 @@ function bind(db: PgDb): StoreTx {
     dueChanges: (now, limit) => checkins.dueChanges(db, now, limit),
     endedPauses: (now, limit) => checkins.endedPauses(db, now, limit),
     dueDigests: (now, limit) => checkins.dueDigests(db, now, limit),
+    anythingDue: (now) => checkins.anythingDue(db, now),
+    nextWorkAt: () => checkins.nextWorkAt(db),
     savepoint: (fn) => db.transaction((inner) => fn(bind(inner as unknown as PgDb))),
     insertCheckIn: (...a) => checkins.insertCheckIn(db, ...a),
     advanceDue: (...a) => checkins.advanceDue(db, ...a),

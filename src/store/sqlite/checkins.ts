@@ -99,6 +99,27 @@ const prepared = perConnection((client) => {
 /** The scheduler's prepared scans for a connection. */
 export const tickQueries = prepared;
 
+const anyDue = perConnection((client) =>
+  client
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM commitments WHERE state = 'active' AND next_due_at <= @now)
+       OR EXISTS (SELECT 1 FROM check_ins WHERE remind_at <= @now)
+       OR EXISTS (SELECT 1 FROM check_ins WHERE state = 'pending' AND window_end <= @now)
+       OR EXISTS (SELECT 1 FROM commitments WHERE pending_change_at <= @now)
+       OR EXISTS (SELECT 1 FROM commitments WHERE state = 'paused' AND paused_until <= @now)
+       OR EXISTS (SELECT 1 FROM people WHERE next_digest_at <= @now)`,
+    )
+    .pluck(),
+);
+
+/**
+ * Whether any of the scheduler's scans would find something by `now`: one statement, so an idle
+ * tick costs one probe.
+ */
+export function anythingDue(db: Db, now: number): boolean {
+  return anyDue(db).get({ now }) === 1;
+}
+
 /** A check-in the scheduler records. */
 export interface NewCheckIn {
   commitmentId: number;
@@ -331,4 +352,26 @@ export function skipOpenCheckIns(db: Db, commitmentId: number): number {
     .set({ state: "skipped", remindAt: null })
     .where(and(eq(checkIns.commitmentId, commitmentId), eq(checkIns.state, "pending")))
     .run().changes;
+}
+
+const nextWork = perConnection((client) =>
+  client
+    .prepare(`SELECT min(coalesce((SELECT min(next_due_at) FROM commitments WHERE state = 'active'), 9e15),
+    coalesce((SELECT min(remind_at) FROM check_ins WHERE remind_at IS NOT NULL), 9e15),
+    coalesce((SELECT min(window_end) FROM check_ins WHERE state = 'pending'), 9e15),
+    coalesce((SELECT min(pending_change_at) FROM commitments WHERE pending_change_at IS NOT NULL), 9e15),
+    coalesce((SELECT min(paused_until) FROM commitments WHERE state = 'paused'), 9e15),
+    coalesce((SELECT min(next_digest_at) FROM people WHERE next_digest_at IS NOT NULL), 9e15),
+    coalesce((SELECT min(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL), 9e15))`)
+    .pluck(),
+);
+
+/**
+ * The earliest time the scheduler or the dispatcher has anything to do (a check-in or reminder
+ * due, a window closing, a change or pause ending, a digest, a message to send), or null when
+ * nothing is planned. Each part is the first entry of an index.
+ */
+export function nextWorkAt(db: Db): number | null {
+  const at = nextWork(db).get() as number;
+  return at >= 9e15 ? null : at;
 }

@@ -90,6 +90,8 @@ function makeStore(db: OpenDb): SqliteStore {
     dueChanges: async (now, limit) => scans.dueChanges(now, limit),
     endedPauses: async (now, limit) => scans.endedPauses(now, limit),
     dueDigests: async (now, limit) => scans.dueDigests(now, limit),
+    anythingDue: async (now) => checkins.anythingDue(db, now),
+    nextWorkAt: async () => checkins.nextWorkAt(db),
     async savepoint(fn) {
       if (depth === 0) throw new Error("savepoint outside a transaction");
       const name = `sp${depth}`;

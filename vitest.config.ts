@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects, both run by `npm test`: `fast` for the inner loop (`npx vitest --project fast`,
- * under half a minute) and `slow` for the suites that spawn processes, kill workers or sweep
- * thousands of generated cases.
+ * Three projects, all run by `npm test`: `fast` for the inner loop (`npx vitest --project fast`),
+ * `slow` for the suites that spawn processes, kill workers or sweep thousands of generated
+ * cases, and `postgres`, the fast suite again with every store on PostgreSQL.
  */
 const SLOW = [
   "tests/crash.test.ts",
@@ -18,11 +18,26 @@ const SLOW = [
 
 const SETUP = ["tests/support/setup.ts"];
 
+/** Tests of SQLite itself (its file, its prepared statements), or of no store at all. */
+const SQLITE_ONLY = ["tests/checkpoint.test.ts", "tests/store.views.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
       { test: { name: "fast", include: ["tests/**/*.test.ts"], exclude: SLOW, setupFiles: SETUP } },
       { test: { name: "slow", include: SLOW, setupFiles: SETUP } },
+      // The same tests again on PostgreSQL (tests/support/stores.ts): the local server when it
+      // answers, else an embedded one. Slower per test (a schema each, queries over a socket).
+      {
+        test: {
+          name: "postgres",
+          include: ["tests/**/*.test.ts"],
+          exclude: [...SLOW, ...SQLITE_ONLY],
+          setupFiles: SETUP,
+          env: { AMENDS_TEST_STORE: "postgres" },
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

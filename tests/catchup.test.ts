@@ -242,7 +242,8 @@ describe("commands during a long catch-up", () => {
     expect(status).toMatch(/^Your commitments/);
     expect(order).toEqual(["status answered", "catch-up finished"]);
     // Answered between batches: some commitments were caught up, not all.
-    expect(doneWhenAnswered).toBeGreaterThan(0);
+    // (On PostgreSQL the tick waits on the server, so a command may even come before its first batch.)
+    if (bot.store.synchronous) expect(doneWhenAnswered).toBeGreaterThan(0);
     expect(doneWhenAnswered).toBeLessThan(81);
     expect(await caughtUp()).toBe(81);
   });

@@ -14,27 +14,39 @@ import {
   allPeople,
   closeStore,
   eventsOf,
+  everyStoredString,
   messageFor,
+  openStore,
   processFact,
   setProcessFact,
 } from "./support/inspect";
 import { createPeopleBot, dmOf, occurrences, type PeopleBot, person, tempDir } from "./support/people-bot";
+import { TEST_DIALECT } from "./support/stores";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** How often each string occurs in the database file, its WAL and its shared-memory index. */
-function scan(file: string, needles: string[]) {
-  return Object.fromEntries(
-    ["", "-wal", "-shm"].map((suffix) => [`file${suffix}`, occurrences(`${file}${suffix}`, needles)]),
-  );
+/** Where the store keeps its data: SQLite's file, WAL and shared-memory index; PostgreSQL's rows. */
+const PLACES = TEST_DIALECT === "sqlite" ? ["file", "file-wal", "file-shm"] : ["rows"];
+
+/**
+ * How often each string occurs where the store keeps it: on SQLite in the bytes of the database
+ * file, its WAL and its shared-memory index; on PostgreSQL (whose files are the server's) in
+ * every value of every table.
+ */
+async function scan(file: string, needles: string[]) {
+  if (TEST_DIALECT === "sqlite")
+    return Object.fromEntries(
+      ["", "-wal", "-shm"].map((suffix) => [`file${suffix}`, occurrences(`${file}${suffix}`, needles)]),
+    );
+  // Through a connection of its own to the same database: the bot's may be closed by now.
+  const text = await everyStoredString({ store: openStore(file) });
+  return { rows: Object.fromEntries(needles.map((n) => [n, text.split(n).length - 1])) };
 }
 const nowhere = (needles: string[]) =>
-  Object.fromEntries(
-    ["", "-wal", "-shm"].map((s) => [`file${s}`, Object.fromEntries(needles.map((n) => [n, 0]))]),
-  );
+  Object.fromEntries(PLACES.map((place) => [place, Object.fromEntries(needles.map((n) => [n, 0]))]));
 
 /** The story on a fresh file; each string must be in the files before /forget, or the scan proves nothing. */
 async function story(needles: string[]) {
@@ -43,10 +55,13 @@ async function story(needles: string[]) {
   const file = join(dir, "amends.sqlite");
   const bot = await playStory(file);
   // Both in the file (checkpointed) and in the WAL (written since).
-  const before = scan(file, needles);
+  const before = await scan(file, needles);
   for (const n of needles) {
-    expect(before.file?.[n], `${n} in the file`).toBeGreaterThan(0);
-    expect(before["file-wal"]?.[n], `${n} in the WAL`).toBeGreaterThan(0);
+    for (const place of PLACES.filter((p) => p !== "file-shm"))
+      expect(
+        (before as Record<string, Record<string, number>>)[place]?.[n],
+        `${n} in the ${place}`,
+      ).toBeGreaterThan(0);
   }
   // A process fact that happens to name them, and one that does not.
   await setProcessFact(bot, "test:last-caller", `${needles[0]} via the console`, bot.clock.ms);
@@ -81,7 +96,7 @@ describe("/forget by an owner who also witnesses and is invited", () => {
 
     const done = await forgetVia(bot, QUILL);
     // While the bot still runs: the deletion is checkpointed into the file and the WAL truncated.
-    expect(scan(file, needles)).toEqual(nowhere(needles));
+    expect(await scan(file, needles)).toEqual(nowhere(needles));
     expect(done).toMatch(
       /^Done\. I deleted 2 commitments, \d+ check-ins, \d+ history entries, \d+ messages and your settings; you no longer witness 1 commitment, the invitation waiting for you is withdrawn and others' messages and history no longer name you\. If you come back, you start fresh\.$/,
     );
@@ -129,7 +144,7 @@ describe("/forget by an owner who also witnesses and is invited", () => {
     expect(await processFact(bot, "test:commands")).toBe("hash-1");
 
     await closeStore(bot);
-    expect(scan(file, needles)).toEqual(nowhere(needles));
+    expect(await scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });
 
@@ -139,7 +154,7 @@ describe("/forget by a witness who also has a commitment", () => {
     const { bot, file } = await story(needles);
 
     const done = await forgetVia(bot, WREN);
-    expect(scan(file, needles)).toEqual(nowhere(needles));
+    expect(await scan(file, needles)).toEqual(nowhere(needles));
     expect(done).toMatch(
       /^Done\. I deleted 1 commitment, \d+ check-ins, \d+ history entries, \d+ messages and your settings; you no longer witness 1 commitment and others' messages and history no longer name you\. If you come back, you start fresh\.$/,
     );
@@ -165,7 +180,7 @@ describe("/forget by a witness who also has a commitment", () => {
     expect(history).not.toContain(WREN.name);
 
     await closeStore(bot);
-    expect(scan(file, needles)).toEqual(nowhere(needles));
+    expect(await scan(file, needles)).toEqual(nowhere(needles));
   }, 60_000);
 });
 

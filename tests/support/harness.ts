@@ -7,7 +7,7 @@ import { createEngine, type EngineConfig } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
 import type { Actor, ChatRef, Inbound, Recipient, Reply } from "../../src/types";
-import { deliverReady, openStore } from "./inspect";
+import { deliverReady, nextBusyMinute, openStore } from "./inspect";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
@@ -88,10 +88,9 @@ export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<Engine
     let t = Math.floor(clock.ms / 60_000) * 60_000 + 60_000;
     for (; t <= end; t += 60_000) {
       // Minutes in which nothing is due would tick for nothing: go to the first that has work.
-      const next = await store.transaction((tx) => tx.nextWorkAt(), { readOnly: true });
-      if (next === null) break;
-      t = Math.max(t, Math.ceil(next / 60_000) * 60_000);
-      if (t > end) break;
+      const busy = await nextBusyMinute({ store }, t);
+      if (busy === null || busy > end) break;
+      t = busy;
       clock.ms = t;
       await engine.tick(clock.now());
       for (const d of await deliver()) delivered.push({ at: t, ...d });

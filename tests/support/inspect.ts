@@ -310,3 +310,47 @@ export async function breakHistory(s: WithStore): Promise<void> {
 export async function closeStore(s: WithStore): Promise<void> {
   await s.store.close();
 }
+
+/**
+ * Every string the store holds, in any table, one per line (values inside JSON included): what a
+ * privacy check searches when the store is not a file it can read byte by byte (PostgreSQL).
+ */
+export async function everyStoredString(s: WithStore): Promise<string> {
+  const { db, t } = await rawAccess(s.store);
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") {
+      out.push(v);
+      // A JSON column stored as text (SQLite) is searched as what it says.
+      if (/^[[{]/.test(v)) {
+        try {
+          walk(JSON.parse(v));
+        } catch {}
+      }
+    } else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
+  };
+  for (const table of [
+    t.people,
+    t.chats,
+    t.commitments,
+    t.checkIns,
+    t.outbox,
+    t.events,
+    t.meta,
+    t.heldNotes,
+  ]) {
+    walk(await db.select().from(table));
+  }
+  return out.join("\n");
+}
+
+/**
+ * The first whole minute from `from` on at which the scheduler or the dispatcher has work, or
+ * null when none is planned: a minute-by-minute loop can go straight there, since the minutes
+ * before it would tick for nothing.
+ */
+export async function nextBusyMinute(s: WithStore, from: number): Promise<number | null> {
+  const next = await s.store.transaction((tx) => tx.nextWorkAt(), { readOnly: true });
+  return next === null ? null : Math.max(from, Math.ceil(next / 60_000) * 60_000);
+}

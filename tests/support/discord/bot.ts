@@ -13,7 +13,7 @@ import { pauseForGone } from "../../../src/engine/gone";
 import { silentLogger } from "../../../src/log";
 import type { Engine } from "../../../src/types";
 import { FakeClock } from "../harness";
-import { openStore, type Store } from "../inspect";
+import { nextBusyMinute, openStore, type Store } from "../inspect";
 import {
   type FakeChannel,
   FakeDiscord,
@@ -127,6 +127,9 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
     const before = fake.messages.length;
     const end = clock.ms + ms;
     for (let t = Math.floor(clock.ms / 60_000) * 60_000 + 60_000; t <= end; t += 60_000) {
+      const busy = await nextBusyMinute({ store }, t);
+      if (busy === null || busy > end) break;
+      t = busy;
       clock.ms = t;
       const seenBefore = fake.messages.length;
       await engine.tick(clock.now());

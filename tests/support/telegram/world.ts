@@ -13,7 +13,7 @@ import { pauseForGone } from "../../../src/engine/gone";
 import type { Logger } from "../../../src/log";
 import type { Courier, Engine } from "../../../src/types";
 import { FakeClock } from "../harness";
-import { closeStore, nextReadyAt, openStore, type Store } from "../inspect";
+import { closeStore, nextBusyMinute, nextReadyAt, openStore, type Store } from "../inspect";
 import { FakeTelegram } from "./server";
 
 const MINUTE = 60_000;
@@ -118,6 +118,9 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
   async function advance(ms: number): Promise<void> {
     const end = clock.ms + ms;
     for (let t = Math.floor(clock.ms / MINUTE) * MINUTE + MINUTE; t <= end; t += MINUTE) {
+      const busy = await nextBusyMinute({ store }, t);
+      if (busy === null || busy > end) break;
+      t = busy;
       clock.ms = Math.max(clock.ms, t);
       await engine.tick(clock.now());
       await flush();

@@ -11,6 +11,7 @@ const SLOW = [
   "tests/console.e2e.test.ts",
   "tests/platforms.e2e.test.ts",
   "tests/story.test.ts",
+  "tests/transcripts.test.ts",
   "tests/forged-actions.property.test.ts",
   "tests/stranded.test.ts",
   "tests/examples.test.ts",

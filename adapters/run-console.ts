@@ -38,6 +38,7 @@ export async function runConsoleMode(config: Config, store: Store, log: Logger):
       await engine.tick(now);
       await dispatcher.drain();
     },
+    nextBusyAt: () => store.transaction((tx) => tx.nextWorkAt(), { readOnly: true }),
     // Messages a command queued for someone else (a witness's request) show at once.
     afterHandle: async () => {
       await dispatcher.drain();

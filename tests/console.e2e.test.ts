@@ -71,7 +71,7 @@ describe("npm start with a piped script", () => {
     run("issue-2-manage.txt", "again.sqlite");
     const { out } = run("issue-2-manage.txt", "again.sqlite");
     expect(out).toContain("Committed #3 Call my sister every Sunday");
-  });
+  }, 30_000);
 
   it("refuses a wrong configuration with a message naming the variable", () => {
     const { code, err } = run("issue-2-manage.txt", "bad.sqlite", {

@@ -37,6 +37,8 @@ export interface RunConsoleOptions {
    * composition root runs the scheduler tick and drains the outbox here. Awaited before the next.
    */
   onMinute: (now: Date) => Promise<void>;
+  /** When the scheduler next has work; `:advance` skips the idle minutes before it. */
+  nextBusyAt?: () => Promise<number | null>;
   /**
    * Called after each command or click the engine handled; drain the outbox here so messages
    * to other people (a witness invitation) show at once rather than at the next `:advance`.
@@ -68,7 +70,7 @@ const BANNER = [
  * @returns once the input is exhausted (or `:quit`) and all work it started has finished.
  */
 export async function runConsole(opts: RunConsoleOptions): Promise<void> {
-  const { engine, clock, input, output, interactive, onMinute, afterHandle, log } = opts;
+  const { engine, clock, input, output, interactive, onMinute, nextBusyAt, afterHandle, log } = opts;
   const screen = opts.screen ?? new ConsoleScreen(output);
   const session = new ConsoleSession({
     engine,
@@ -77,6 +79,7 @@ export async function runConsole(opts: RunConsoleOptions): Promise<void> {
     onMinute,
     botUsername: opts.botUsername ?? "amends",
     ...(afterHandle ? { afterHandle } : {}),
+    ...(nextBusyAt ? { nextBusyAt } : {}),
     ...(log ? { log } : {}),
   });
 

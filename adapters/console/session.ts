@@ -37,6 +37,12 @@ export interface ConsoleSessionOptions {
   /** Called for every minute boundary `:advance` crosses, with the clock already there. */
   onMinute: (now: Date) => Promise<void>;
   /**
+   * When the scheduler or the dispatcher next has work (null: nothing planned). Given, `:advance`
+   * skips the minutes before it, which would tick for nothing: a two-week jump stays quick even
+   * when each tick is a round trip to PostgreSQL.
+   */
+  nextBusyAt?: () => Promise<number | null>;
+  /**
    * Called after each command or click the engine handled, so the outbox can be drained and
    * messages to other people (a witness invitation, say) show at once, not at the next minute.
    */
@@ -326,11 +332,17 @@ export class ConsoleSession {
    * in real time; a start in the middle of a minute first runs at the next whole minute.
    */
   async #advance(ms: number): Promise<void> {
-    const { clock, onMinute, screen } = this.#opts;
+    const { clock, onMinute, nextBusyAt, screen } = this.#opts;
     const end = clock.nowMs() + ms;
     for (let t = Math.floor(clock.nowMs() / MINUTE_MS) * MINUTE_MS + MINUTE_MS; t <= end; t += MINUTE_MS) {
-      clock.set(t);
       try {
+        if (nextBusyAt) {
+          const next = await nextBusyAt();
+          if (next === null) break;
+          t = Math.max(t, Math.ceil(next / MINUTE_MS) * MINUTE_MS);
+          if (t > end) break;
+        }
+        clock.set(t);
         await onMinute(new Date(t));
       } catch (err) {
         this.#error(err, "console: onMinute failed");

@@ -2,7 +2,7 @@
  * The PostgreSQL schema: the same tables, columns, keys and indexes as the SQLite schema
  * (../sqlite/schema.ts), with PostgreSQL's types. Every column reads back as the same
  * TypeScript type on both (times are epoch milliseconds in `bigint` columns read as numbers,
- * flags are `boolean`, structured values are `jsonb`), so the row types are shared; a type
+ * flags are `boolean`, structured values are `json`, which keeps the text as written, key order included), so the row types are shared; a type
  * test holds the two schemas to that. drizzle-kit generates `migrations/pg/` from this file
  * (`npm run db:generate`); a merged migration is never edited.
  */
@@ -13,7 +13,7 @@ import {
   doublePrecision,
   index,
   integer,
-  jsonb,
+  json,
   pgTable,
   text,
   uniqueIndex,
@@ -82,7 +82,7 @@ export const commitments = pgTable(
     promise: text("promise").notNull(),
     step: integer("step"),
     cadence: text("cadence").notNull(),
-    cadenceState: jsonb("cadence_state").$type<CadenceState>().notNull(),
+    cadenceState: json("cadence_state").$type<CadenceState>().notNull(),
     anchor: text("anchor").notNull(),
     zone: text("zone").notNull(),
     visibility: text("visibility", { enum: ["group", "private"] }).notNull(),
@@ -94,7 +94,7 @@ export const commitments = pgTable(
     until: text("until"),
     nextDueAt: millis("next_due_at"),
     pausedUntil: millis("paused_until"),
-    pendingChange: jsonb("pending_change").$type<PendingChange>(),
+    pendingChange: json("pending_change").$type<PendingChange>(),
     pendingChangeAt: millis("pending_change_at"),
     streak: integer("streak").notNull().default(0),
     verifiedStreak: integer("verified_streak").notNull().default(0),
@@ -146,8 +146,8 @@ export const outbox = pgTable(
     id: bigId("id"),
     purpose: text("purpose").notNull(),
     platform: text("platform").notNull(),
-    recipient: jsonb("recipient").notNull(),
-    payload: jsonb("payload").notNull(),
+    recipient: json("recipient").notNull(),
+    payload: json("payload").notNull(),
     personId: integer("person_id").references(() => people.id, { onDelete: "cascade" }),
     commitmentId: integer("commitment_id").references(() => commitments.id, { onDelete: "cascade" }),
     notBefore: millis("not_before").notNull(),
@@ -157,7 +157,7 @@ export const outbox = pgTable(
     sentAt: millis("sent_at"),
     failedAt: millis("failed_at"),
     lastError: text("last_error"),
-    bundle: jsonb("bundle").$type<BundleItem>(),
+    bundle: json("bundle").$type<BundleItem>(),
     createdAt: millis("created_at").notNull(),
   },
   (t) => [
@@ -175,7 +175,7 @@ export const events = pgTable(
     actorId: integer("actor_id").references(() => people.id, { onDelete: "set null" }),
     personId: integer("person_id").references(() => people.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(),
-    data: jsonb("data").$type<Record<string, unknown>>(),
+    data: json("data").$type<Record<string, unknown>>(),
     at: millis("at").notNull(),
   },
   (t) => [index("events_commitment").on(t.commitmentId, t.at), index("events_person").on(t.personId)],

@@ -68,7 +68,7 @@ function sharedPglite(): Promise<PGlite> {
 }
 
 let counter = 0;
-const byPath = new Map<string, string>();
+const byPath = new Map<string, { schema: string; built: Promise<void> }>();
 const opened: TestStore[] = [];
 const schemas: { name: string; drop: () => Promise<void> }[] = [];
 
@@ -100,10 +100,19 @@ export async function openTestStore(
     // (two processes on one database); each store without a path gets a schema of its own.
     const file = opts.path && opts.path !== ":memory:" ? opts.path : undefined;
     const known = file ? byPath.get(file) : undefined;
-    const schema = known ?? `t_${process.pid}_${++counter}_${Math.floor(Math.random() * 1e6)}`;
-    if (file && !known) byPath.set(file, schema);
+    const schema = known?.schema ?? `t_${process.pid}_${++counter}_${Math.floor(Math.random() * 1e6)}`;
+    // The first store on a path builds the schema; one opened meanwhile waits for it.
+    let built: Promise<void> | undefined = known?.built;
+    let first: OpenPg | undefined;
+    if (!known) {
+      built = (async () => {
+        if ((await pgKind()) === "server") await migrateQuickly(schema);
+        else first = await openPglite(await sharedPglite(), { schema });
+      })();
+      if (file) byPath.set(file, { schema, built });
+    }
+    await built;
     if ((await pgKind()) === "server") {
-      if (!known) await migrateQuickly(schema);
       // idle_timeout: a store a test forgot to close holds no connection for long.
       const pg = await openPostgres(PG_TEST_URL, { schema, max: 4, idleTimeoutSeconds: 2, migrated: true });
       store = createPgStore(pg);
@@ -115,7 +124,7 @@ export async function openTestStore(
           },
         });
     } else {
-      store = createPgStore(await openPglite(await sharedPglite(), { schema }));
+      store = createPgStore(first ?? (await openPglite(await sharedPglite(), { schema })));
     }
   }
   opened.push(store);

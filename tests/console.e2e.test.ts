@@ -105,4 +105,15 @@ describe("npm start with a piped script", () => {
     expect(err).toContain("could not start");
     expect(err + out).not.toContain("SECRET-token-value");
   });
+
+  it("refuses a PostgreSQL server it cannot reach in one line, without the password", () => {
+    const { code, err, out } = run("issue-2-manage.txt", "unused.sqlite", {
+      DATABASE_URL: "postgres://amends:s3cret-pw@127.0.0.1:1/amends",
+    });
+    expect(code).toBe(2);
+    expect(err.trim()).toBe(
+      "Can't use the database at postgres://127.0.0.1:1/amends: nothing answers there; is the server running?",
+    );
+    expect(err + out).not.toContain("s3cret-pw");
+  });
 });

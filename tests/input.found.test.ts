@@ -4,6 +4,7 @@
  * echoed the whole input. Each of these failed on the code before the natural-input reader.
  */
 import { describe, expect, it } from "vitest";
+import { parseCadenceInput } from "../src/cadence";
 import { createBot, plain } from "./support/harness";
 import { allCommitments, allPeople } from "./support/inspect";
 
@@ -160,4 +161,17 @@ describe("no floods", () => {
     expect([...quoted].length).toBeLessThanOrEqual(60);
     expect(quoted.endsWith("…")).toBe(true);
   });
+});
+
+describe("the grammar's own tokens, typed", () => {
+  // Found by the round-trip property (seed -191193014): "d7" was read as a weekday 7, and a
+  // typed "d1-d9" would have walked the week for ever.
+  it.each(["d7", "d1-d9", "weekly d3 18:00", "d0"])(
+    "refuses %s as a cadence instead of misreading it",
+    (text) => {
+      const r = parseCadenceInput(text, "2026-12-01");
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/^I couldn't read|^Which day/);
+    },
+  );
 });

@@ -108,6 +108,9 @@ const TYPO_TARGETS = [...KEYWORDS.keys()].filter((k) => k.length >= 5);
 
 /** One word as the grammar sees it: a day `d0`..`d6`, a keyword, a separator, or itself. */
 export function classify(word: string): string | null {
+  // A typed "d7" must not pass for the grammar's own day tokens (d7 is no day; "d1-d9" would
+  // never reach its end): it stays a word nothing knows.
+  if (/^d\d+$/.test(word)) return `#${word}`;
   if (FILLERS.has(word)) return null;
   if (LIST.has(word)) return ",";
   if (RANGE.has(word)) return "-";

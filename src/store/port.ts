@@ -9,19 +9,20 @@
  * awaits what it needs, and its whole command is one transaction ({@link Store.transaction}).
  */
 import type { Actor, ChatRef, Platform, Recipient, Reply } from "../types";
+import type { ForgetReport } from "./forget";
 import type { Closing, CountedCheckIn, NewCheckIn } from "./sqlite/checkins";
 import type { CheckInTally, NewCommitment } from "./sqlite/commitments";
 import type { EventWithActor, NewEvent } from "./sqlite/events";
 import type { InvitationPosted } from "./sqlite/invitations";
 import type { NewMessage, QueuedMessage } from "./sqlite/outbox";
 import type { QuietHours } from "./sqlite/people";
-import type { ForgetReport, PersonalData } from "./sqlite/personal-data";
+import type { PersonalData } from "./sqlite/personal-data";
 import type { ChatRow, CheckInRow, CommitmentRow, EventRow, PersonRow } from "./sqlite/schema";
 import type { OwnCommitment, Witnessed } from "./sqlite/views";
 
-export { COUNTED_WINDOW } from "./sqlite/checkins";
-export { OPEN_STATES } from "./sqlite/commitments";
-export { inviteHandles } from "./sqlite/personal-data";
+export { COUNTED_WINDOW, OPEN_STATES } from "./counting";
+export { inviteHandles } from "./forget";
+export { promiseVersions } from "./mentions";
 export type {
   BundleItem,
   CadenceState,
@@ -33,7 +34,6 @@ export type {
   PendingChange,
   PersonRow,
 } from "./sqlite/schema";
-export { promiseVersions } from "./sqlite/scrub";
 export type {
   CheckInTally,
   Closing,

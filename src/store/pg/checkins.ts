@@ -4,8 +4,8 @@
  * take the same row: run them inside the transaction that handles what they return.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
+import { COUNTED_WINDOW } from "../counting";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
-import { COUNTED_WINDOW } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
 import type { PgDb } from "./db";
 import { chats, checkIns, commitments, people } from "./schema";

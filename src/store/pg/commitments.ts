@@ -1,7 +1,7 @@
 /** Queries on commitments and their check-ins, on PostgreSQL. */
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { OPEN_STATES } from "../counting";
 import type { CheckInTally, NewCommitment } from "../sqlite/commitments";
-import { OPEN_STATES } from "../sqlite/commitments";
 import type { CheckInRow, CommitmentRow } from "../sqlite/schema";
 import type { PgDb } from "./db";
 import { checkIns, commitments, people } from "./schema";

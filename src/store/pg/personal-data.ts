@@ -8,8 +8,15 @@
  * rewritten rows stay as dead tuples in the table files (and in the WAL) until VACUUM reclaims them.
  */
 import { and, eq, inArray, isNotNull, notExists, notInArray, or, sql } from "drizzle-orm";
-import { type ForgetReport, inviteHandles, type PersonalData } from "../sqlite/personal-data";
-import type { CommitmentRow, EventRow } from "../sqlite/schema";
+import {
+  dmChatIds,
+  type ForgetReport,
+  forgetReport,
+  inviteHandles,
+  witnessedBy,
+  witnessRemoved,
+} from "../forget";
+import type { CommitmentRow, EventRow, PersonalData } from "../port";
 import type { PgDb } from "./db";
 import { chats, checkIns, commitments, events, outbox, people } from "./schema";
 import { scrubMentions } from "./scrub";
@@ -129,22 +136,10 @@ export async function deletePersonalData(tx: PgDb, personId: number, now: number
   await tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).for("update");
   const data = await collectPersonalData(tx, personId);
   const p = data.person;
-  if (!p) return { ...EMPTY_REPORT };
+  if (!p) return forgetReport(data, 0, 0);
   const ownIds = data.commitments.map((c) => c.id);
-  // Commitments where they were (or were asked to be) the witness: there a mention of them can
-  // be renamed "a former witness". Anywhere else, a message naming them is withdrawn.
-  const witnessed = new Set<number>([
-    ...data.witnessing.map((c) => c.id),
-    ...data.invitations.map((c) => c.id),
-    ...data.acted.map((e) => e.commitmentId ?? -1),
-  ]);
-  const removed = (list: CommitmentRow[]) =>
-    list.map((c) => ({
-      commitmentId: c.id,
-      kind: "witness-removed",
-      data: { reason: "forget" },
-      at: now,
-    }));
+  const witnessed = witnessedBy(data);
+  const removed = (list: CommitmentRow[]) => list.map((c) => witnessRemoved(c.id, now));
 
   // Where they witness, the owner keeps the commitment, without a witness.
   if (data.witnessing.length) {
@@ -192,36 +187,17 @@ export async function deletePersonalData(tx: PgDb, personId: number, now: number
   const { deleted, scrubbed } = await scrubMentions(tx, p, data, witnessed, now);
   messages += deleted;
 
-  // Their direct chat (its id is theirs; on Telegram it is their user id).
-  const dmIds = [p.dmChatId, p.externalId].filter((x): x is string => !!x);
+  // Their direct chat, unless a commitment still lives in it.
   await tx
     .delete(chats)
     .where(
       and(
         eq(chats.platform, p.platform),
         eq(chats.kind, "dm"),
-        inArray(chats.externalId, dmIds),
+        inArray(chats.externalId, dmChatIds(p)),
         notExists(tx.select({ one: sql`1` }).from(commitments).where(eq(commitments.chatId, chats.id))),
       ),
     );
   await tx.delete(people).where(eq(people.id, personId));
-  return {
-    commitments: data.commitments.length,
-    checkIns: data.checkIns.length,
-    events: data.events.length,
-    messages,
-    witnessRoles: data.witnessing.length,
-    invitations: data.invitations.length,
-    scrubbed,
-  };
+  return forgetReport(data, messages, scrubbed);
 }
-
-const EMPTY_REPORT: ForgetReport = {
-  commitments: 0,
-  checkIns: 0,
-  events: 0,
-  messages: 0,
-  witnessRoles: 0,
-  invitations: 0,
-  scrubbed: 0,
-};

@@ -5,12 +5,11 @@
  */
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { COUNTED_WINDOW, type CountedCheckIn } from "../sqlite/checkins";
+import { COUNTED_WINDOW, groupByCommitment, OPEN_STATES } from "../counting";
+import type { CountedCheckIn } from "../sqlite/checkins";
 import type { OwnCommitment, Witnessed } from "../sqlite/views";
 import type { PgDb } from "./db";
 import { checkIns, commitments, events, people } from "./schema";
-
-const OPEN = ["active", "paused"] as const;
 
 /** All of a person's commitments, by number, with what /status says beside each. */
 export async function ownCommitments(db: PgDb, ownerId: number): Promise<OwnCommitment[]> {
@@ -56,7 +55,7 @@ export async function witnessedOpen(db: PgDb, witnessId: number): Promise<Witnes
       and(
         eq(commitments.witnessId, witnessId),
         eq(commitments.witnessStatus, "active"),
-        inArray(commitments.state, OPEN),
+        inArray(commitments.state, OPEN_STATES),
       ),
     )
     .orderBy(commitments.ownerId, commitments.number);
@@ -87,13 +86,7 @@ async function countedOf(db: PgDb, chosen: SQL | undefined): Promise<Map<number,
     .innerJoinLateral(k, sql`true`)
     .where(chosen)
     .orderBy(commitments.id, desc(k.dueAt));
-  const byCommitment = new Map<number, CountedCheckIn[]>();
-  for (const { id, ...row } of rows) {
-    const list = byCommitment.get(id);
-    if (list) list.push(row);
-    else byCommitment.set(id, [row]);
-  }
-  return byCommitment;
+  return groupByCommitment(rows);
 }
 
 /**
@@ -101,7 +94,7 @@ async function countedOf(db: PgDb, chosen: SQL | undefined): Promise<Map<number,
  * person's open commitments; one with none is absent.
  */
 export async function countedOfOwner(db: PgDb, ownerId: number): Promise<Map<number, CountedCheckIn[]>> {
-  return countedOf(db, and(eq(commitments.ownerId, ownerId), inArray(commitments.state, OPEN)));
+  return countedOf(db, and(eq(commitments.ownerId, ownerId), inArray(commitments.state, OPEN_STATES)));
 }
 
 /** The same for the open commitments a person actively witnesses. */
@@ -111,7 +104,7 @@ export async function countedOfWitness(db: PgDb, witnessId: number): Promise<Map
     and(
       eq(commitments.witnessId, witnessId),
       eq(commitments.witnessStatus, "active"),
-      inArray(commitments.state, OPEN),
+      inArray(commitments.state, OPEN_STATES),
     ),
   );
 }

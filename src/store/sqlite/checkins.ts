@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { COUNTED_WINDOW } from "../counting";
 import type { Db } from "./db";
 import { positional, positionalList } from "./positional";
 import { perConnection } from "./raw";
@@ -176,8 +177,8 @@ export function advanceDue(db: Db, id: number, expected: number, next: number | 
   return writes(db).advanceDue.run(next, now, id, expected).changes > 0;
 }
 
-/** How many of a commitment's newest counted check-ins its figures and words are made from. */
-export const COUNTED_WINDOW = 200;
+// Defined with the other dialect-neutral counts; still exported here for the SQLite tests.
+export { COUNTED_WINDOW };
 
 /** A counted check-in, as the figures and the words about them read it. */
 export type CountedCheckIn = Pick<CheckInRow, "state" | "answer" | "verdict" | "dueAt">;

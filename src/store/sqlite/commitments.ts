@@ -1,11 +1,9 @@
 /** Queries on commitments and their check-ins. */
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { OPEN_STATES } from "../counting";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
 import { type CheckInRow, type CommitmentRow, checkIns, commitments } from "./schema";
-
-/** The states in which a commitment still counts toward the per-owner limit. */
-export const OPEN_STATES = ["active", "paused"] as const;
 
 /** A new commitment; the store assigns its per-owner number. */
 export type NewCommitment = Omit<

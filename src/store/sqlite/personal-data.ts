@@ -5,6 +5,14 @@
  * and notes also sit in rows that belong to others; ./scrub finds and rewrites those.
  */
 import { and, eq, inArray, notInArray, or, sql } from "drizzle-orm";
+import {
+  dmChatIds,
+  type ForgetReport,
+  forgetReport,
+  inviteHandles,
+  witnessedBy,
+  witnessRemoved,
+} from "../forget";
 import type { Db } from "./db";
 import { clientOf } from "./raw";
 import {
@@ -15,30 +23,9 @@ import {
   type EventRow,
   events,
   outbox,
-  type PersonRow,
   people,
 } from "./schema";
 import { scrubMentions } from "./scrub";
-
-/** What /forget removed or rewrote, for the reply. */
-export interface ForgetReport {
-  commitments: number;
-  checkIns: number;
-  events: number;
-  /** Messages to them or about their commitments, deleted. */
-  messages: number;
-  /** Others' commitments they witnessed. */
-  witnessRoles: number;
-  /** Open invitations naming them, withdrawn. */
-  invitations: number;
-  /** Rows of others (messages, history, meta) rewritten so they no longer carry them. */
-  scrubbed: number;
-}
-
-/** How an open invitation may name the person: by platform id or by typed `@username`. */
-export function inviteHandles(p: Pick<PersonRow, "externalId" | "username">): string[] {
-  return [`id:${p.externalId}`, ...(p.username ? [`@${p.username}`] : [])];
-}
 
 /** Collects every row about the person, and the rows of others that only refer to them. */
 export function collectPersonalData(db: Db, personId: number) {
@@ -147,15 +134,9 @@ export function deletePersonalData(tx: Db, personId: number, now: number): Forge
   {
     const data = collectPersonalData(tx, personId);
     const p = data.person;
-    if (!p) return { ...EMPTY_REPORT };
+    if (!p) return forgetReport(data, 0, 0);
     const ownIds = data.commitments.map((c) => c.id);
-    // Commitments where they were (or were asked to be) the witness: there a mention of them can
-    // be renamed "a former witness". Anywhere else, a message naming them is withdrawn.
-    const witnessed = new Set<number>([
-      ...data.witnessing.map((c) => c.id),
-      ...data.invitations.map((c) => c.id),
-      ...data.acted.map((e) => e.commitmentId ?? -1),
-    ]);
+    const witnessed = witnessedBy(data);
 
     // Where they witness, the owner keeps the commitment, without a witness.
     for (const c of data.witnessing) {
@@ -163,9 +144,7 @@ export function deletePersonalData(tx: Db, personId: number, now: number): Forge
         .set({ witnessId: null, witnessStatus: null, updatedAt: now })
         .where(eq(commitments.id, c.id))
         .run();
-      tx.insert(events)
-        .values({ commitmentId: c.id, kind: "witness-removed", data: { reason: "forget" }, at: now })
-        .run();
+      tx.insert(events).values(witnessRemoved(c.id, now)).run();
     }
     // Open invitations naming them are withdrawn, recorded like an owner's withdrawal.
     for (const c of data.invitations) {
@@ -173,9 +152,7 @@ export function deletePersonalData(tx: Db, personId: number, now: number): Forge
         .set({ witnessStatus: null, witnessInvite: null, updatedAt: now })
         .where(eq(commitments.id, c.id))
         .run();
-      tx.insert(events)
-        .values({ commitmentId: c.id, kind: "witness-removed", data: { reason: "forget" }, at: now })
-        .run();
+      tx.insert(events).values(witnessRemoved(c.id, now)).run();
     }
     // Events they caused on other people's commitments stay in those owners' history, unnamed.
     tx.update(events).set({ actorId: null }).where(eq(events.actorId, personId)).run();
@@ -197,40 +174,21 @@ export function deletePersonalData(tx: Db, personId: number, now: number): Forge
     const { deleted, scrubbed } = scrubMentions(tx, p, data, witnessed, now);
     messages += deleted;
 
-    // Their direct chat (its id is theirs; on Telegram it is their user id).
-    const dmIds = [p.dmChatId, p.externalId].filter((x): x is string => !!x);
+    // Their direct chat, unless a commitment still lives in it.
     tx.delete(chats)
       .where(
         and(
           eq(chats.platform, p.platform),
           eq(chats.kind, "dm"),
-          inArray(chats.externalId, dmIds),
+          inArray(chats.externalId, dmChatIds(p)),
           sql`NOT EXISTS (SELECT 1 FROM commitments WHERE chat_id = ${chats.id})`,
         ),
       )
       .run();
     tx.delete(people).where(eq(people.id, personId)).run();
-    return {
-      commitments: data.commitments.length,
-      checkIns: data.checkIns.length,
-      events: data.events.length,
-      messages,
-      witnessRoles: data.witnessing.length,
-      invitations: data.invitations.length,
-      scrubbed,
-    };
+    return forgetReport(data, messages, scrubbed);
   }
 }
-
-const EMPTY_REPORT: ForgetReport = {
-  commitments: 0,
-  checkIns: 0,
-  events: 0,
-  messages: 0,
-  witnessRoles: 0,
-  invitations: 0,
-  scrubbed: 0,
-};
 
 /**
  * Copies the WAL back into the database file and truncates it, so the page images that still

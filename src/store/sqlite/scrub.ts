@@ -1,23 +1,12 @@
 /**
- * Finding a person's strings in what others hold, for /forget. Their name, handle, platform id,
- * promises and notes sit in others' rows too (a digest sent to their witness, a verdict notice
- * naming them as a witness, an invitation in someone's history). Rather than knowing every
- * message kind, this collects the person's distinctive strings and walks every remaining outbox
- * payload, history entry and meta value for them, so a new kind of message is covered without
- * touching this file.
+ * Finding a person's strings in what others hold, for /forget, on SQLite. ../mentions.ts decides
+ * which rows carry the person and what each becomes; this reads the candidates and writes that.
  */
 import { eq, type SQL, sql } from "drizzle-orm";
+import { eventDataScrub, Matcher, outboxScrub } from "../mentions";
 import type { Db } from "./db";
 import type { PersonalData } from "./personal-data";
-import {
-  type CommitmentRow,
-  type EventRow,
-  events,
-  meta,
-  type OutboxRow,
-  outbox,
-  type PersonRow,
-} from "./schema";
+import { events, meta, outbox, type PersonRow } from "./schema";
 
 /**
  * Rewrites or removes every row of others that carries the person, inside /forget's transaction
@@ -31,215 +20,42 @@ export function scrubMentions(
   witnessed: Set<number>,
   now: number,
 ): { deleted: number; scrubbed: number } {
-  const matcher = new Matcher(needlesOf(data));
+  const matcher = Matcher.of(data);
   const outboxed = scrubOutbox(db, p, matcher, witnessed, now);
   const scrubbed = outboxed.rewritten + scrubEvents(db, matcher) + scrubMeta(db, matcher);
   return { deleted: outboxed.deleted, scrubbed };
 }
 
-/** The promise texts a commitment has had: now, waiting in a change, and in its edits. */
-export function promiseVersions(c: CommitmentRow, history: readonly EventRow[]): string[] {
-  const out = [c.promise];
-  if (c.pendingChange?.promise) out.push(c.pendingChange.promise);
-  for (const e of history) {
-    if (e.commitmentId !== c.id) continue;
-    const p = e.data?.promise;
-    if (typeof p === "string") out.push(p);
-    else if (p && typeof p === "object") {
-      for (const v of Object.values(p)) if (typeof v === "string") out.push(v);
-    }
-  }
-  return out;
+/** An SQL condition: one of `columns` may contain one of the strings (a cheap superset of {@link Matcher.has}). */
+function mayContain(m: Matcher, ...columns: SQL[]): SQL {
+  // LIKE ignores ASCII case (usernames fold), and it is the fastest full scan SQLite offers
+  // here (a third of the time of instr(lower(…))).
+  const parts = m
+    .likePatterns()
+    .flatMap((pattern) => columns.map((col) => sql`${col} LIKE ${pattern} ESCAPE '\\'`));
+  return parts.length ? sql.join(parts, sql` OR `) : sql`0`;
 }
 
-/** A string that identifies the person or is their words; `fold` matches any letter case. */
-interface Needle {
-  text: string;
-  fold: boolean;
-}
-
-/** The person's distinctive strings: names and ids, then their own words. */
-function needlesOf(data: PersonalData): { names: Needle[]; words: Needle[] } {
-  const p = data.person;
-  if (!p) return { names: [], words: [] };
-  const names = [p.name, p.externalId, p.dmChatId ?? ""];
-  // Earlier display names, as messages addressed to them recorded them.
-  for (const m of data.messages) {
-    const to = m.recipient as { personId?: unknown; personName?: unknown };
-    if (to.personId === p.externalId && typeof to.personName === "string") names.push(to.personName);
-  }
-  const words: string[] = data.commitments.flatMap((c) => promiseVersions(c, data.events));
-  for (const ci of data.checkIns) if (ci.note) words.push(ci.note);
-  const make = (list: string[], fold: boolean) =>
-    [...new Set(list.map((s) => s.trim()).filter((s) => s.length > 0))].map((text) => ({ text, fold }));
-  return {
-    names: [...make(names, false), ...(p.username ? make([p.username], true) : [])],
-    words: make(words, false),
-  };
-}
-
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
-
-/** Finds the person's strings as whole words, so "Jo" does not match "Join". */
-class Matcher {
-  readonly all: Needle[];
-  constructor(readonly sets: { names: Needle[]; words: Needle[] }) {
-    this.all = [...sets.names, ...sets.words];
-  }
-
-  /** Where `n` occurs in `s` as a whole word from `from` on, or -1. */
-  static find(s: string, n: Needle, from = 0): number {
-    const hay = n.fold ? s.toLowerCase() : s;
-    const text = n.fold ? n.text.toLowerCase() : n.text;
-    const edgeStart = WORD_CHAR.test(text[0] ?? "");
-    const edgeEnd = WORD_CHAR.test(text.at(-1) ?? "");
-    for (let i = hay.indexOf(text, from); i >= 0; i = hay.indexOf(text, i + 1)) {
-      const before = hay[i - 1] ?? "";
-      const after = hay[i + text.length] ?? "";
-      if ((!edgeStart || !WORD_CHAR.test(before)) && (!edgeEnd || !WORD_CHAR.test(after))) return i;
-    }
-    return -1;
-  }
-
-  has(s: string, set: Needle[] = this.all): boolean {
-    return set.some((n) => Matcher.find(s, n) >= 0);
-  }
-
-  /** Replaces each name in `s` with "a former witness", capitalised where a sentence starts. */
-  rename(s: string, lineStart: boolean): string {
-    let out = s;
-    for (const n of this.sets.names) {
-      for (let i = Matcher.find(out, n); i >= 0; i = Matcher.find(out, n, i + FORMER.length)) {
-        const before = out.slice(0, i);
-        const capital = (before === "" && lineStart) || /(^|[.!?]\s+|\n)$/.test(before);
-        out = before + (capital ? FORMER_CAPITAL : FORMER) + out.slice(i + n.text.length);
-      }
-    }
-    return out;
-  }
-
-  /** An SQL condition: one of `columns` may contain one of the strings (a cheap superset of {@link has}). */
-  mayContain(...columns: SQL[]): SQL {
-    // JSON columns hold strings escaped as JSON does, plain ones as they are: look for both.
-    // LIKE ignores ASCII case (usernames fold), and it is the fastest full scan SQLite offers
-    // here (a third of the time of instr(lower(…))).
-    const forms = this.all.flatMap((n) => [...new Set([n.text, JSON.stringify(n.text).slice(1, -1)])]);
-    const parts = forms.flatMap((form) => {
-      const pattern = `%${form.replace(/[\\%_]/g, "\\$&")}%`;
-      return columns.map((col) => sql`${col} LIKE ${pattern} ESCAPE '\\'`);
-    });
-    return parts.length ? sql.join(parts, sql` OR `) : sql`0`;
-  }
-}
-
-const FORMER = "a former witness";
-const FORMER_CAPITAL = "A former witness";
-
-/** Keys whose strings are machine-made (button actions, span kinds), never a person's words. */
-const MACHINE_KEYS = new Set(["action", "t", "style", "visibility", "platform", "chatKind"]);
-
-const DROP = Symbol("drop");
-
-/**
- * Rewrites every string in a JSON value that carries one of the person's strings: `rename`
- * gives its new text; without it the string goes, with the key or list entry that held it.
- * A mention of them becomes plain text (or goes).
- */
-function scrubJson(value: unknown, m: Matcher, rename: boolean, lineStart = true): unknown {
-  if (typeof value === "string") return m.has(value) ? (rename ? m.rename(value, lineStart) : DROP) : value;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    let start = true;
-    for (const item of value) {
-      const r = scrubJson(item, m, rename, start);
-      if (r !== DROP) out.push(r);
-      const text = (item as { text?: unknown } | null)?.text;
-      start = typeof text === "string" && text.endsWith("\n");
-    }
-    return out;
-  }
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (o.t === "mention" && (m.has(String(o.id)) || m.has(String(o.name)))) {
-      return rename ? { t: "text", text: lineStart ? FORMER_CAPITAL : FORMER } : DROP;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) {
-      const r = MACHINE_KEYS.has(k) ? v : scrubJson(v, m, rename, k === "text" ? lineStart : true);
-      if (r !== DROP) out[k] = r;
-    }
-    return out;
-  }
-  return value;
-}
-
-/** Whether a JSON value still carries one of the strings outside machine-made keys. */
-function carries(value: unknown, m: Matcher, set: Needle[] = m.all): boolean {
-  if (typeof value === "string") return m.has(value, set);
-  if (Array.isArray(value)) return value.some((v) => carries(v, m, set));
-  if (value && typeof value === "object") {
-    return Object.entries(value).some(([k, v]) => !MACHINE_KEYS.has(k) && carries(v, m, set));
-  }
-  return false;
-}
-
-/** What a sent message that named the person keeps: its purpose, and this. */
-const REMOVED = {
-  text: [{ t: "text", text: "This message was removed because the person it named deleted their data." }],
-  visibility: "chat",
-};
-
-/**
- * Others' messages that carry the person. A message to them (by its address) goes. A sent one
- * keeps its row and purpose (the dispatcher's idempotency key) with a neutral payload. One still
- * to send is renamed ("a former witness") when it only names them on a commitment they witnessed;
- * otherwise it is about them, and is withdrawn the way a stale prompt is.
- */
+/** Others' messages that carry the person, deleted or rewritten as {@link outboxScrub} says. */
 function scrubOutbox(db: Db, p: PersonRow, m: Matcher, witnessed: Set<number>, now: number) {
   const rows = db
     .select()
     .from(outbox)
-    .where(m.mayContain(sql`${outbox.payload}`, sql`${outbox.recipient}`, sql`${outbox.lastError}`))
+    .where(mayContain(m, sql`${outbox.payload}`, sql`${outbox.recipient}`, sql`${outbox.lastError}`))
     .all();
   let deleted = 0;
   let rewritten = 0;
   for (const row of rows) {
-    if (!carries([row.payload, row.recipient, row.lastError], m)) continue;
-    const to = row.recipient as { chatKind?: unknown; chatId?: unknown; personId?: unknown };
-    const toThem =
-      row.platform === p.platform &&
-      (to.personId === p.externalId || (to.chatKind === "dm" && to.chatId === p.dmChatId));
-    if (toThem) {
+    const change = outboxScrub(row, p, m, witnessed, now);
+    if (change === "keep") continue;
+    if (change === "delete") {
       deleted += db.delete(outbox).where(eq(outbox.id, row.id)).run().changes;
       continue;
     }
+    db.update(outbox).set(change).where(eq(outbox.id, row.id)).run();
     rewritten += 1;
-    const recipient = scrubJson(row.recipient, m, true);
-    const lastError = row.lastError && m.has(row.lastError) ? null : row.lastError;
-    const queued = row.sentAt === null && row.failedAt === null;
-    if (queued && canRename(row, m, witnessed)) {
-      const payload = scrubJson(row.payload, m, true);
-      if (!carries([payload, recipient], m)) {
-        db.update(outbox).set({ payload, recipient, lastError }).where(eq(outbox.id, row.id)).run();
-        continue;
-      }
-    }
-    const withdrawn = queued
-      ? { failedAt: now, lastError: "no longer needed", leaseOwner: null, leaseUntil: null }
-      : {};
-    db.update(outbox)
-      .set({ payload: REMOVED, recipient: carries(recipient, m) ? {} : recipient, lastError, ...withdrawn })
-      .where(eq(outbox.id, row.id))
-      .run();
   }
   return { deleted, rewritten };
-}
-
-/** A queued message may be renamed when it is about a commitment they witnessed and holds none of their words. */
-function canRename(row: OutboxRow, m: Matcher, witnessed: Set<number>): boolean {
-  return (
-    row.commitmentId !== null && witnessed.has(row.commitmentId) && !carries(row.payload, m, m.sets.words)
-  );
 }
 
 /** Others' history entries keep their kind and time; data naming the person loses those keys. */
@@ -247,16 +63,13 @@ function scrubEvents(db: Db, m: Matcher): number {
   const rows = db
     .select()
     .from(events)
-    .where(m.mayContain(sql`${events.data}`))
+    .where(mayContain(m, sql`${events.data}`))
     .all();
   let count = 0;
   for (const e of rows) {
-    if (!carries(e.data, m)) continue;
-    const data = scrubJson(e.data, m, false) as Record<string, unknown>;
-    db.update(events)
-      .set({ data: carries(data, m) ? null : data })
-      .where(eq(events.id, e.id))
-      .run();
+    const change = eventDataScrub(e.data, m);
+    if (!change) continue;
+    db.update(events).set(change).where(eq(events.id, e.id)).run();
     count += 1;
   }
   return count;
@@ -267,7 +80,7 @@ function scrubMeta(db: Db, m: Matcher): number {
   const rows = db
     .select()
     .from(meta)
-    .where(m.mayContain(sql`${meta.key}`, sql`${meta.value}`))
+    .where(mayContain(m, sql`${meta.key}`, sql`${meta.value}`))
     .all();
   let count = 0;
   for (const r of rows) {

@@ -5,7 +5,8 @@
  * every commitment: 1.5 ms for ten, against 0.3 ms now). Each function returns what the
  * per-commitment lookups returned (tests/store.views.test.ts compares them).
  */
-import { COUNTED_WINDOW, type CountedCheckIn } from "./checkins";
+import { COUNTED_WINDOW, groupByCommitment, OPEN_STATES } from "../counting";
+import type { CountedCheckIn } from "./checkins";
 import type { Db } from "./db";
 import { positional, positionalList } from "./positional";
 import { perConnection } from "./raw";
@@ -31,7 +32,7 @@ export interface Witnessed {
   ownerName: string | null;
 }
 
-const OPEN = "('active', 'paused')";
+const OPEN = `(${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`;
 
 /**
  * The newest {@link COUNTED_WINDOW} counted check-ins (answered, or closed with no answer) of
@@ -105,26 +106,17 @@ export function witnessedOpen(db: Db, witnessId: number): Witnessed[] {
   }));
 }
 
-/** Rows of a counted query, grouped by commitment. */
-function grouped(rows: (CountedCheckIn & { id: number })[]): Map<number, CountedCheckIn[]> {
-  const byCommitment = new Map<number, CountedCheckIn[]>();
-  for (const { id, ...row } of rows) {
-    const list = byCommitment.get(id);
-    if (list) list.push(row);
-    else byCommitment.set(id, [row]);
-  }
-  return byCommitment;
-}
-
 /**
  * The newest counted check-ins (up to {@link COUNTED_WINDOW}, newest first) of each of a
  * person's open commitments; one with none is absent.
  */
 export function countedOfOwner(db: Db, ownerId: number): Map<number, CountedCheckIn[]> {
-  return grouped(statements(db).countedOwn.all(ownerId) as (CountedCheckIn & { id: number })[]);
+  return groupByCommitment(statements(db).countedOwn.all(ownerId) as (CountedCheckIn & { id: number })[]);
 }
 
 /** The same for the open commitments a person actively witnesses. */
 export function countedOfWitness(db: Db, witnessId: number): Map<number, CountedCheckIn[]> {
-  return grouped(statements(db).countedWitnessed.all(witnessId) as (CountedCheckIn & { id: number })[]);
+  return groupByCommitment(
+    statements(db).countedWitnessed.all(witnessId) as (CountedCheckIn & { id: number })[],
+  );
 }

@@ -28,7 +28,7 @@ export async function scrubMentions(
 }
 
 /**
- * An SQL condition: one of the text `columns` (cast jsonb ones with `::text`) may contain one
+ * An SQL condition: one of the text `columns` (cast json ones with `::text`, which gives the text as stored) may contain one
  * of the strings (a cheap superset of {@link Matcher.has}). Strings that match in any case (the
  * handle) go through ILIKE, the rest through LIKE, which is much cheaper on PostgreSQL. Each
  * pattern list is one parameter (a JSON array), so a person with thousands of notes stays far

@@ -19,8 +19,28 @@ const SLOW = [
 
 const SETUP = ["tests/support/setup.ts"];
 
-/** Tests of SQLite itself (its file, its prepared statements), or of no store at all. */
+/** Tests of SQLite itself (its file, its prepared statements). */
 const SQLITE_ONLY = ["tests/checkpoint.test.ts", "tests/store.views.test.ts"];
+
+/** Tests that open no store at all (pure readers, renderers, limiters): once is enough. */
+const STORELESS = [
+  "tests/cadence.*.test.ts",
+  "tests/catchup.span.test.ts",
+  "tests/commands.test.ts",
+  "tests/config.test.ts",
+  "tests/consistency.test.ts",
+  "tests/console.test.ts",
+  "tests/discord.render.test.ts",
+  "tests/dispatch.batches.test.ts",
+  "tests/dispatch.limiter.test.ts",
+  "tests/dispatch.outcomes.test.ts",
+  "tests/history.words.test.ts",
+  "tests/input.examples.test.ts",
+  "tests/input.phrasings.test.ts",
+  "tests/input.properties.test.ts",
+  "tests/steps.test.ts",
+  "tests/store.schemas.test.ts",
+];
 
 export default defineConfig({
   test: {
@@ -33,7 +53,7 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: ["tests/**/*.test.ts"],
-          exclude: [...SLOW, ...SQLITE_ONLY],
+          exclude: [...SLOW, ...SQLITE_ONLY, ...STORELESS],
           setupFiles: SETUP,
           env: { AMENDS_TEST_STORE: "postgres" },
           testTimeout: 30_000,

@@ -31,8 +31,13 @@ const RETRYABLE = new Set([
   // failure PostgreSQL cannot see as one (its manual suggests retrying these too).
   "23505",
 ]);
-/** Runs of a serializable transaction before its conflict is reported as an error. */
-const ATTEMPTS = 5;
+/**
+ * Runs of a serializable transaction before its conflict is reported as an error. Commands in one
+ * busy group collide often (they read the same chat and index pages), so the waits between runs
+ * grow and are random: colliding commands spread out instead of colliding again.
+ */
+const ATTEMPTS = 12;
+const backoffMs = (attempt: number) => Math.random() * Math.min(250, 4 * 2 ** attempt);
 
 /** The SQLSTATE of a driver error, through drizzle's wrapping. */
 function sqlState(err: unknown): string | undefined {
@@ -159,7 +164,7 @@ export function createPgStore(opened: OpenPg, opts: { parallelism?: number } = {
           const state = sqlState(err);
           if (!serializable || attempt >= ATTEMPTS || !state || !RETRYABLE.has(state)) throw err;
           // A short random wait, so the two that collided do not collide again.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
         }
       }
     },

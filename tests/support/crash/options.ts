@@ -1,6 +1,6 @@
 /** What the crash test tells each worker process (passed as JSON in argv). */
 export interface WorkerOptions {
-  /** The SQLite file. */
+  /** The store: an SQLite file path, or `postgres://…#schema` (see ./store.ts). */
   db: string;
   /** The deliveries log this run appends `purpose\n` to, once per message handed to the platform. */
   log: string;

@@ -1,7 +1,8 @@
 /**
- * Seeds a file database for the crash test through the real engine (`/commit` as people type
- * it), then moves every commitment's first due time to a moment just past, as if the bot had
- * been down over it: the next tick must open them all at once.
+ * Seeds the crash test's database (an SQLite file or a PostgreSQL schema, see ./store.ts) through
+ * the real engine (`/commit` as people type it), then moves every commitment's first due time to
+ * a moment just past, as if the bot had been down over it: the next tick must open them all at
+ * once.
  */
 import { createEngine } from "../../../src/engine";
 import { silentLogger } from "../../../src/log";

@@ -1,11 +1,11 @@
 /**
- * One bot process for the crash test: the real engine and dispatcher over a file database,
- * ticking and draining until nothing is due and nothing is left unsent, then exiting 0. The
- * test SIGKILLs it at random moments and starts it again, so what it must survive happens here
- * for real.
+ * One bot process for the crash test: the real engine and dispatcher over an SQLite file or a
+ * PostgreSQL schema, ticking and draining until nothing is due and nothing is left unsent, then
+ * exiting 0. The test SIGKILLs it at random moments and starts it again, so what it must
+ * survive happens here for real.
  *
  * Run as `node --import tsx/esm tests/support/crash/worker.ts '<WorkerOptions as JSON>'`.
- * Prints `ready` once the database is open and, before exiting 0, `opened <n> stall <ms>`: the
+ * Prints `ready` once the store is open and, before exiting 0, `opened <n> stall <ms>`: the
  * check-ins its ticks opened and its longest event-loop stall. Warnings and errors go to stderr.
  */
 import { appendFileSync } from "node:fs";

@@ -18,6 +18,7 @@ import { planNext } from "../src/engine/schedule";
 import { toPlain } from "../src/richtext";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import { openDatabase } from "../src/store/sqlite/db";
+import { createSqliteStore } from "../src/store/sqlite/store";
 import { buildEngine, commandFrom, FixedClock } from "./engine-bench";
 import { seedDatabase } from "./seed";
 import { max, median, quantile } from "./stats";
@@ -126,7 +127,7 @@ export async function measureCatchUp(): Promise<CatchUpResult> {
   const checkpointer = startCheckpointer(path);
   try {
     const clock = new FixedClock(t0);
-    const engine = buildEngine(db, clock);
+    const engine = buildEngine(createSqliteStore(db), clock);
     const client = db.$client;
 
     // Warm up /status as a running bot would have (the first calls compile its code paths);

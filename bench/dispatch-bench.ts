@@ -4,16 +4,15 @@
  * marking each row: the ceiling the platforms' limits sit under), then at the configured Telegram
  * limit (30 messages a second), where it must reach at least 99 % of that rate without ever
  * putting more than 30 messages into any one-second window, the count that would draw 429s.
+ * Both run on either store: the dispatcher sees only the `Store`.
  */
 
-import type Database from "better-sqlite3";
 import { purposesOf } from "../src/dispatch/bundle";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
-import type { OpenDb } from "../src/store/sqlite/db";
-import { createSqliteStore } from "../src/store/sqlite/store";
 import type { Courier, Recipient, Reply } from "../src/types";
+import type { BenchDb } from "./bench-db";
 
 /** Unlimited throughput. */
 export interface UnlimitedResult {
@@ -44,7 +43,7 @@ export interface RatedResult {
  * Drains everything ready in the outbox (the bursts' prompts) with no rate limit. The clock runs
  * in real time from `at`, an instant after every burst's due minute.
  */
-export async function measureUnlimited(db: OpenDb, at: number): Promise<UnlimitedResult> {
+export async function measureUnlimited(bench: BenchDb, at: number): Promise<UnlimitedResult> {
   const started = performance.now();
   const clock = { now: () => new Date(at + (performance.now() - started)) };
   let delivered = 0;
@@ -59,7 +58,7 @@ export async function measureUnlimited(db: OpenDb, at: number): Promise<Unlimite
     },
   };
   const dispatcher = createDispatcher({
-    store: createSqliteStore(db),
+    store: bench.store,
     clock,
     log: silentLogger,
     couriers: [courier],
@@ -75,34 +74,26 @@ export async function measureUnlimited(db: OpenDb, at: number): Promise<Unlimite
     messages,
     ms,
     perSecond: report.sent / (ms / 1000),
-    left: unsent(db.$client),
+    left: await bench.unsent(),
   };
 }
-
-const unsent = (client: Database.Database): number =>
-  client
-    .prepare("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
-    .pluck()
-    .get() as number;
 
 /**
  * Queues `n` messages to `n` distinct Telegram groups and drains them at DEFAULT_LIMITS with the
  * real clock, stamping each delivery with performance.now().
  */
-export async function measureRated(db: OpenDb, n: number, tag: string): Promise<RatedResult> {
-  const client = db.$client;
+export async function measureRated(bench: BenchDb, n: number, tag: string): Promise<RatedResult> {
   const limit = DEFAULT_LIMITS.telegram.perSecond;
   const payload: Reply = { text: [{ t: "text", text: "Benchmark message" }], visibility: "chat" };
-  const insert = client.prepare(
-    `INSERT INTO outbox (purpose, platform, recipient, payload, not_before, created_at)
-     VALUES (?, 'telegram', ?, ?, 0, ?)`,
-  );
-  client.transaction(() => {
-    for (let i = 0; i < n; i++) {
-      const to: Recipient = { platform: "telegram", chatKind: "group", chatId: `-200${tag}${i}` };
-      insert.run(`bench-rate:${tag}:${i}`, JSON.stringify(to), JSON.stringify(payload), Date.now());
-    }
-  })();
+  const rows = Array.from({ length: n }, (_, i) => {
+    const to: Recipient = { platform: "telegram", chatKind: "group", chatId: `-200${tag}${i}` };
+    return {
+      purpose: `bench-rate:${tag}:${i}`,
+      recipient: JSON.stringify(to),
+      payload: JSON.stringify(payload),
+    };
+  });
+  await bench.queue(rows, Date.now());
 
   const stamps: number[] = [];
   const courier: Courier = {
@@ -113,7 +104,7 @@ export async function measureRated(db: OpenDb, n: number, tag: string): Promise<
     },
   };
   const dispatcher = createDispatcher({
-    store: createSqliteStore(db),
+    store: bench.store,
     clock: { now: () => new Date() },
     log: silentLogger,
     couriers: [courier],

@@ -2,11 +2,13 @@
  * Engine figures on a seeded database, in-process with a fixed clock: the idle tick (nothing
  * due, so only the indexed probes run), `engine.handle` for `/commit` and `/status` (what a
  * person waits for), and a burst of 10,000 check-ins falling due in one minute, timed whole and
- * watched for event-loop blocking, because the tick shares its thread with every command.
+ * watched for event-loop blocking, because the tick shares its thread with every command. These
+ * run on either store: the engine sees only the `Store`, the stage is set through a `BenchDb`.
  *
- * A second, disjoint burst runs with every better-sqlite3 statement call timed, to tell the
- * longest single synchronous database call (the issue's ≤ 10 ms rule) from the longest stretch
- * between yields (JavaScript included), and how much of the burst is SQLite's own time.
+ * On SQLite a second, disjoint burst runs with every better-sqlite3 statement call timed, to tell
+ * the longest single synchronous database call (the issue's ≤ 10 ms rule) from the longest
+ * stretch between yields (JavaScript included), and how much of the burst is SQLite's own time.
+ * (PostgreSQL's counterpart, counting round trips, is in ./pg.ts.)
  */
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -15,9 +17,10 @@ import { parseCommandText } from "../src/commands/parse";
 import { createEngine } from "../src/engine";
 import { silentLogger } from "../src/log";
 import { toPlain } from "../src/richtext";
+import type { Store } from "../src/store/port";
 import type { OpenDb } from "../src/store/sqlite/db";
-import { createSqliteStore } from "../src/store/sqlite/store";
 import type { ChatRef, Engine, Inbound, TickReport } from "../src/types";
+import { type BenchDb, type BurstCounts, makeDue } from "./bench-db";
 import {
   chatExternalId,
   chatOfPerson,
@@ -50,9 +53,9 @@ export class FixedClock {
 }
 
 /** Builds the engine as the composition root does, with the benchmark's configuration. */
-export function buildEngine(db: OpenDb, clock: { now(): Date }): Engine {
+export function buildEngine(store: Store, clock: { now(): Date }): Engine {
   return createEngine({
-    store: createSqliteStore(db),
+    store,
     clock,
     log: silentLogger,
     config: { defaultZone: "UTC", defaultQuiet: null, rateLimit: null },
@@ -62,6 +65,7 @@ export function buildEngine(db: OpenDb, clock: { now(): Date }): Engine {
 /** Idle-tick figures. */
 export interface IdleTickResult {
   medianMs: number;
+  meanMs: number;
   maxMs: number;
   ticks: number;
 }
@@ -83,10 +87,12 @@ export async function measureIdleTick(engine: Engine, seeded: Seeded, ticks = 20
     if (workDone(report) > 0) throw new Error(`idle tick found work: ${JSON.stringify(report)}`);
     if (i >= 0) times.push(took);
   }
-  return { medianMs: median(times), maxMs: max(times), ticks };
+  const meanMs = times.reduce((sum, t) => sum + t, 0) / times.length;
+  return { medianMs: median(times), meanMs, maxMs: max(times), ticks };
 }
 
-const workDone = (r: TickReport): number =>
+/** Units of work a tick did (0 for an idle tick). */
+export const workDone = (r: TickReport): number =>
   r.resumed + r.opened + r.reminded + r.missed + r.skipped + r.completed + r.queued;
 
 /** Latency figures for one command. */
@@ -121,7 +127,7 @@ export function commandFrom(i: number, seeded: Seeded, text: string): Inbound {
  * commitments `/commit` creates are then moved three days out, so later figures see no extra due work.
  */
 export async function measureHandle(
-  db: OpenDb,
+  bench: BenchDb,
   engine: Engine,
   clock: FixedClock,
   seeded: Seeded,
@@ -157,9 +163,7 @@ export async function measureHandle(
     (k) => commandFrom(personAt(k, half), seeded, "/status"),
     (text) => text.startsWith("Your commitments"),
   );
-  db.$client
-    .prepare("UPDATE commitments SET next_due_at = ? WHERE id > ?")
-    .run(seeded.t0 + 3 * DAY, seeded.commitments);
+  await bench.moveOut(seeded.commitments, seeded.t0 + 3 * DAY);
   return { commit, status };
 }
 
@@ -173,7 +177,7 @@ export interface BurstResult {
   /** monitorEventLoopDelay's max over the burst (1 ms resolution). */
   eventLoopDelayMaxMs: number;
   /** Check-ins pending, prompt rows queued and commitments moved past the burst, as verified after it. */
-  verified: { checkIns: number; prompts: number; advanced: number };
+  verified: BurstCounts;
 }
 
 /** Database call timings from the instrumented burst. */
@@ -191,7 +195,7 @@ export interface DbCallResult {
  * table, each taken from its own slice with a varying offset so that the seed's cadences, zones
  * and visibilities all appear (a fixed stride would hit one cadence only).
  */
-function burstIds(seeded: Seeded, size: number, which: number): number[] {
+export function burstIds(seeded: Seeded, size: number, which: number): number[] {
   const slice = Math.floor(seeded.commitments / (2 * size));
   if (slice < 1) throw new Error(`two bursts of ${size} need at least ${2 * size} commitments`);
   const ids: number[] = [];
@@ -199,19 +203,8 @@ function burstIds(seeded: Seeded, size: number, which: number): number[] {
   return ids;
 }
 
-/** Makes `ids` fall due at distinct seconds of the minute starting at `minute`. */
-/** Makes `ids` due within `minute`, spread over its seconds. */
-export function makeDue(client: Database.Database, ids: number[], minute: number): void {
-  const set = client.prepare("UPDATE commitments SET next_due_at = ? WHERE id = ?");
-  client.transaction(() => {
-    ids.forEach((id, k) => {
-      set.run(minute + (k % 60) * 1_000, id);
-    });
-  })();
-}
-
 /** Runs `work` while a setImmediate loop and an event-loop-delay histogram watch the thread. */
-async function watched<T>(
+export async function watched<T>(
   work: () => Promise<T>,
 ): Promise<{ value: T; ms: number; stretch: number; eld: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -239,15 +232,14 @@ async function watched<T>(
 
 /** Opens 10,000 check-ins due in one minute with one tick, and verifies what it wrote. */
 export async function measureBurst(
-  db: OpenDb,
+  bench: BenchDb,
   engine: Engine,
   seeded: Seeded,
   size = 10_000,
 ): Promise<BurstResult> {
-  const client = db.$client;
   const ids = burstIds(seeded, size, 0);
   const minute = BURST_MINUTE(seeded);
-  makeDue(client, ids, minute);
+  await bench.makeDue(ids, minute);
   const at = new Date(minute + MINUTE);
   const run = await watched(() => engine.tick(at));
   return {
@@ -256,32 +248,8 @@ export async function measureBurst(
     tickMs: run.ms,
     longestStretchMs: run.stretch,
     eventLoopDelayMaxMs: run.eld,
-    verified: verify(client, ids, minute),
+    verified: await bench.verifyBurst(ids, minute),
   };
-}
-
-/** Counts, among `ids`, the pending check-ins due in the minute, their prompts, and due times moved on. */
-function verify(client: Database.Database, ids: number[], minute: number) {
-  const idList = ids.join(",");
-  const checkIns = client
-    .prepare(
-      `SELECT count(*) FROM check_ins
-       WHERE commitment_id IN (${idList}) AND state = 'pending' AND due_at >= ? AND due_at < ?`,
-    )
-    .pluck()
-    .get(minute, minute + MINUTE) as number;
-  const prompts = client
-    .prepare(
-      `SELECT count(*) FROM outbox o JOIN check_ins k ON o.purpose = 'prompt:' || k.id
-       WHERE k.commitment_id IN (${idList}) AND k.due_at >= ? AND k.due_at < ?`,
-    )
-    .pluck()
-    .get(minute, minute + MINUTE) as number;
-  const advanced = client
-    .prepare(`SELECT count(*) FROM commitments WHERE id IN (${idList}) AND next_due_at >= ?`)
-    .pluck()
-    .get(minute + MINUTE) as number;
-  return { checkIns, prompts, advanced };
 }
 
 /**

@@ -13,11 +13,11 @@ import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import type { OpenDb } from "../src/store/sqlite/db";
 import { openDatabase } from "../src/store/sqlite/db";
 import type { Engine } from "../src/types";
+import { makeDue, sqliteBench } from "./bench-db";
 import {
   BURST_MINUTE,
   buildEngine,
   FixedClock,
-  makeDue,
   measureBurst,
   measureBurstDbCalls,
   measureHandle,
@@ -46,21 +46,22 @@ async function measure(n: number, only: Set<string> | null): Promise<string[][]>
       : startCheckpointer(path);
     try {
       const clock = new FixedClock(t0);
-      const engine = buildEngine(db, clock);
+      const bench = sqliteBench(db);
+      const engine = buildEngine(bench.store, clock);
       if (want("idle")) {
         const idle = await measureIdleTick(engine, seeded);
         rows.push(["idle tick median / max", `${ms(idle.medianMs)} / ${ms(idle.maxMs)}`]);
       }
       clock.ms = t0 + MINUTE;
       if (want("handle")) {
-        const h = await measureHandle(db, engine, clock, seeded);
+        const h = await measureHandle(bench, engine, clock, seeded);
         const f = (r: typeof h.commit) => `${ms(r.medianMs)} / ${ms(r.p99Ms)} (${ms(r.maxMs)})`;
         rows.push(["/commit median / p99 (max)", f(h.commit)]);
         rows.push(["/status median / p99 (max)", f(h.status)]);
         rows.push(["  unexpected replies", `${h.commit.unexpected}, ${h.status.unexpected}`]);
       }
       if (want("burst")) {
-        const b = await measureBurst(db, engine, seeded);
+        const b = await measureBurst(bench, engine, seeded);
         const v = b.verified;
         rows.push(["burst: 10,000 opened in one tick", ms(b.tickMs)]);
         rows.push(["  check-ins / prompts / advanced", `${v.checkIns} / ${v.prompts} / ${v.advanced}`]);

@@ -9,7 +9,8 @@
  * witness on one commitment in ten, and every `next_due_at` spread over the coming week starting
  * three hours after `t0`, so nothing is due at the instants the benchmark measures. The file is
  * fsynced at the end, so the OS writing back a gigabyte of dirty pages does not overlap (and
- * slow) the measurements that follow.
+ * slow) the measurements that follow. The rows come from {@link seedCommitments} and
+ * {@link seedPerson}, which ./pg.ts COPYs into PostgreSQL too, so both stores hold the same data.
  */
 import { closeSync, fsyncSync, openSync, rmSync, statSync } from "node:fs";
 import { openDatabase } from "../src/store/sqlite/db";
@@ -17,6 +18,7 @@ import { mulberry32 } from "../tests/support/prng";
 
 /** What a seeded database holds and the instants the benchmark works around. */
 export interface Seeded {
+  /** The SQLite file, or on PostgreSQL the schema. */
   path: string;
   /** The benchmark's "now" (a whole minute): nothing is due before `t0 + 3 h`. */
   t0: number;
@@ -26,6 +28,7 @@ export interface Seeded {
   /** Answered check-ins written as history. */
   history: number;
   seedMs: number;
+  /** The file's size, or on PostgreSQL the schema's tables with their indexes. */
   fileBytes: number;
 }
 
@@ -73,6 +76,114 @@ export const chatOfPerson = (i: number, chats: number): number => ((i - 1) % cha
 
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+/** The counts a seed of `count` commitments builds, the same on SQLite and PostgreSQL. */
+export interface SeedShape {
+  commitments: number;
+  people: number;
+  chats: number;
+  /** When every seeded row was created: 30 days before `t0`. */
+  createdAt: number;
+  /** Witnesses' next weekly digest: three days out, so the tick scans it but never finds it due. */
+  digestAt: number;
+}
+
+/** A seeded person (1-based `id`). */
+export interface SeedPerson {
+  id: number;
+  externalId: string;
+  name: string;
+  username: string;
+  /** One person in four never set a zone: the configured default (UTC) applies. */
+  zone: string | null;
+  dmChatId: string;
+}
+
+/** A seeded active commitment and the due times of its answered history. */
+export interface SeedCommitment {
+  id: number;
+  owner: number;
+  chat: number;
+  number: number;
+  promise: string;
+  cadence: string;
+  cadenceState: string;
+  anchor: string;
+  zone: string;
+  visibility: "group" | "private";
+  witness: number | null;
+  nextDue: number;
+  streak: number;
+  /** `created` event data, as JSON. */
+  eventData: string;
+  /** Due times of its answered check-ins, oldest first (window +1 day, answered +1 hour). */
+  history: number[];
+}
+
+/** The shape of a seed of `count` commitments around `t0`. */
+export function seedShape(count: number, t0: number): SeedShape {
+  return {
+    commitments: count,
+    people: Math.ceil(count / PER_PERSON),
+    chats: Math.max(1, Math.ceil(count / PER_CHAT)),
+    createdAt: t0 - 30 * DAY,
+    digestAt: t0 + 3 * DAY,
+  };
+}
+
+const zoneOfPerson = (i: number): string => ZONES[i % ZONES.length] ?? "UTC";
+
+/** Seeded person `i`. */
+export function seedPerson(i: number): SeedPerson {
+  return {
+    id: i,
+    externalId: personExternalId(i),
+    name: personName(i),
+    username: personUsername(i),
+    zone: i % 4 === 0 ? null : zoneOfPerson(i),
+    dmChatId: personExternalId(i),
+  };
+}
+
+/**
+ * Every seeded commitment, in id order. One PRNG stream (seeded by `count`) draws each due time in
+ * turn, so SQLite and PostgreSQL seeded from this get the very same rows and due times.
+ */
+export function* seedCommitments(count: number, t0: number): Generator<SeedCommitment> {
+  const { people, chats, createdAt } = seedShape(count, t0);
+  const rand = mulberry32(count);
+  const anchor = isoDate(createdAt);
+  const week = 7 * DAY - 3 * HOUR;
+  for (let id = 1; id <= count; id++) {
+    const owner = Math.floor((id - 1) / PER_PERSON) + 1;
+    const number = ((id - 1) % PER_PERSON) + 1;
+    const zone = owner % 4 === 0 ? "UTC" : zoneOfPerson(owner);
+    const cadence = CADENCES[id % CADENCES.length] ?? "daily 20:00";
+    const witness = id % 10 === 0 && people > 1 ? (owner % people) + 1 : null;
+    const nextDue = t0 + 3 * HOUR + Math.floor(rand() * week);
+    const promise = `Commitment ${number} of person ${owner}: call, write or show up as promised`;
+    const history: number[] = [];
+    for (let h = HISTORY_PER_COMMITMENT; h >= 1; h--)
+      history.push(t0 - h * DAY - Math.floor(rand() * 12 * HOUR));
+    yield {
+      id,
+      owner,
+      chat: chatOfPerson(owner, chats),
+      number,
+      promise,
+      cadence,
+      cadenceState: CADENCE_STATE,
+      anchor,
+      zone,
+      visibility: id % 5 === 0 ? "private" : "group",
+      witness,
+      nextDue,
+      streak: HISTORY_PER_COMMITMENT,
+      eventData: JSON.stringify({ promise, cadence }),
+      history,
+    };
+  }
+}
+
 /** Creates (replacing) the database at `path` with `count` active commitments. */
 export function seedDatabase(path: string, count: number, t0: number): Seeded {
   const started = performance.now();
@@ -83,10 +194,8 @@ export function seedDatabase(path: string, count: number, t0: number): Seeded {
   client.pragma("synchronous = OFF");
   client.pragma("cache_size = -262144");
 
-  const people = Math.ceil(count / PER_PERSON);
-  const chats = Math.max(1, Math.ceil(count / PER_CHAT));
-  const rand = mulberry32(count);
-  const created = t0 - 30 * DAY;
+  const shape = seedShape(count, t0);
+  const { people, chats, createdAt: created } = shape;
 
   const insertChat = client.prepare(
     `INSERT INTO chats (id, platform, external_id, kind, title, created_at)
@@ -118,62 +227,47 @@ export function seedDatabase(path: string, count: number, t0: number): Seeded {
   };
 
   inBatches(chats, (j) => insertChat.run(j, chatExternalId(j), chatTitle(j), created));
-  const zoneOfPerson = (i: number): string => ZONES[i % ZONES.length] ?? "UTC";
-  inBatches(people, (i) =>
-    insertPerson.run(
-      i,
-      personExternalId(i),
-      personName(i),
-      personUsername(i),
-      // One person in four never set a zone: the configured default (UTC) applies.
-      i % 4 === 0 ? null : zoneOfPerson(i),
-      personExternalId(i),
-      created,
-    ),
-  );
+  inBatches(people, (i) => {
+    const p = seedPerson(i);
+    insertPerson.run(p.id, p.externalId, p.name, p.username, p.zone, p.dmChatId, created);
+  });
 
-  const week = 7 * DAY - 3 * HOUR;
   let history = 0;
-  inBatches(count, (id) => {
-    const owner = Math.floor((id - 1) / PER_PERSON) + 1;
-    const number = ((id - 1) % PER_PERSON) + 1;
-    const zone = owner % 4 === 0 ? "UTC" : zoneOfPerson(owner);
-    const cadence = CADENCES[id % CADENCES.length] ?? "daily 20:00";
-    const witness = id % 10 === 0 && people > 1 ? (owner % people) + 1 : null;
-    const nextDue = t0 + 3 * HOUR + Math.floor(rand() * week);
-    const promise = `Commitment ${number} of person ${owner}: call, write or show up as promised`;
+  const rows = seedCommitments(count, t0);
+  inBatches(count, () => {
+    const next = rows.next();
+    if (next.done) throw new Error("the seed ran out of commitments");
+    const c = next.value;
     insertCommitment.run(
-      id,
-      owner,
-      chatOfPerson(owner, chats),
-      number,
-      promise,
-      cadence,
-      CADENCE_STATE,
-      isoDate(created),
-      zone,
-      id % 5 === 0 ? "private" : "group",
-      witness,
-      witness === null ? null : "active",
-      nextDue,
-      HISTORY_PER_COMMITMENT,
+      c.id,
+      c.owner,
+      c.chat,
+      c.number,
+      c.promise,
+      c.cadence,
+      c.cadenceState,
+      c.anchor,
+      c.zone,
+      c.visibility,
+      c.witness,
+      c.witness === null ? null : "active",
+      c.nextDue,
+      c.streak,
       created,
       created,
     );
-    insertEvent.run(id, owner, JSON.stringify({ promise, cadence }), created);
-    for (let h = HISTORY_PER_COMMITMENT; h >= 1; h--) {
-      const due = t0 - h * DAY - Math.floor(rand() * 12 * HOUR);
-      insertCheckIn.run(id, due, due + DAY, due + HOUR, due);
+    insertEvent.run(c.id, c.owner, c.eventData, created);
+    for (const due of c.history) {
+      insertCheckIn.run(c.id, due, due + DAY, due + HOUR, due);
       history++;
     }
   });
-  // Witnesses get their weekly digest three days out: scanned by the tick, never due here.
   client
     .prepare(
       `UPDATE people SET next_digest_at = ?
        WHERE id IN (SELECT witness_id FROM commitments WHERE witness_id IS NOT NULL)`,
     )
-    .run(t0 + 3 * DAY);
+    .run(shape.digestAt);
 
   client.pragma("wal_checkpoint(TRUNCATE)");
   client.close();

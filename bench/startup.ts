@@ -1,7 +1,8 @@
 /**
  * Start-up time and memory: spawns `startup-child.ts` in a fresh Node process (tsx 4 on Node 20
  * is loaded with `node --import tsx`, as `npm start`'s tsx CLI does internally) against an
- * existing database, and reads back its wall time from process start to ready and its RSS.
+ * existing database (a SQLite file, or a PostgreSQL schema on a server), and reads back its wall
+ * time from process start to ready and its RSS.
  * One warm-up spawn fills the OS page cache and tsx's transform cache; the median and the minimum
  * of the next runs are reported. Other processes on a 2-core machine can only add time, so the
  * minimum is what the flatness check compares across sizes.
@@ -31,10 +32,17 @@ export interface StartupResult {
   runs: number;
 }
 
-function runChild(path: string, tickAt: number): Promise<StartupSample & { spawnToReadyMs: number }> {
+/** The database a child opens: a SQLite file, or a migrated schema on a PostgreSQL server. */
+export type StartupTarget = { path: string } | { url: string; schema: string };
+
+function runChild(
+  target: StartupTarget,
+  tickAt: number,
+): Promise<StartupSample & { spawnToReadyMs: number }> {
+  const args = "path" in target ? [target.path, String(tickAt)] : [target.url, String(tickAt), target.schema];
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, path, String(tickAt)], {
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -61,11 +69,15 @@ function runChild(path: string, tickAt: number): Promise<StartupSample & { spawn
 }
 
 /** Spawns one warm-up child, then `runs` measured ones, and returns the medians. */
-export async function measureStartup(path: string, tickAt: number, runs = 5): Promise<StartupResult> {
-  const warm = await runChild(path, tickAt);
+export async function measureStartup(
+  target: StartupTarget,
+  tickAt: number,
+  runs = 5,
+): Promise<StartupResult> {
+  const warm = await runChild(target, tickAt);
   if (warm.opened !== 0) throw new Error("the start-up tick found due work; the seed is wrong");
   const samples: (StartupSample & { spawnToReadyMs: number })[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await runChild(path, tickAt));
+  for (let i = 0; i < runs; i++) samples.push(await runChild(target, tickAt));
   const pick = (f: (s: StartupSample & { spawnToReadyMs: number }) => number) => median(samples.map(f));
   return {
     readyMs: pick((s) => s.readyMs),

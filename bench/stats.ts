@@ -27,8 +27,9 @@ export function ms(value: number): string {
 export const mib = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MiB`;
 export const rate = (perSecond: number, unit = "msg/s"): string =>
   Number.isFinite(perSecond) ? `${Math.round(perSecond).toLocaleString("en-US")} ${unit}` : "n/a";
-export const count = (n: number): string => n.toLocaleString("en-US");
-export const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`;
+export const count = (n: number): string => (Number.isNaN(n) ? "n/a" : n.toLocaleString("en-US"));
+export const pct = (fraction: number): string =>
+  Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : "n/a";
 
 /** Renders rows as an aligned text table; the first row is the header. */
 export function table(rows: readonly (readonly string[])[]): string {

@@ -4,8 +4,6 @@
  * be used is refused with a {@link DatabaseOpenError}: one line, and never the password.
  */
 
-import { openPostgres } from "./pg/db";
-import { createPgStore } from "./pg/store";
 import type { Store } from "./port";
 import { openDatabase } from "./sqlite/db";
 import { DatabaseOpenError } from "./sqlite/open-errors";
@@ -26,6 +24,9 @@ export async function openStore(where: StoreLocation): Promise<Store> {
   if (!where.url)
     return createSqliteStore(openDatabase(where.path, { autoCheckpoint: where.autoCheckpoint ?? true }));
   try {
+    // Loaded only for PostgreSQL: an SQLite bot starts without the driver and pg-core.
+    const { openPostgres } = await import("./pg/db");
+    const { createPgStore } = await import("./pg/store");
     return createPgStore(await openPostgres(where.url));
   } catch (err) {
     throw postgresRefusal(where.url, err);

@@ -10,8 +10,6 @@ import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -106,6 +104,9 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<O
  */
 export async function openPglite(pglite: PGlite, opts: { schema?: string } = {}): Promise<OpenPg> {
   const schemaName = opts.schema && checkedSchema(opts.schema);
+  // Loaded here: the embedded driver is for tests, and a server deployment should not pay for it.
+  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
+  const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
   if (schemaName) {
     await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
   }

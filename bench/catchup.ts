@@ -12,13 +12,12 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type Database from "better-sqlite3";
 import { localDate } from "../src/cadence";
 import { planNext } from "../src/engine/schedule";
 import { toPlain } from "../src/richtext";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import { openDatabase } from "../src/store/sqlite/db";
-import { createSqliteStore } from "../src/store/sqlite/store";
+import { createSqliteStore, type SqliteStore } from "../src/store/sqlite/store";
 import { buildEngine, commandFrom, FixedClock } from "./engine-bench";
 import { seedDatabase } from "./seed";
 import { max, median, quantile } from "./stats";
@@ -81,38 +80,29 @@ function prepare(path: string, t0: number) {
 }
 
 /**
- * Times the outermost transactions on `client` (the tick's batches; nested ones are its units)
- * while `inCommand()` is false, until `restore()`.
+ * Times the tick's batches on `store` (its read-committed write transactions; the idle probe is
+ * read-only and commands are serializable) while `inCommand()` is false, until `restore()`. A
+ * batch is timed from its first statement after BEGIN to its COMMIT's return: the stretch in
+ * which it holds the thread, without the wait for its turn.
  */
-function timeBatches(client: Database.Database, inCommand: () => boolean) {
+function timeBatches(store: SqliteStore, inCommand: () => boolean) {
   const durations: number[] = [];
-  const original = client.transaction;
-  let depth = 0;
-  const patched = <F extends (...args: never[]) => unknown>(fn: F) => {
-    const tx = original.call(client, fn);
-    const timed = (...args: Parameters<F>) => {
-      const outer = depth === 0 && !inCommand();
-      const started = performance.now();
-      depth++;
-      try {
-        return tx(...args);
-      } finally {
-        depth--;
-        if (outer) durations.push(performance.now() - started);
-      }
-    };
-    return Object.assign(timed, {
-      default: tx.default,
-      deferred: tx.deferred,
-      immediate: tx.immediate,
-      exclusive: tx.exclusive,
+  const original = store.transaction;
+  const timed: SqliteStore["transaction"] = (fn, opts) => {
+    if (inCommand() || opts?.readOnly || opts?.isolation !== "read committed") return original(fn, opts);
+    let started = 0;
+    return original(async (tx) => {
+      started = performance.now();
+      return fn(tx);
+    }, opts).finally(() => {
+      if (started > 0) durations.push(performance.now() - started);
     });
   };
-  Object.defineProperty(client, "transaction", { value: patched, configurable: true, writable: true });
+  Object.defineProperty(store, "transaction", { value: timed, configurable: true, writable: true });
   return {
     durations,
     restore: () => {
-      delete (client as { transaction?: unknown }).transaction;
+      Object.defineProperty(store, "transaction", { value: original, configurable: true, writable: true });
     },
   };
 }
@@ -127,7 +117,8 @@ export async function measureCatchUp(): Promise<CatchUpResult> {
   const checkpointer = startCheckpointer(path);
   try {
     const clock = new FixedClock(t0);
-    const engine = buildEngine(createSqliteStore(db), clock);
+    const store = createSqliteStore(db);
+    const engine = buildEngine(store, clock);
     const client = db.$client;
 
     // Warm up /status as a running bot would have (the first calls compile its code paths);
@@ -139,7 +130,7 @@ export async function measureCatchUp(): Promise<CatchUpResult> {
     // watchers: the longest gap between setImmediate turns (a batch plus any commands run right
     // after it), and the delay histogram.
     let inCommand = false;
-    const batches = timeBatches(client, () => inCommand);
+    const batches = timeBatches(store, () => inCommand);
     const histogram = monitorEventLoopDelay({ resolution: 1 });
     let running = true;
     let last = performance.now();

@@ -84,18 +84,6 @@ export async function dueDigests(db: PgDb, now: number, limit: number): Promise<
     .for("update", { of: people, skipLocked: true });
 }
 
-/** The scheduler's six scans bound to `db` (each `(now, limit)`, oldest first, locking what it returns). */
-export function tickQueries(db: PgDb) {
-  return {
-    dueCommitments: (now: number, limit: number) => dueCommitments(db, now, limit),
-    dueReminders: (now: number, limit: number) => dueReminders(db, now, limit),
-    closingWindows: (now: number, limit: number) => closingWindows(db, now, limit),
-    dueChanges: (now: number, limit: number) => dueChanges(db, now, limit),
-    endedPauses: (now: number, limit: number) => endedPauses(db, now, limit),
-    dueDigests: (now: number, limit: number) => dueDigests(db, now, limit),
-  };
-}
-
 /**
  * Inserts a check-in unless one exists for the same (commitment, due time); returns it if
  * inserted. A skipped range (catch-up after downtime) is one row for many occurrences.

@@ -1,5 +1,5 @@
 /** Queries on commitments and their check-ins, on PostgreSQL. */
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { OPEN_STATES } from "../counting";
 import type { CheckInTally, NewCommitment } from "../sqlite/commitments";
 import type { CheckInRow, CommitmentRow } from "../sqlite/schema";
@@ -73,22 +73,6 @@ export async function updateCommitment(
   patch: Partial<Omit<CommitmentRow, "id" | "ownerId" | "number">> & { updatedAt: number },
 ): Promise<void> {
   await db.update(commitments).set(patch).where(eq(commitments.id, id));
-}
-
-/** Paused commitments whose timed pause has ended by `now`, oldest first, at most `limit`. */
-export async function listPauseEnded(db: PgDb, now: number, limit: number): Promise<CommitmentRow[]> {
-  return db
-    .select()
-    .from(commitments)
-    .where(
-      and(
-        eq(commitments.state, "paused"),
-        isNotNull(commitments.pausedUntil),
-        lte(commitments.pausedUntil, now),
-      ),
-    )
-    .orderBy(asc(commitments.pausedUntil), asc(commitments.id))
-    .limit(limit);
 }
 
 /** A commitment's newest check-ins, newest first. */

@@ -4,6 +4,7 @@
  * (lease_owner, lease_until), so two processes never hold the same row.
  */
 import { and, asc, eq, inArray, isNull, like, lte, min, or, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Recipient, Reply } from "../../types";
 import type { NewMessage, QueuedMessage } from "../sqlite/outbox";
 import type { PgDb } from "./db";
@@ -85,16 +86,27 @@ export async function claimReady(
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }
 
-const held = (id: number, owner: string) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner));
+/**
+ * Writes `patch` to a message only while `owner` still holds its lease, always ending the lease.
+ * False when the lease was lost (another process took the row).
+ */
+async function underLease(
+  db: PgDb,
+  id: number,
+  owner: string,
+  patch: PgUpdateSetSource<typeof outbox>,
+): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ ...patch, leaseOwner: null, leaseUntil: null })
+    .where(and(eq(outbox.id, id), eq(outbox.leaseOwner, owner)))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
 
 /** Marks a leased message sent. False when the lease was lost (another process took the row). */
 export async function markSent(db: PgDb, id: number, owner: string, now: number): Promise<boolean> {
-  const rows = await db
-    .update(outbox)
-    .set({ sentAt: now, leaseOwner: null, leaseUntil: null, attempts: sql`${outbox.attempts} + 1` })
-    .where(held(id, owner))
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+  return underLease(db, id, owner, { sentAt: now, attempts: sql`${outbox.attempts} + 1` });
 }
 
 /** Puts a leased message back for another try at `notBefore`. False when the lease was lost. */
@@ -105,28 +117,16 @@ export async function scheduleRetry(
   notBefore: number,
   error: string,
 ): Promise<boolean> {
-  const rows = await db
-    .update(outbox)
-    .set({
-      notBefore,
-      leaseOwner: null,
-      leaseUntil: null,
-      attempts: sql`${outbox.attempts} + 1`,
-      lastError: error.slice(0, 500),
-    })
-    .where(held(id, owner))
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+  return underLease(db, id, owner, {
+    notBefore,
+    attempts: sql`${outbox.attempts} + 1`,
+    lastError: error.slice(0, 500),
+  });
 }
 
 /** Releases a lease without counting an attempt (the rate limiter held the message back). */
 export async function release(db: PgDb, id: number, owner: string, notBefore: number): Promise<boolean> {
-  const rows = await db
-    .update(outbox)
-    .set({ notBefore, leaseOwner: null, leaseUntil: null })
-    .where(held(id, owner))
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+  return underLease(db, id, owner, { notBefore });
 }
 
 /** Gives up on a leased message for good (its chat is gone). False when the lease was lost. */
@@ -137,12 +137,7 @@ export async function markFailed(
   now: number,
   error: string,
 ): Promise<boolean> {
-  const rows = await db
-    .update(outbox)
-    .set({ failedAt: now, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 500) })
-    .where(held(id, owner))
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+  return underLease(db, id, owner, { failedAt: now, lastError: error.slice(0, 500) });
 }
 
 /**
@@ -158,20 +153,13 @@ export async function redirect(
   message: Reply,
   now: number,
 ): Promise<boolean> {
-  const rows = await db
-    .update(outbox)
-    .set({
-      recipient: to,
-      payload: message,
-      platform: to.platform,
-      bundle: null,
-      notBefore: now,
-      leaseOwner: null,
-      leaseUntil: null,
-    })
-    .where(held(id, owner))
-    .returning({ id: outbox.id });
-  return rows.length > 0;
+  return underLease(db, id, owner, {
+    recipient: to,
+    payload: message,
+    platform: to.platform,
+    bundle: null,
+    notBefore: now,
+  });
 }
 
 /** The earliest `not_before` among messages still to send, or null when the outbox is drained. */

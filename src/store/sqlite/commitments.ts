@@ -1,5 +1,5 @@
 /** Queries on commitments and their check-ins. */
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { OPEN_STATES } from "../counting";
 import type { Db } from "./db";
 import { perConnection } from "./raw";
@@ -69,23 +69,6 @@ export function updateCommitment(
   patch: Partial<Omit<CommitmentRow, "id" | "ownerId" | "number">> & { updatedAt: number },
 ): void {
   db.update(commitments).set(patch).where(eq(commitments.id, id)).run();
-}
-
-/** Paused commitments whose timed pause has ended by `now`, oldest first, at most `limit`. */
-export function listPauseEnded(db: Db, now: number, limit: number): CommitmentRow[] {
-  return db
-    .select()
-    .from(commitments)
-    .where(
-      and(
-        eq(commitments.state, "paused"),
-        isNotNull(commitments.pausedUntil),
-        lte(commitments.pausedUntil, now),
-      ),
-    )
-    .orderBy(asc(commitments.pausedUntil))
-    .limit(limit)
-    .all();
 }
 
 /** A commitment's newest check-ins, newest first. */

@@ -8,12 +8,10 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { toPlain } from "../src/richtext";
 import { redactedUrl } from "../src/store/open";
-import { type OpenPg, openPostgres, type PgDb } from "../src/store/pg/db";
-import * as pgSchema from "../src/store/pg/schema";
+import { drizzleOver, type OpenPg, openPostgres, type PgDb, pgClientOptions } from "../src/store/pg/db";
 import { createPgStore, type PgStore } from "../src/store/pg/store";
 import type { Engine, Inbound, TickReport } from "../src/types";
 import { type BenchDb, dueInMinute } from "./bench-db";
@@ -36,20 +34,9 @@ const DAY = 24 * HOUR;
 /** Where the PostgreSQL column's server is looked for. */
 export const PG_BENCH_URL = process.env.PG_BENCH_URL || "postgres://postgres@127.0.0.1:5432/test";
 
-/** The raw client's options: numbers as numbers (as src/store/pg/db.ts reads them), in `schema`. */
-function clientOptions(schema?: string): postgres.Options<Record<string, postgres.PostgresType>> {
-  return {
-    onnotice: () => {},
-    types: {
-      bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number },
-    },
-    ...(schema ? { connection: { search_path: schema } } : {}),
-  };
-}
-
 /** A raw postgres.js client on `schema`, for seeding and setting the stage. */
 export const rawClient = (url: string, schema: string, max = 4): postgres.Sql =>
-  postgres(url, { ...clientOptions(schema), max });
+  postgres(url, { ...pgClientOptions(schema), max });
 
 /**
  * Whether a server answers at `url` and lets this user create a schema; the reason (one line,
@@ -61,7 +48,7 @@ export async function probePostgres(
   const where = redactedUrl(url);
   let sql: postgres.Sql;
   try {
-    sql = postgres(url, { ...clientOptions(), max: 1, connect_timeout: 3 });
+    sql = postgres(url, { ...pgClientOptions(), max: 1, connect_timeout: 3 });
   } catch (err) {
     return { ok: false, why: `PG_BENCH_URL is not a usable URL (${(err as Error).message})` };
   }
@@ -85,7 +72,7 @@ export const benchSchemaName = (n: number): string =>
 
 /** Drops `schema` and everything in it. */
 export async function dropSchema(url: string, schema: string): Promise<void> {
-  const sql = postgres(url, { ...clientOptions(), max: 1 });
+  const sql = postgres(url, { ...pgClientOptions(), max: 1 });
   try {
     await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   } finally {
@@ -177,7 +164,7 @@ export async function seedPostgres(url: string, schema: string, count: number, t
   const created = shape.createdAt;
   // More sort memory than the default 64 MB: each index is built by one sort.
   const sql = postgres(url, {
-    ...clientOptions(schema),
+    ...pgClientOptions(schema),
     max: 4,
     connection: { search_path: schema, maintenance_work_mem: "256MB" },
   });
@@ -342,14 +329,17 @@ function openCounting(
   onStatement: (sql: string) => void,
 ): OpenPg {
   const client = postgres(url, {
-    ...clientOptions(schema),
+    ...pgClientOptions(schema),
     // As openPostgres: a pool of 10; named, so its server processes can be found.
     max: 10,
-    connection: { search_path: schema, application_name: application },
+    connection: { ...pgClientOptions(schema).connection, application_name: application },
     debug: (_connection, query) => onStatement(query),
   });
-  const db = drizzle(client, { schema: pgSchema });
-  return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
+  return {
+    db: drizzleOver(client) as unknown as PgDb,
+    kind: "server",
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 /** The instrumented PostgreSQL burst: every statement counted. */

@@ -126,6 +126,79 @@ describe(`the store port on ${TEST_DIALECT}`, () => {
     await closeStore({ store });
   });
 
+  it("does set-wise what the row-by-row operations do, in the order given", async () => {
+    const store = openStore();
+    const DAY = 86_400_000;
+    await store.transaction(async (tx) => {
+      const a = await aCommitment(tx, "sam");
+      const b = await aCommitment(tx, "kim");
+      const c = await aCommitment(tx, "lee");
+      // Compare-and-set per row: c no longer holds the time expected of it.
+      expect(await tx.advanceDue(c, T0, T0 + DAY, T0)).toBe(true);
+      const moved = await tx.advanceDueMany(
+        [
+          { id: b, expected: T0, next: T0 + DAY },
+          { id: a, expected: T0, next: null },
+          { id: c, expected: T0, next: T0 + 2 * DAY },
+        ],
+        T0 + 1,
+      );
+      expect(moved.sort()).toEqual([a, b].sort());
+      expect((await tx.commitmentWithParties(a))?.commitment.nextDueAt).toBeNull();
+      expect((await tx.commitmentWithParties(c))?.commitment.nextDueAt).toBe(T0 + DAY);
+
+      const row = (commitmentId: number, dueAt: number, state: "pending" | "missed" | "answered") => ({
+        commitmentId,
+        dueAt,
+        windowEnd: dueAt + 3_600_000,
+        remindAt: state === "pending" ? dueAt + 1_800_000 : null,
+        state,
+        createdAt: T0,
+      });
+      const single = await tx.insertCheckIn(row(a, T0 - 2 * DAY, "missed"));
+      // One already there is left out; the rest come back in the order given, as written.
+      const inserted = await tx.insertCheckIns([
+        row(b, T0, "pending"),
+        row(a, T0 - 2 * DAY, "missed"),
+        row(a, T0 - DAY, "answered"),
+        row(c, T0, "pending"),
+      ]);
+      expect(inserted.map((k) => [k.commitmentId, k.dueAt, k.state, k.remindAt])).toEqual([
+        [b, T0, "pending", T0 + 1_800_000],
+        [a, T0 - DAY, "answered", null],
+        [c, T0, "pending", T0 + 1_800_000],
+      ]);
+      expect(inserted.every((k) => k.id > (single?.id ?? 0))).toBe(true);
+      expect(await tx.getCheckIn(inserted[0]?.id ?? 0)).toEqual(inserted[0]);
+      expect(await tx.insertCheckIns([])).toEqual([]);
+
+      const opts = { asOf: T0 + 3_600_000, lateFrom: T0, limit: 3 };
+      const closings = await tx.recentClosingsOf([c, a, b, 999_999], opts);
+      expect([...closings.keys()]).toEqual([c, a, b, 999_999]);
+      for (const id of [a, b, c]) expect(closings.get(id)).toEqual(await tx.recentClosings(id, opts));
+      expect(closings.get(a)?.map((k) => k.state)).toEqual(["answered", "missed"]);
+      expect(closings.get(999_999)).toEqual([]);
+
+      const sam = (await tx.findPerson("console", "sam"))?.id ?? 0;
+      const kim = (await tx.findPerson("console", "kim"))?.id ?? 0;
+      const lee = (await tx.findPerson("console", "lee"))?.id ?? 0;
+      // lee's is due in a day, kim's too; sam's has none left.
+      expect([...(await tx.ownersDueSoon([sam, kim, lee], T0, T0 + DAY))].sort()).toEqual([kim, lee].sort());
+      expect([...(await tx.ownersDueSoon([sam, kim, lee], T0 + DAY, T0 + 2 * DAY))]).toEqual([]);
+      expect((await tx.ownersDueSoon([], T0, T0 + DAY)).size).toBe(0);
+
+      expect(await tx.enqueue(message("prompt:1"))).toBe(true);
+      expect(await tx.enqueueMany([message("prompt:2"), message("prompt:1"), message("prompt:3")])).toBe(2);
+      expect(await tx.enqueueMany([])).toBe(0);
+      const claimed = await tx.claimReady({ owner: "w", now: T0, leaseMs: 60_000, limit: 10 });
+      // Written in the order given: the dispatcher sends a chat's messages in that order.
+      expect(claimed.map((m) => m.purpose)).toEqual(["prompt:1", "prompt:2", "prompt:3"]);
+      expect(claimed[1]?.message).toEqual(message("prompt:2").message);
+      expect(claimed[1]?.to).toEqual(TO);
+    });
+    await closeStore({ store });
+  });
+
   it("says when there is work, and when the next work is", async () => {
     const store = openStore();
     expect(await store.transaction((tx) => tx.anythingDue(T0))).toBe(false);

@@ -148,7 +148,7 @@ export async function openDue(db: StoreTx, due: Due, now: number, together?: Tog
  * have none, and writing it every time (a date in the owner's zone, the buttons) was about a
  * tenth of what opening a check-in cost.
  */
-function recipientOf(
+export function recipientOf(
   c: CommitmentRow,
   owner: PersonRow,
   chat: ChatRow,
@@ -164,7 +164,7 @@ function recipientOf(
  * out of quiet hours, or with the first check-in's reminder when this one opened with it and
  * that time falls in this window; null when no time is left before the window closes.
  */
-function reminderTime(
+export function reminderTime(
   c: CommitmentRow,
   owner: PersonRow,
   promptAt: number,

@@ -37,7 +37,11 @@ export async function unansweredRun(
   asOf: number,
   lateFrom: number,
 ): Promise<number> {
-  const closings = await db.recentClosings(commitmentId, { asOf, lateFrom, limit: SILENT_AFTER + 1 });
+  return unansweredIn(await db.recentClosings(commitmentId, { asOf, lateFrom, limit: SILENT_AFTER + 1 }));
+}
+
+/** How many of `closings` (newest first, {@link SILENT_AFTER} + 1 of them) in a row had no answer. */
+export function unansweredIn(closings: readonly Closing[]): number {
   const firstAnswered = closings.findIndex((k) => !unanswered(k));
   return firstAnswered === -1 ? closings.length : firstAnswered;
 }

@@ -1,8 +1,10 @@
 /**
  * The scheduler tick: finds due work through indexed queries on due times (nothing is held in
  * memory per commitment) and records it, with its outbox messages, in short transactions.
- * Work is claimed in batches of {@link TICK_BATCH} rows, one transaction per batch and a
- * savepoint per unit, so a unit that fails is rolled back alone.
+ * Work is claimed in batches of {@link TICK_BATCH} rows, one transaction per batch. Due check-ins
+ * open set-wise, a batch in a few statements (./open-batch.ts); the rest is done a unit at a time,
+ * a savepoint per unit, so a unit that fails is rolled back alone (and a set-wise batch that
+ * fails is run again that way).
  *
  * On SQLite (queries on this thread) each batch is also cut short after
  * {@link BATCH_BUDGET_MS}, so each synchronous stretch stays well under 10 ms and commands keep
@@ -19,12 +21,18 @@ import { applyEdit, cancelCommitment, resumeCommitment } from "./commitments";
 import { sendDigest } from "./digest";
 import { tellWitnessItEnded } from "./endings";
 import { closeWindow, openDue, remind } from "./lifecycle";
+import { openDueBatch } from "./open-batch";
 import { purpose } from "./purposes";
 import { afterQuiet, quietOf } from "./quiet";
 import { promptRecipient } from "./recipients";
 
-/** Rows claimed per statement and per transaction. */
+/** Rows claimed per statement and per transaction, at most (SQLite: see {@link BATCH_BUDGET_MS}). */
 export const TICK_BATCH = 25;
+/**
+ * Rows per batch where queries run elsewhere (PostgreSQL). A set-wise batch costs a few round
+ * trips whatever its size, so larger batches open a burst in fewer of them.
+ */
+export const REMOTE_BATCH = 100;
 /**
  * What one batch, its COMMIT included, should take at most on SQLite: a batch stops taking units
  * once its units have run this long, and the next one takes as many units as fit in it going by
@@ -49,6 +57,12 @@ interface Work<T> {
   what: string;
   fetch: (tx: StoreTx, limit: number) => Promise<T[]>;
   unit: (tx: StoreTx, row: T) => Promise<Counts>;
+  /**
+   * Does what it can of a whole batch in a few statements (see ./open-batch.ts) and returns the
+   * rows it left for {@link unit}. If it throws, the batch is rolled back and run again one unit
+   * at a time, each in its own savepoint, so the one that fails is found and set aside alone.
+   */
+  setWise?: (tx: StoreTx, rows: T[]) => Promise<{ counts: Counts; rest: T[] }>;
 }
 
 /** Runs one tick at `now`. Idempotent: running it twice, or in two processes, does each thing once. */
@@ -69,25 +83,29 @@ export async function runTick(
     for (const [k, v] of Object.entries(c) as [keyof TickReport, number][]) report[k] += v;
   };
 
-  /** One batch in one transaction. Counts reach the report only once it has committed. */
-  async function batch<T>(work: Work<T>, limit: number) {
+  /**
+   * One batch of at most `limit` rows in one transaction. Counts reach the report only once it
+   * has committed. `done` counts the rows handled, `failures` the units that threw.
+   */
+  async function batch<T>(work: Work<T>, limit: number, setWise: boolean) {
     const started = performance.now();
     const counts: Counts[] = [];
     const r = await store.transaction(
       async (tx) => {
         counts.length = 0;
-        const rows = await work.fetch(tx, TICK_BATCH);
-        let done = 0;
+        const rows = await work.fetch(tx, limit);
+        let rest = rows;
+        if (setWise && work.setWise && rows.length > 0) {
+          const handled = await work.setWise(tx, rows);
+          counts.push(handled.counts);
+          rest = handled.rest;
+        }
+        let done = rows.length - rest.length;
         let failures = 0;
-        for (const row of rows) {
-          // A batch that has run its share stops early; the rest is still due and is fetched
-          // again. Only after some unit succeeded: failed ones would come back first.
-          if (
-            store.synchronous &&
-            done > failures &&
-            (done >= limit || performance.now() - started > BATCH_BUDGET_MS)
-          )
-            break;
+        for (const row of rest) {
+          // On SQLite a batch that has run its share stops early; the rest is still due and is
+          // fetched again. Only after something succeeded: failed units would come back first.
+          if (store.synchronous && done > failures && performance.now() - started > BATCH_BUDGET_MS) break;
           done++;
           try {
             counts.push(await tx.savepoint((u) => work.unit(u, row)));
@@ -107,19 +125,38 @@ export async function runTick(
     return { ...r, took: performance.now() - started };
   }
 
+  /** A batch set-wise where the work can, and unit by unit if that fails. */
+  async function batchOnce<T>(work: Work<T>, limit: number) {
+    if (!work.setWise) return batch(work, limit, false);
+    try {
+      return await batch(work, limit, true);
+    } catch (err) {
+      log.warn(
+        { err: err instanceof Error ? err.message : String(err), what: work.what },
+        "tick batch failed; running it again one unit at a time",
+      );
+      return batch(work, limit, false);
+    }
+  }
+
   /** Processes batches until one comes back short; a unit that throws is logged and rolled back alone. */
   async function drain<T>(work: Work<T>): Promise<void> {
-    // How many units the next batch may take: fewer when batches run long (a catch-up writes
-    // more per unit than a burst, and its COMMIT grows with it), back up to TICK_BATCH when not.
-    let limit = TICK_BATCH;
+    // On SQLite, how many rows the next batch may take: fewer when batches run long (a catch-up
+    // writes more per unit than a burst, and its COMMIT grows with it), back up to TICK_BATCH
+    // when not. Elsewhere a batch is always REMOTE_BATCH: time spent waiting blocks nothing.
+    let limit = store.synchronous ? TICK_BATCH : REMOTE_BATCH;
     for (;;) {
-      const { fetched, done, failures, took } = await batch(work, limit);
+      const { fetched, done, failures, took } = await batchOnce(work, limit);
       if (fetched === 0) return;
-      limit = Math.max(1, Math.min(TICK_BATCH, limit * 2, Math.floor((done * BATCH_BUDGET_MS) / took)));
-      // A short batch was the last; one whose units all failed (never cut short) would come back
-      // unchanged: leave it for the next tick.
-      if ((done === fetched && fetched < TICK_BATCH) || failures === done) return;
-      if (store.synchronous) await yieldToEventLoop();
+      // A batch whose units all failed (never cut short) would come back unchanged: leave it for
+      // the next tick. On SQLite a short batch was the last. On PostgreSQL it may be short because
+      // another batch took rows from under its scan (they stop matching once moved on): only an
+      // empty one ends the drain.
+      if (failures === done || (store.synchronous && done === fetched && fetched < limit)) return;
+      if (store.synchronous) {
+        limit = Math.max(1, Math.min(TICK_BATCH, limit * 2, Math.floor((done * BATCH_BUDGET_MS) / took)));
+        await yieldToEventLoop();
+      }
     }
   }
 
@@ -151,6 +188,10 @@ export async function runTick(
     unit: async (tx, due) => {
       const r = await openDue(tx, due, now);
       return { opened: r.opened, skipped: r.skipped, completed: r.completed ? 1 : 0 };
+    },
+    setWise: async (tx, dues) => {
+      const r = await openDueBatch(tx, dues, now);
+      return { counts: { opened: r.opened, completed: r.completed }, rest: r.rest };
     },
   });
   // Windows close before reminders go out, so a window that ended meanwhile gets no reminder.

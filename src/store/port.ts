@@ -62,6 +62,14 @@ export interface Parties {
   chat: ChatRow;
 }
 
+/** A commitment's next due time to move on, for {@link StoreTx.advanceDueMany}. */
+export interface DueMove {
+  id: number;
+  /** The due time it must still hold (compare-and-set). */
+  expected: number;
+  next: number | null;
+}
+
 /** Options of {@link Store.transaction}. */
 export interface TransactionOptions {
   /** Only reads: on SQLite it takes no write lock, on PostgreSQL it runs read-only. */
@@ -168,6 +176,22 @@ export interface StoreTx extends TickScans {
     after: number,
     until: number,
   ): Promise<{ commitment: CommitmentRow; owner: PersonRow; chat: ChatRow }[]>;
+
+  // The same, set-wise: a burst opens its check-ins a batch at a time, in a few statements
+  // instead of a few per check-in (on PostgreSQL each statement is a round trip).
+  /** {@link advanceDue} for several commitments in one statement; returns the ids it moved on. */
+  advanceDueMany(moves: readonly DueMove[], now: number): Promise<number[]>;
+  /** {@link insertCheckIn} for several; returns the ones inserted, in the order given. */
+  insertCheckIns(rows: readonly NewCheckIn[]): Promise<CheckInRow[]>;
+  /** {@link recentClosings} of several commitments, by commitment id (none: an empty list). */
+  recentClosingsOf(
+    commitmentIds: readonly number[],
+    opts: { asOf: number; lateFrom: number; limit: number },
+  ): Promise<Map<number, Closing[]>>;
+  /** Which of these owners have an active commitment falling due in (`after`, `until`]. */
+  ownersDueSoon(ownerIds: readonly number[], after: number, until: number): Promise<Set<number>>;
+  /** {@link enqueue} for several, in the order given; returns how many were queued. */
+  enqueueMany(messages: readonly NewMessage[]): Promise<number>;
   /**
    * A commitment's newest {@link COUNTED_WINDOW} counted check-ins (answered, or closed with no
    * answer), newest first. Hand-prepared: every answer and every window that closes reads them.

@@ -7,7 +7,7 @@ import { createEngine, type EngineConfig } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
 import type { Actor, ChatRef, Inbound, Recipient, Reply } from "../../src/types";
-import { deliverReady, nextBusyMinute, openStore } from "./inspect";
+import { deliverReady, nextBusyMinute, openStore, type Store } from "./inspect";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
@@ -35,9 +35,16 @@ export function commandInput(text: string, chat: ChatRef, from: Actor): Inbound 
   return { type: "command", name: parsed.name, args: parsed.args, mentions: parsed.mentions, chat, from };
 }
 
-/** Builds a bot; `start` is an ISO instant. */
-export function createBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
-  const store = openStore();
+/**
+ * Builds a bot; `start` is an ISO instant. `wrap` puts something between the bot and its store
+ * (a test that takes an operation away, or counts them).
+ */
+export function createBot(
+  start = "2026-11-29T11:00:00Z",
+  config: Partial<EngineConfig> = {},
+  wrap: (store: Store) => Store = (store) => store,
+) {
+  const store = wrap(openStore());
   const clock = new FakeClock(Date.parse(start));
   const engine = createEngine({
     store,

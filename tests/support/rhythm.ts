@@ -7,6 +7,7 @@ import { createDispatcher } from "../../src/dispatch/dispatcher";
 import type { EngineConfig } from "../../src/engine";
 import { silentLogger } from "../../src/log";
 import { toPlain } from "../../src/richtext";
+import type { Store } from "../../src/store/port";
 import type { Courier, OutboundMessage, Recipient, Reply } from "../../src/types";
 import { createBot } from "./harness";
 
@@ -24,8 +25,12 @@ export interface Received {
 }
 
 /** Builds the bot; `start` is an ISO instant. */
-export function rhythmBot(start = "2026-11-29T11:00:00Z", config: Partial<EngineConfig> = {}) {
-  const bot = createBot(start, config);
+export function rhythmBot(
+  start = "2026-11-29T11:00:00Z",
+  config: Partial<EngineConfig> = {},
+  wrap?: (store: Store) => Store,
+) {
+  const bot = createBot(start, config, wrap);
   const received: Received[] = [];
   const refuseDmsOf = new Set<string>();
   const courier: Courier = {

@@ -8,7 +8,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql, type Table } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
@@ -17,6 +17,27 @@ import * as schema from "./schema";
 
 /** What the PostgreSQL store functions take: the database or a transaction on it. */
 export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** The rows of a raw `db.execute`: postgres.js answers with the rows, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
+/**
+ * Maps a raw row of `table` (as a hand-written statement returns it: column names, driver
+ * values) to the row type drizzle reads, through the table's own column definitions.
+ */
+export function rowMapper<T extends Table>(table: T): (raw: Record<string, unknown>) => T["$inferSelect"] {
+  const columns = Object.entries(getTableColumns(table));
+  return (raw) => {
+    const row: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = raw[column.name];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as T["$inferSelect"];
+  };
+}
 
 /** Where drizzle-kit writes the PostgreSQL migrations. */
 export const PG_MIGRATIONS_FOLDER = resolve(
@@ -50,6 +71,64 @@ export interface PgOptions {
   migrated?: boolean;
 }
 
+/**
+ * The client as drizzle sees it, with every query sent as a named prepared statement. drizzle
+ * asks postgres.js for unnamed statements unless a query is built with `.prepare()`, and for an
+ * unnamed statement with parameters postgres.js waits for the server to describe the parameters
+ * before it binds them: two round trips, and a parse and a plan on the server, for every query.
+ * Named, each distinct query text is parsed once per connection and then only bound and run.
+ * The texts are drizzle's, with values as parameters, so they are few: the cache stays small.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(sqlFn: T): T =>
+    new Proxy(sqlFn, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key === "unsafe")
+          return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+            (value as postgres.Sql["unsafe"]).call(target, query, params as never, {
+              ...options,
+              prepare: true,
+            });
+        if (key === "begin" || key === "savepoint")
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (inner: object) => unknown;
+            return (value as (...a: unknown[]) => unknown).call(target, ...args, (inner: object) =>
+              fn(wrap(inner)),
+            );
+          };
+        return value;
+      },
+    });
+  return wrap(client);
+}
+
+/** drizzle over a postgres.js client, as the store uses it (every query prepared). */
+export function drizzleOver(client: postgres.Sql) {
+  return drizzlePostgres(preparing(client), { schema });
+}
+
+/**
+ * How the store's postgres.js connections are set up (the bench opens its own the same way):
+ * numbers come back as numbers (`bigint` columns hold epoch milliseconds, far inside the exact
+ * range), notices are dropped, and every session begins read committed and read-write, which the
+ * store relies on when it leaves out SET TRANSACTION (./store.ts).
+ */
+export function pgClientOptions(
+  schemaName?: string,
+): postgres.Options<Record<string, postgres.PostgresType>> {
+  return {
+    onnotice: () => {},
+    // int8 (20) as a JavaScript number: times and ids stay far below 2^53.
+    types: { bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number } },
+    connection: {
+      default_transaction_isolation: "read committed",
+      default_transaction_read_only: false,
+      ...(schemaName ? { search_path: schemaName } : {}),
+    },
+  };
+}
+
 /** A schema name safe to put in SQL unquoted. */
 function checkedSchema(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a schema name: ${name}`);
@@ -63,16 +142,13 @@ function checkedSchema(name: string): string {
 export async function openPostgres(url: string, opts: PgOptions = {}): Promise<OpenPg> {
   const schemaName = opts.schema && checkedSchema(opts.schema);
   const client = postgres(url, {
+    ...pgClientOptions(schemaName),
     // At least two: migrating holds one connection for its lock while it works on another.
     max: Math.max(2, opts.max ?? 10),
     ...(opts.idleTimeoutSeconds ? { idle_timeout: opts.idleTimeoutSeconds } : {}),
-    onnotice: () => {},
-    // int8 (20) as a JavaScript number: times and ids stay far below 2^53.
-    types: { bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number } },
-    ...(schemaName ? { connection: { search_path: schemaName } } : {}),
   });
   try {
-    const db = drizzlePostgres(client, { schema });
+    const db = drizzleOver(client);
     if (opts.migrated)
       return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
     // Processes starting together must not migrate together (CREATE TABLE IF NOT EXISTS races):

@@ -64,6 +64,11 @@ function bind(db: PgDb): StoreTx {
     advanceDue: (...a) => checkins.advanceDue(db, ...a),
     recentClosings: (...a) => checkins.recentClosings(db, ...a),
     dueSoonOf: (...a) => checkins.dueSoonOf(db, ...a),
+    advanceDueMany: (...a) => checkins.advanceDueMany(db, ...a),
+    insertCheckIns: (...a) => checkins.insertCheckIns(db, ...a),
+    recentClosingsOf: (...a) => checkins.recentClosingsOf(db, ...a),
+    ownersDueSoon: (...a) => checkins.ownersDueSoon(db, ...a),
+    enqueueMany: (...a) => outbox.enqueueMany(db, ...a),
     countedCheckIns: (...a) => checkins.countedCheckIns(db, ...a),
     getCheckIn: (...a) => checkins.getCheckIn(db, ...a),
     updateCheckIn: (...a) => checkins.updateCheckIn(db, ...a),
@@ -155,10 +160,14 @@ export function createPgStore(opened: OpenPg, opts: { parallelism?: number } = {
               if (opened.schema) await inner.execute(sql.raw(`SET LOCAL search_path TO ${opened.schema}`));
               return fn(bind(inner as unknown as PgDb));
             },
-            {
-              isolationLevel: serializable ? "serializable" : "read committed",
-              accessMode: options.readOnly ? "read only" : "read write",
-            },
+            // Read committed and read-write is how every connection begins (./db.ts): the
+            // scheduler's and dispatcher's transactions then cost no SET TRANSACTION round trip.
+            serializable || options.readOnly
+              ? {
+                  isolationLevel: serializable ? "serializable" : "read committed",
+                  accessMode: options.readOnly ? "read only" : "read write",
+                }
+              : undefined,
           );
         } catch (err) {
           const state = sqlState(err);

@@ -265,6 +265,11 @@ export function dueSoonOf(
   return (q.dueSoonOf.all(ownerId, after, until) as unknown[][]).map(mapDue);
 }
 
+/** Whether an owner has an active commitment falling due in (`after`, `until`]. */
+export function hasDueSoon(db: Db, ownerId: number, after: number, until: number): boolean {
+  return rhythm(db).dueSoonProbe.get(ownerId, after, until) !== undefined;
+}
+
 /**
  * A commitment's newest {@link COUNTED_WINDOW} counted check-ins (answered, or closed with no
  * answer), newest first. Hand-prepared: every answer and every window that closes reads them.

@@ -113,6 +113,20 @@ function makeStore(db: OpenDb): SqliteStore {
     advanceDue: async (...a) => checkins.advanceDue(db, ...a),
     recentClosings: async (...a) => checkins.recentClosings(db, ...a),
     dueSoonOf: async (...a) => checkins.dueSoonOf(db, ...a),
+    // Set-wise on the port, row by row here: each row is a prepared statement on this thread,
+    // and the batch still costs one await instead of one per row.
+    advanceDueMany: async (moves, now) =>
+      moves.filter((m) => checkins.advanceDue(db, m.id, m.expected, m.next, now)).map((m) => m.id),
+    insertCheckIns: async (rows) =>
+      rows.flatMap((r) => {
+        const inserted = checkins.insertCheckIn(db, r);
+        return inserted ? [inserted] : [];
+      }),
+    recentClosingsOf: async (ids, opts) =>
+      new Map(ids.map((id) => [id, checkins.recentClosings(db, id, opts)])),
+    ownersDueSoon: async (ids, after, until) =>
+      new Set(ids.filter((id) => checkins.hasDueSoon(db, id, after, until))),
+    enqueueMany: async (messages) => messages.filter((m) => outbox.enqueue(db, m)).length,
     countedCheckIns: async (...a) => checkins.countedCheckIns(db, ...a),
     getCheckIn: async (...a) => checkins.getCheckIn(db, ...a),
     updateCheckIn: async (...a) => checkins.updateCheckIn(db, ...a),

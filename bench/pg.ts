@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { toPlain } from "../src/richtext";
 import { redactedUrl } from "../src/store/open";
-import { drizzleOver, type OpenPg, openPostgres, type PgDb, pgClientOptions } from "../src/store/pg/db";
+import { type OpenPg, openedOver, openPostgres, type PgDb, pgClientOptions } from "../src/store/pg/db";
 import { createPgStore, type PgStore } from "../src/store/pg/store";
 import type { Engine, Inbound, TickReport } from "../src/types";
 import { type BenchDb, dueInMinute } from "./bench-db";
@@ -335,11 +335,7 @@ function openCounting(
     connection: { ...pgClientOptions(schema).connection, application_name: application },
     debug: (_connection, query) => onStatement(query),
   });
-  return {
-    db: drizzleOver(client) as unknown as PgDb,
-    kind: "server",
-    close: () => client.end({ timeout: 5 }),
-  };
+  return openedOver(client);
 }
 
 /** The instrumented PostgreSQL burst: every statement counted. */

@@ -72,7 +72,11 @@ export interface DueMove {
 
 /** Options of {@link Store.transaction}. */
 export interface TransactionOptions {
-  /** Only reads: on SQLite it takes no write lock, on PostgreSQL it runs read-only. */
+  /**
+   * Only reads: on SQLite it takes no write lock, on PostgreSQL it runs read-only. On a
+   * PostgreSQL server a read-only `read committed` one sends its statements without BEGIN and
+   * COMMIT (each statement sees a fresh snapshot either way), so it may not open a savepoint.
+   */
   readOnly?: boolean;
   /**
    * `serializable` (the default) for commands: on PostgreSQL a conflict with a concurrent

@@ -9,20 +9,23 @@ import { checkIns, commitments, people } from "./schema";
 /**
  * Inserts a commitment with the owner's next number (numbers are never reused). The owner's
  * row is locked first, so two workers adding commitments for one person number them in turn.
+ * Runs inside the command's transaction, which holds the lock until it ends.
  */
 export async function insertCommitment(db: PgDb, values: NewCommitment): Promise<CommitmentRow> {
-  return db.transaction(async (tx) => {
-    await tx.select({ id: people.id }).from(people).where(eq(people.id, values.ownerId)).for("no key update");
-    const [last] = await tx
-      .select({ number: sql<number | null>`max(${commitments.number})` })
-      .from(commitments)
-      .where(eq(commitments.ownerId, values.ownerId));
-    const rows = await tx
-      .insert(commitments)
-      .values({ ...values, number: (last?.number ?? 0) + 1 })
-      .returning();
-    return rows[0] as CommitmentRow;
-  });
+  const [last] = await db
+    .select({
+      number: sql<
+        number | null
+      >`(SELECT max(c.number) FROM commitments c WHERE c.owner_id = ${values.ownerId})`,
+    })
+    .from(people)
+    .where(eq(people.id, values.ownerId))
+    .for("no key update");
+  const rows = await db
+    .insert(commitments)
+    .values({ ...values, number: (last?.number ?? 0) + 1 })
+    .returning();
+  return rows[0] as CommitmentRow;
 }
 
 /** How many of the owner's commitments are active or paused. */

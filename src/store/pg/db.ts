@@ -9,8 +9,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
 import { getTableColumns, sql, type Table } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -55,8 +55,40 @@ export interface OpenPg {
    * several stores, so each transaction names its schema first.
    */
   schema?: string;
+  /**
+   * Server only: runs `fn` in a transaction begun with `mode` (`isolation level …`, `read only`)
+   * in the one BEGIN statement, where drizzle's transactions send a SET TRANSACTION after it.
+   */
+  begin?: <T>(mode: string, fn: (tx: PgTx) => Promise<T>) => Promise<T>;
   /** Closes the connections (or the embedded database). */
   close(): Promise<void>;
+}
+
+/** A transaction on a server connection: its queries, and savepoints inside it. */
+export interface PgTx {
+  db: PgDb;
+  /** Runs `fn` in a savepoint: if it throws, only its writes are undone. */
+  savepoint<T>(fn: (inner: PgTx) => Promise<T>): Promise<T>;
+}
+
+/** The SQL dialect every per-transaction drizzle shares (it holds no state of a query). */
+const dialect = new PgDialect();
+
+/**
+ * drizzle over one transaction's connection, built per transaction: a session on the connection,
+ * without the relational schema (the store never uses drizzle's relational queries), costs a few
+ * microseconds, where drizzle() with the schema costs about fifty.
+ */
+function txOver(sqlTx: postgres.TransactionSql): PgTx {
+  return {
+    db: new PgDatabase(
+      dialect,
+      // The session only sends queries through unsafe(), which a transaction's connection has.
+      new PostgresJsSession(preparing(sqlTx) as unknown as postgres.Sql, dialect, undefined),
+      undefined,
+    ) as unknown as PgDb,
+    savepoint: <T>(fn: (inner: PgTx) => Promise<T>) => sqlTx.savepoint((sp) => fn(txOver(sp))) as Promise<T>,
+  };
 }
 
 /** Options for {@link openPostgres}. */
@@ -79,7 +111,7 @@ export interface PgOptions {
  * Named, each distinct query text is parsed once per connection and then only bound and run.
  * The texts are drizzle's, with values as parameters, so they are few: the cache stays small.
  */
-function preparing(client: postgres.Sql): postgres.Sql {
+function preparing<S extends postgres.Sql | postgres.TransactionSql>(client: S): S {
   const wrap = <T extends object>(sqlFn: T): T =>
     new Proxy(sqlFn, {
       get(target, key, receiver) {
@@ -103,6 +135,21 @@ function preparing(client: postgres.Sql): postgres.Sql {
   return wrap(client);
 }
 
+/**
+ * A server database over a postgres.js client made with {@link pgClientOptions}, as the store
+ * uses it (every query prepared, transactions begun in one statement). The bench opens its
+ * instrumented client through this too.
+ */
+export function openedOver(client: postgres.Sql): OpenPg {
+  return {
+    db: drizzleOver(client) as unknown as PgDb,
+    kind: "server",
+    begin: <T>(mode: string, fn: (tx: PgTx) => Promise<T>) =>
+      client.begin(mode, (sqlTx) => fn(txOver(sqlTx))) as Promise<T>,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
 /** drizzle over a postgres.js client, as the store uses it (every query prepared). */
 export function drizzleOver(client: postgres.Sql) {
   return drizzlePostgres(preparing(client), { schema });
@@ -111,8 +158,7 @@ export function drizzleOver(client: postgres.Sql) {
 /**
  * How the store's postgres.js connections are set up (the bench opens its own the same way):
  * numbers come back as numbers (`bigint` columns hold epoch milliseconds, far inside the exact
- * range), notices are dropped, and every session begins read committed and read-write, which the
- * store relies on when it leaves out SET TRANSACTION (./store.ts).
+ * range), and notices are dropped.
  */
 export function pgClientOptions(
   schemaName?: string,
@@ -121,11 +167,7 @@ export function pgClientOptions(
     onnotice: () => {},
     // int8 (20) as a JavaScript number: times and ids stay far below 2^53.
     types: { bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number } },
-    connection: {
-      default_transaction_isolation: "read committed",
-      default_transaction_read_only: false,
-      ...(schemaName ? { search_path: schemaName } : {}),
-    },
+    ...(schemaName ? { connection: { search_path: schemaName } } : {}),
   };
 }
 
@@ -149,8 +191,8 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<O
   });
   try {
     const db = drizzleOver(client);
-    if (opts.migrated)
-      return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
+    const opened = openedOver(client);
+    if (opts.migrated) return opened;
     // Processes starting together must not migrate together (CREATE TABLE IF NOT EXISTS races):
     // a session advisory lock, held on one reserved connection, lets one migrate at a time.
     const lock = await client.reserve();
@@ -167,7 +209,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<O
       );
       lock.release();
     }
-    return { db: db as unknown as PgDb, kind: "server", close: () => client.end({ timeout: 5 }) };
+    return opened;
   } catch (err) {
     await client.end({ timeout: 1 });
     throw err;

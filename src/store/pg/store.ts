@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL store: the port (../port.ts) over drizzle's pg-core, on a server through
  * postgres.js or embedded through PGlite (./db.ts). Each transaction gets its own operations
- * bound to it; drizzle runs a nested transaction as a savepoint.
+ * bound to it. On a server a transaction begins, isolation and access mode included, in one
+ * statement, and its savepoints are postgres.js's; on PGlite drizzle runs both.
  *
  * Commands run SERIALIZABLE: two fronts answering about the same commitment at once cannot both
  * act on what they read, and the loser is re-run from the start (what PostgreSQL asks of a
@@ -12,7 +13,7 @@ import { sql } from "drizzle-orm";
 import type { Store, StoreTx, TransactionOptions } from "../port";
 import * as checkins from "./checkins";
 import * as commitments from "./commitments";
-import type { OpenPg, PgDb } from "./db";
+import type { OpenPg, PgDb, PgTx } from "./db";
 import * as events from "./events";
 import * as gone from "./gone";
 import * as heldNotes from "./held-notes";
@@ -48,8 +49,21 @@ function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
+/** How a transaction opens a savepoint: its own way on a server connection, drizzle's on PGlite. */
+type Savepoint = <T>(fn: (tx: StoreTx) => Promise<T>) => Promise<T>;
+
+/** The port's operations on a server transaction (or savepoint) opened by ./db.ts. */
+function bindServer(handle: PgTx): StoreTx {
+  return bind(handle.db, (fn) => handle.savepoint((inner) => fn(bindServer(inner))));
+}
+
+/** The port's operations on a drizzle transaction (or savepoint): PGlite's. */
+function bindDrizzle(db: PgDb): StoreTx {
+  return bind(db, (fn) => db.transaction((inner) => fn(bindDrizzle(inner as unknown as PgDb))));
+}
+
 /** The port's operations on one transaction (or savepoint). */
-function bind(db: PgDb): StoreTx {
+function bind(db: PgDb, savepoint: Savepoint): StoreTx {
   const tx: StoreTx = {
     dueCommitments: (now, limit) => checkins.dueCommitments(db, now, limit),
     dueReminders: (now, limit) => checkins.dueReminders(db, now, limit),
@@ -59,7 +73,7 @@ function bind(db: PgDb): StoreTx {
     dueDigests: (now, limit) => checkins.dueDigests(db, now, limit),
     anythingDue: (now) => checkins.anythingDue(db, now),
     nextWorkAt: () => checkins.nextWorkAt(db),
-    savepoint: (fn) => db.transaction((inner) => fn(bind(inner as unknown as PgDb))),
+    savepoint,
     insertCheckIn: (...a) => checkins.insertCheckIn(db, ...a),
     advanceDue: (...a) => checkins.advanceDue(db, ...a),
     recentClosings: (...a) => checkins.recentClosings(db, ...a),
@@ -153,21 +167,29 @@ export function createPgStore(opened: OpenPg, opts: { parallelism?: number } = {
     opened,
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const serializable = (options.isolation ?? "serializable") === "serializable";
+      const { begin } = opened;
+      // Reads at read committed see a fresh snapshot per statement inside a transaction or out
+      // of one: on a server they run straight on the pool, without BEGIN and COMMIT (an idle
+      // tick is one statement). There is nothing to roll back, so no savepoint either.
+      if (begin && options.readOnly && !serializable)
+        return fn(
+          bind(db, () => {
+            throw new Error("a savepoint needs a transaction that writes");
+          }),
+        );
+      const mode = `isolation level ${serializable ? "serializable" : "read committed"} ${options.readOnly ? "read only" : "read write"}`;
       for (let attempt = 1; ; attempt++) {
         try {
+          if (begin) return await begin(mode, (handle) => fn(bindServer(handle)));
           return await db.transaction(
             async (inner) => {
               if (opened.schema) await inner.execute(sql.raw(`SET LOCAL search_path TO ${opened.schema}`));
-              return fn(bind(inner as unknown as PgDb));
+              return fn(bindDrizzle(inner as unknown as PgDb));
             },
-            // Read committed and read-write is how every connection begins (./db.ts): the
-            // scheduler's and dispatcher's transactions then cost no SET TRANSACTION round trip.
-            serializable || options.readOnly
-              ? {
-                  isolationLevel: serializable ? "serializable" : "read committed",
-                  accessMode: options.readOnly ? "read only" : "read write",
-                }
-              : undefined,
+            {
+              isolationLevel: serializable ? "serializable" : "read committed",
+              accessMode: options.readOnly ? "read only" : "read write",
+            },
           );
         } catch (err) {
           const state = sqlState(err);

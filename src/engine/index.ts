@@ -103,8 +103,11 @@ export function createEngine(deps: EngineDeps): Engine {
     const replies = await store.transaction(async (tx) => {
       // A re-run after a serialization conflict starts from nothing, follow-ups included.
       after = [];
-      const me = await tx.ensurePerson(input.from, { quiet: deps.config.defaultQuiet }, now);
-      const chat = await tx.ensureChat(input.chat, now);
+      // Asked together: on PostgreSQL the two queries travel in one round trip.
+      const [me, chat] = await Promise.all([
+        tx.ensurePerson(input.from, { quiet: deps.config.defaultQuiet }, now),
+        tx.ensureChat(input.chat, now),
+      ]);
       if (input.chat.kind === "dm" && me.dmChatId !== input.chat.id) {
         await tx.updatePerson(me.id, { dmChatId: input.chat.id });
         me.dmChatId = input.chat.id;

@@ -6,9 +6,10 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import { COUNTED_WINDOW } from "../counting";
 import type { DueMove } from "../port";
+import { rowMapper, selectList } from "../rows";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
-import { type PgDb, rowMapper, rowsOf } from "./db";
+import { type PgDb, rowsMapped, rowsOf } from "./db";
 import { chats, checkIns, commitments, people } from "./schema";
 
 /**
@@ -23,6 +24,24 @@ const texts = (values: readonly (string | null)[]) => sql`${sql.param([...values
 /** A raw `check_ins` row as drizzle would have read it. */
 const toCheckIn = rowMapper(checkIns);
 
+// A commitment with its owner and chat, by hand (./db.ts): the tick and most clicks read one.
+const PARTIES = sql.raw(
+  `${selectList(commitments, "c")}, ${selectList(people, "p")}, ${selectList(chats, "h")}`,
+);
+const PARTIES_FROM = sql.raw(
+  "commitments c JOIN people p ON p.id = c.owner_id JOIN chats h ON h.id = c.chat_id",
+);
+const partsOf = {
+  commitment: rowMapper(commitments, "c"),
+  owner: rowMapper(people, "p"),
+  chat: rowMapper(chats, "h"),
+};
+const toParties = (r: Record<string, unknown>): Due => ({
+  commitment: partsOf.commitment(r),
+  owner: partsOf.owner(r),
+  chat: partsOf.chat(r),
+});
+
 /** A commitment with its owner and its chat. */
 type Due = { commitment: CommitmentRow; owner: PersonRow; chat: ChatRow };
 
@@ -35,20 +54,14 @@ type Due = { commitment: CommitmentRow; owner: PersonRow; chat: ChatRow };
  * sorts read all of them for every batch (23 ms a batch against 3).
  */
 export async function dueCommitments(db: PgDb, now: number, limit: number): Promise<Due[]> {
-  const picked = db
-    .select({ id: commitments.id })
-    .from(commitments)
-    .where(and(eq(commitments.state, "active"), lte(commitments.nextDueAt, now)))
-    .orderBy(asc(commitments.nextDueAt), asc(commitments.id))
-    .limit(limit)
-    .for("update", { skipLocked: true });
-  return db
-    .select({ commitment: commitments, owner: people, chat: chats })
-    .from(commitments)
-    .innerJoin(people, eq(people.id, commitments.ownerId))
-    .innerJoin(chats, eq(chats.id, commitments.chatId))
-    .where(inArray(commitments.id, picked))
-    .orderBy(asc(commitments.nextDueAt), asc(commitments.id));
+  return rowsMapped(
+    db,
+    sql`SELECT ${PARTIES} FROM ${PARTIES_FROM}
+      WHERE c.id IN (SELECT id FROM commitments WHERE state = 'active' AND next_due_at <= ${now}
+        ORDER BY next_due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      ORDER BY c.next_due_at, c.id`,
+    toParties,
+  );
 }
 
 /** Check-ins whose reminder is due by `now`, oldest first, at most `limit`; locked, held ones skipped. */
@@ -373,14 +386,9 @@ export async function checkInsBetween(
 
 /** A commitment with its owner and chat, for building messages. */
 export async function commitmentWithParties(db: PgDb, commitmentId: number): Promise<Due | undefined> {
-  const rows = await db
-    .select({ commitment: commitments, owner: people, chat: chats })
-    .from(commitments)
-    .innerJoin(people, eq(people.id, commitments.ownerId))
-    .innerJoin(chats, eq(chats.id, commitments.chatId))
-    .where(eq(commitments.id, commitmentId))
-    .limit(1);
-  return rows[0];
+  return (
+    await rowsMapped(db, sql`SELECT ${PARTIES} FROM ${PARTIES_FROM} WHERE c.id = ${commitmentId}`, toParties)
+  )[0];
 }
 
 /** Marks a commitment's open check-ins skipped (it was cancelled): they count for nothing. */

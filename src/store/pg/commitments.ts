@@ -1,10 +1,13 @@
 /** Queries on commitments and their check-ins, on PostgreSQL. */
 import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { OPEN_STATES } from "../counting";
+import { rowMapper } from "../rows";
 import type { CheckInTally, NewCommitment } from "../sqlite/commitments";
 import type { CheckInRow, CommitmentRow } from "../sqlite/schema";
-import type { PgDb } from "./db";
-import { checkIns, commitments, people } from "./schema";
+import { type PgDb, rowsMapped } from "./db";
+import { checkIns, commitments } from "./schema";
+
+const toCommitment = rowMapper(commitments);
 
 /**
  * Inserts a commitment with the owner's next number (numbers are never reused). The owner's
@@ -12,15 +15,12 @@ import { checkIns, commitments, people } from "./schema";
  * Runs inside the command's transaction, which holds the lock until it ends.
  */
 export async function insertCommitment(db: PgDb, values: NewCommitment): Promise<CommitmentRow> {
-  const [last] = await db
-    .select({
-      number: sql<
-        number | null
-      >`(SELECT max(c.number) FROM commitments c WHERE c.owner_id = ${values.ownerId})`,
-    })
-    .from(people)
-    .where(eq(people.id, values.ownerId))
-    .for("no key update");
+  const [last] = await rowsMapped(
+    db,
+    sql`SELECT (SELECT max(c.number) FROM commitments c WHERE c.owner_id = ${values.ownerId}) AS number
+      FROM people WHERE id = ${values.ownerId} FOR NO KEY UPDATE`,
+    (r) => ({ number: r.number === null ? null : Number(r.number) }),
+  );
   const rows = await db
     .insert(commitments)
     .values({ ...values, number: (last?.number ?? 0) + 1 })
@@ -30,11 +30,13 @@ export async function insertCommitment(db: PgDb, values: NewCommitment): Promise
 
 /** How many of the owner's commitments are active or paused. */
 export async function countOpenCommitments(db: PgDb, ownerId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(commitments)
-    .where(and(eq(commitments.ownerId, ownerId), inArray(commitments.state, [...OPEN_STATES])));
-  return row?.n ?? 0;
+  const [row] = await rowsMapped(
+    db,
+    sql`SELECT count(*)::int AS n FROM commitments
+      WHERE owner_id = ${ownerId} AND state IN ${sql.raw(`(${OPEN_STATES.map((s) => `'${s}'`).join(", ")})`)}`,
+    (r) => Number(r.n),
+  );
+  return row ?? 0;
 }
 
 /** One of the owner's commitments by its `#n`. */
@@ -43,11 +45,11 @@ export async function findCommitment(
   ownerId: number,
   number: number,
 ): Promise<CommitmentRow | undefined> {
-  const rows = await db
-    .select()
-    .from(commitments)
-    .where(and(eq(commitments.ownerId, ownerId), eq(commitments.number, number)))
-    .limit(1);
+  const rows = await rowsMapped(
+    db,
+    sql`SELECT * FROM commitments WHERE owner_id = ${ownerId} AND number = ${number}`,
+    toCommitment,
+  );
   return rows[0];
 }
 

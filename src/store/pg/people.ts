@@ -1,10 +1,14 @@
-/** Queries on people and chats. */
-import { and, eq } from "drizzle-orm";
+/** Queries on people and chats. The lookups every command makes are written by hand (./db.ts). */
+import { and, eq, sql } from "drizzle-orm";
 import type { Actor, ChatRef, Platform } from "../../types";
+import { rowMapper } from "../rows";
 import type { QuietHours } from "../sqlite/people";
 import type { ChatRow, PersonRow } from "../sqlite/schema";
-import type { PgDb } from "./db";
+import { type PgDb, rowsMapped } from "./db";
 import { chats, people } from "./schema";
+
+const toPerson = rowMapper(people);
+const toChat = rowMapper(chats);
 
 /**
  * Finds or creates the person behind `actor`, refreshing their display name and username
@@ -54,17 +58,17 @@ export async function findPerson(
   externalId: string,
 ): Promise<PersonRow | undefined> {
   return (
-    await db
-      .select()
-      .from(people)
-      .where(and(eq(people.platform, platform), eq(people.externalId, externalId)))
-      .limit(1)
+    await rowsMapped(
+      db,
+      sql`SELECT * FROM people WHERE platform = ${platform} AND external_id = ${externalId} LIMIT 1`,
+      toPerson,
+    )
   )[0];
 }
 
 /** A person by internal id. */
 export async function getPerson(db: PgDb, id: number): Promise<PersonRow | undefined> {
-  return (await db.select().from(people).where(eq(people.id, id)).limit(1))[0];
+  return (await rowsMapped(db, sql`SELECT * FROM people WHERE id = ${id}`, toPerson))[0];
 }
 
 /** A person by typed `@username` on a platform (lower-cased). */
@@ -98,11 +102,11 @@ export async function updatePerson(
 export async function ensureChat(db: PgDb, ref: ChatRef, now: number): Promise<ChatRow> {
   const title = ref.title ?? null;
   for (;;) {
-    const [found] = await db
-      .select()
-      .from(chats)
-      .where(and(eq(chats.platform, ref.platform), eq(chats.externalId, ref.id)))
-      .limit(1);
+    const [found] = await rowsMapped(
+      db,
+      sql`SELECT * FROM chats WHERE platform = ${ref.platform} AND external_id = ${ref.id} LIMIT 1`,
+      toChat,
+    );
     if (found) {
       if (found.title === title || ref.title === undefined) return found;
       await db.update(chats).set({ title }).where(eq(chats.id, found.id));
@@ -120,7 +124,7 @@ export async function ensureChat(db: PgDb, ref: ChatRef, now: number): Promise<C
 
 /** A chat by internal id. */
 export async function getChat(db: PgDb, id: number): Promise<ChatRow | undefined> {
-  return (await db.select().from(chats).where(eq(chats.id, id)).limit(1))[0];
+  return (await rowsMapped(db, sql`SELECT * FROM chats WHERE id = ${id}`, toChat))[0];
 }
 
 /**

@@ -25,6 +25,7 @@ import * as outbox from "./outbox";
 import * as people from "./people";
 import * as personalData from "./personal-data";
 import { checkpointWal } from "./personal-data";
+import { prepareAll } from "./raw";
 import * as views from "./views";
 
 /**
@@ -61,6 +62,7 @@ const stores = new WeakMap<OpenDb, SqliteStore>();
 export function createSqliteStore(db: OpenDb): SqliteStore {
   let store = stores.get(db);
   if (!store) {
+    prepareAll(db);
     store = makeStore(db);
     stores.set(db, store);
   }

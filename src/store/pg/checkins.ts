@@ -9,7 +9,7 @@ import type { DueMove } from "../port";
 import { rowMapper, selectList } from "../rows";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
-import { type PgDb, rowsMapped, rowsOf } from "./db";
+import { PLAN_EACH_TIME, type PgDb, rowsMapped, rowsOf } from "./db";
 import { chats, checkIns, commitments, people } from "./schema";
 
 /**
@@ -407,7 +407,7 @@ export async function skipOpenCheckIns(db: PgDb, commitmentId: number): Promise<
  */
 export async function anythingDue(db: PgDb, now: number): Promise<boolean> {
   const result: unknown =
-    await db.execute(sql`SELECT EXISTS (SELECT 1 FROM commitments WHERE state = 'active' AND next_due_at <= ${now})
+    await db.execute(sql`${sql.raw(PLAN_EACH_TIME)} SELECT EXISTS (SELECT 1 FROM commitments WHERE state = 'active' AND next_due_at <= ${now})
        OR EXISTS (SELECT 1 FROM check_ins WHERE remind_at <= ${now})
        OR EXISTS (SELECT 1 FROM check_ins WHERE state = 'pending' AND window_end <= ${now})
        OR EXISTS (SELECT 1 FROM commitments WHERE pending_change_at <= ${now})

@@ -1,20 +1,23 @@
 /**
  * Runs Telegram and/or Discord for real: the wall clock, the node-cron tick, and one dispatcher
- * delivering through each platform's courier. Stops cleanly on SIGINT/SIGTERM: no new ticks,
- * in-flight deliveries recorded, adapters stopped, then the database closed by the caller.
+ * delivering through each platform's courier, as the process's role asks (`AMENDS_ROLE`). Stops
+ * cleanly on SIGINT/SIGTERM: no new ticks, in-flight deliveries recorded, adapters stopped, then
+ * the database closed by the caller.
  */
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
 import type { Logger } from "../src/log";
+import type { PgStore } from "../src/store/pg/store";
 import type { Store } from "../src/store/port";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import type { Clock, Courier } from "../src/types";
 import { startDiscord } from "./discord";
 import { discordOptions } from "./discord/config";
 import { engineConfig } from "./engine-config";
+import { ledDispatcher } from "./leader";
 import { startScheduler } from "./scheduler";
 import { platformLimits, type Settings } from "./settings";
-import { startTelegram } from "./telegram";
+import { startTelegram, startTelegramSender } from "./telegram";
 import { telegramOptions } from "./telegram/config";
 
 /** The only wall clock in the program; the core reads time through it. */
@@ -25,9 +28,19 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts every adapter whose token is set and runs until a signal; returns the exit code. */
+/** The sending lease's name: one per database, whatever the schema. */
+const SENDING_LEASE = "amends-sending";
+
+/**
+ * Starts what this process's role needs (`AMENDS_ROLE`, adapters/settings.ts) and runs until a
+ * signal; returns the exit code. `all` receives, ticks and sends; `front` only receives;
+ * `worker` only ticks and sends, and sends only while it holds the fleet's sending lease.
+ */
 export async function runPlatforms(settings: Settings, store: Store, log: Logger): Promise<number> {
   const config = settings.core;
+  const role = config.AMENDS_ROLE;
+  const receives = role !== "worker";
+  const sends = role !== "front";
   const engine = createEngine({
     store,
     clock: systemClock,
@@ -37,8 +50,14 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
   let poke = () => {};
   const adapters: Running[] = [];
   try {
-    if (settings.telegram.TELEGRAM_BOT_TOKEN)
-      adapters.push(await startTelegram({ ...telegramOptions(settings.telegram), engine, log }));
+    if (settings.telegram.TELEGRAM_BOT_TOKEN) {
+      const options = telegramOptions(settings.telegram);
+      adapters.push(
+        receives
+          ? await startTelegram({ ...options, engine, log })
+          : await startTelegramSender({ ...options, log }),
+      );
+    }
     if (settings.discord.DISCORD_TOKEN) {
       adapters.push(
         await startDiscord({
@@ -56,20 +75,28 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
     await Promise.allSettled(adapters.map((a) => a.stop()));
     return 1;
   }
-  const dispatcher = createDispatcher({
-    store,
-    clock: systemClock,
-    log,
-    couriers: adapters.map((a) => a.courier),
-    limits: platformLimits(settings),
-    onGone: async (msg) => {
-      const paused = await engine.pauseForGone(msg.to, systemClock.now());
-      log.info(
-        { platform: msg.to.platform, chatKind: msg.to.chatKind, paused },
-        "chat gone: commitments paused",
-      );
-    },
-  });
+  const makeDispatcher = () =>
+    createDispatcher({
+      store,
+      clock: systemClock,
+      log,
+      couriers: adapters.map((a) => a.courier),
+      limits: platformLimits(settings),
+      onGone: async (msg) => {
+        const paused = await engine.pauseForGone(msg.to, systemClock.now());
+        log.info(
+          { platform: msg.to.platform, chatKind: msg.to.chatKind, paused },
+          "chat gone: commitments paused",
+        );
+      },
+    });
+  // A worker of a fleet sends only while it leads (adapters/leader.ts); one process doing
+  // everything is the only sender there is.
+  const lease = store.dialect === "postgres" ? (store as PgStore).opened.lease : undefined;
+  const dispatcher =
+    role === "worker" && lease
+      ? ledDispatcher({ make: makeDispatcher, lead: () => lease(SENDING_LEASE), log })
+      : makeDispatcher();
   poke = () => dispatcher.poke();
   // SQLite's WAL is checkpointed on a worker thread, so commits never wait for it.
   const checkpointer =
@@ -78,23 +105,29 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
           log.warn({ message }, "background checkpoint failed"),
         )
       : null;
-  const scheduler = startScheduler({
-    engine,
-    dispatcher,
-    clock: systemClock,
-    log,
-    intervalSeconds: config.TICK_INTERVAL_SECONDS,
-  });
-  log.info({ platforms: adapters.length, tickSeconds: config.TICK_INTERVAL_SECONDS }, "Amends is running");
+  const scheduler = sends
+    ? startScheduler({
+        engine,
+        dispatcher,
+        clock: systemClock,
+        log,
+        intervalSeconds: config.TICK_INTERVAL_SECONDS,
+      })
+    : null;
+  log.info(
+    { role, platforms: adapters.length, tickSeconds: sends ? config.TICK_INTERVAL_SECONDS : null },
+    "Amends is running",
+  );
 
   const signal = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
   });
   log.info({ signal }, "stopping");
-  // The scheduler stops the tick and the dispatcher (waiting for deliveries in flight); the
-  // couriers need their live clients until then, so the adapters stop last.
-  await scheduler.stop();
+  // The scheduler stops the tick and the dispatcher (waiting for deliveries in flight, and on
+  // a worker giving the sending lease up); the couriers need their live clients until then, so
+  // the adapters stop last. A front stops taking requests and finishes the ones it has.
+  await scheduler?.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
   await checkpointer?.stop();
   return 0;

@@ -38,7 +38,32 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   const discord = readDiscordConfig(env);
   const problems = [core, telegram, discord].flatMap((r: VariablesRead<unknown>) => (r.ok ? [] : r.problems));
   if (!core.ok || !telegram.ok || !discord.ok) throw new ConfigError(problems);
-  return { core: core.value, telegram: telegram.value, discord: discord.value };
+  const settings = { core: core.value, telegram: telegram.value, discord: discord.value };
+  const roleProblems = roleRefusals(settings);
+  if (roleProblems.length > 0) throw new ConfigError(roleProblems);
+  return settings;
+}
+
+/**
+ * What a fleet role needs that the rest of the configuration does not give it, one line each.
+ * Several processes on one SQLite file stay safe (they take turns for the write lock), but are
+ * not a deployment to build on: roles are for PostgreSQL.
+ */
+function roleRefusals(s: Settings): string[] {
+  const role = s.core.AMENDS_ROLE;
+  if (role === "all") return [];
+  const problems: string[] = [];
+  if (!s.core.DATABASE_URL)
+    problems.push(
+      `AMENDS_ROLE=${role} needs PostgreSQL: set DATABASE_URL (on SQLite, run one process with the role all)`,
+    );
+  if (!wantsPlatforms(s))
+    problems.push(`AMENDS_ROLE=${role} needs a platform token (TELEGRAM_BOT_TOKEN or DISCORD_TOKEN)`);
+  if (role === "front" && s.telegram.TELEGRAM_BOT_TOKEN && !s.telegram.TELEGRAM_WEBHOOK_URL)
+    problems.push(
+      "AMENDS_ROLE=front receives Telegram by webhook: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET (long polling allows one receiver per token)",
+    );
+  return problems;
 }
 
 /** True when a platform token is set: run the platforms, else the console chat. */

@@ -4,7 +4,8 @@
  * logged.
  *
  * This module holds what the core needs (the database, the defaults for new people, the tick,
- * the command rate limit, logging) and the means to read a group of variables; the platform
+ * the command rate limit, logging, the process's role in a fleet) and the means to read a group
+ * of variables; the platform
  * variables (`TELEGRAM_*`, `DISCORD_*`) belong to their adapters (adapters/telegram/config.ts,
  * adapters/discord/config.ts), and the composition root reads every group together
  * (adapters/settings.ts), so one start-up lists every wrong variable at once.
@@ -62,6 +63,12 @@ const schema = z.object({
   RATE_LIMIT_COMMANDS: boundedInt(1, 1000, 8),
   RATE_LIMIT_WINDOW_SECONDS: boundedInt(1, 3600, 10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * What this process does: `all` (the default) receives, ticks and sends; in a fleet on
+   * PostgreSQL, `front` only receives (Telegram webhook, Discord interactions over HTTP) and
+   * `worker` only ticks and sends.
+   */
+  AMENDS_ROLE: z.enum(["all", "front", "worker"]).default("all"),
   AMENDS_START: z
     .string()
     .trim()

@@ -26,6 +26,7 @@ describe("configuration", () => {
       RATE_LIMIT_COMMANDS: 8,
       RATE_LIMIT_WINDOW_SECONDS: 10,
       LOG_LEVEL: "info",
+      AMENDS_ROLE: "all",
       AMENDS_START: undefined,
     });
   });

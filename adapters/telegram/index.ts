@@ -47,6 +47,27 @@ export interface TelegramAdapter {
   stop(): Promise<void>;
 }
 
+/**
+ * A worker's Telegram: signs in (`getMe`, so a wrong token stops the start with a reason) and
+ * gives the courier, without receiving any update (the fronts do that, by webhook).
+ */
+export async function startTelegramSender(
+  opts: Pick<TelegramOptions, "token" | "apiRoot" | "log">,
+): Promise<Pick<TelegramAdapter, "courier" | "botUsername" | "stop">> {
+  const apiRoot = opts.apiRoot?.trim().replace(/\/+$/, "");
+  const api = new Api(opts.token, { ...(apiRoot ? { apiRoot } : {}), timeoutSeconds: 30 });
+  let me: Awaited<ReturnType<Api["getMe"]>>;
+  try {
+    me = await api.getMe();
+  } catch (error) {
+    throw new Error(
+      `Telegram getMe failed (${describeFailure(error)}); check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT`,
+    );
+  }
+  opts.log.info({ id: me.id, username: me.username }, "telegram: signed in to send");
+  return { courier: createTelegramCourier(api, opts.log), botUsername: me.username, stop: async () => {} };
+}
+
 /** The updates Amends reads; Telegram sends nothing else. */
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 

@@ -57,8 +57,68 @@ export interface OpenPg {
    * in the one BEGIN statement, where drizzle's transactions send a SET TRANSACTION after it.
    */
   begin?: <T>(mode: string, fn: (tx: PgTx) => Promise<T>) => Promise<T>;
+  /** Server only: tries to take the lease `key` for this process (see {@link tryLease}). */
+  lease?: (key: string, heartbeatMs?: number) => Promise<Lease | null>;
   /** Closes the connections (or the embedded database). */
   close(): Promise<void>;
+}
+
+/** Something one process of a fleet holds at a time (see {@link tryLease}). */
+export interface Lease {
+  /** Resolves when the lease is gone: released, or its connection lost. */
+  readonly lost: Promise<void>;
+  /** Gives the lease up (idempotent). */
+  release(): Promise<void>;
+}
+
+/**
+ * Tries to take the lease `key`: a session advisory lock held on a connection of its own, so the
+ * server lets it go the moment this process dies or its connection drops, and another process's
+ * next try gets it. A query every `heartbeatMs` notices a dropped connection: `lost` resolves and
+ * the holder stops what the lease guarded. Null when another process holds it.
+ */
+export async function tryLease(
+  client: postgres.Sql,
+  key: string,
+  heartbeatMs = 2_000,
+): Promise<Lease | null> {
+  const conn = await client.reserve();
+  let got = false;
+  try {
+    const [row] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`;
+    got = row?.ok === true;
+  } finally {
+    if (!got) conn.release();
+  }
+  if (!got) return null;
+  let end: () => void = () => {};
+  const lost = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearInterval(timer);
+    end();
+  };
+  const timer = setInterval(() => {
+    conn`SELECT 1`.catch(() => {
+      // The connection is gone, and with it the lock: another process may hold it already.
+      finish();
+      conn.release();
+    });
+  }, heartbeatMs);
+  timer.unref();
+  return {
+    lost,
+    async release() {
+      if (done) return;
+      finish();
+      await conn`SELECT pg_advisory_unlock(hashtext(${key}))`.catch(() => {});
+      conn.release();
+    },
+  };
 }
 
 /** A transaction on a server connection: its queries, and savepoints inside it. */
@@ -155,6 +215,7 @@ export function openedOver(client: postgres.Sql): OpenPg {
     kind: "server",
     begin: <T>(mode: string, fn: (tx: PgTx) => Promise<T>) =>
       client.begin(mode, (sqlTx) => fn(txOver(sqlTx))) as Promise<T>,
+    lease: (key, heartbeatMs) => tryLease(client, key, heartbeatMs),
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -28,6 +28,14 @@ export interface LedDispatcherOptions {
   log: Logger;
   /** How often a stand-by worker tries to take the lease; default 5 s. */
   retryMs?: number;
+  /**
+   * How long a new leader waits before its first send, so the one before it, whose sends its
+   * limiter never saw, cannot have used the same window: the longest rate-limit window, less the
+   * time since the fleet's last send (0 when nothing was sent for that long). Default 0.
+   */
+  waitBeforeSending?: () => Promise<number>;
+  /** Default a setTimeout promise; tests pass one that resolves at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -38,6 +46,7 @@ export interface LedDispatcherOptions {
 export function ledDispatcher(opts: LedDispatcherOptions): Dispatcher {
   const { make, lead, log } = opts;
   const retryMs = opts.retryMs ?? 5_000;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let current: { dispatcher: Dispatcher; lease: HeldLease } | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -56,7 +65,16 @@ export function ledDispatcher(opts: LedDispatcherOptions): Dispatcher {
       return;
     }
     if (!lease) return;
-    if (stopped) {
+    let lost = false;
+    void lease.lost.then(() => {
+      lost = true;
+    });
+    const wait = opts.waitBeforeSending ? await opts.waitBeforeSending().catch(() => 0) : 0;
+    if (wait > 0 && !stopped) {
+      log.info({ waitMs: wait }, "leading: waiting out the last sender's rate window");
+      await Promise.race([sleep(wait), lease.lost]);
+    }
+    if (stopped || lost) {
       await lease.release();
       return;
     }

@@ -147,6 +147,62 @@ describe("the sending lease", () => {
   });
 });
 
+describe("a new leader", () => {
+  it("waits out the last sender's rate window before its first send, and not if it loses the lease meanwhile", async () => {
+    const f = fleet();
+    const waited: number[] = [];
+    let release: () => void = () => {};
+    const sleep = (ms: number) => {
+      waited.push(ms);
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const a = ledDispatcher({
+      make: f.make,
+      lead: f.lead,
+      log: silentLogger,
+      retryMs: 10_000,
+      waitBeforeSending: async () => 42_000,
+      sleep,
+    });
+    a.start();
+    await settle();
+    // Holding the lease, still waiting: nothing built, nothing sent.
+    expect(waited).toEqual([42_000]);
+    expect(f.built).toHaveLength(0);
+    expect((await a.drain()).sent).toBe(0);
+    release();
+    await settle();
+    expect(f.built).toHaveLength(1);
+    expect(f.built[0]?.started).toBe(true);
+    await a.stop();
+
+    // Lost during the wait: it never sends, and gives the lease back.
+    const g = fleet();
+    let lose: (() => void) | undefined;
+    const b = ledDispatcher({
+      make: g.make,
+      lead: async () => {
+        const l = await g.lead();
+        lose = l?.lose;
+        return l;
+      },
+      log: silentLogger,
+      retryMs: 10_000,
+      waitBeforeSending: async () => 60_000,
+      sleep: () => new Promise<void>(() => {}),
+    });
+    b.start();
+    await settle();
+    lose?.();
+    await settle();
+    expect(g.built).toHaveLength(0);
+    expect(g.holder()).toBeNull();
+    await b.stop();
+  });
+});
+
 /** Why the server half is skipped, or null to run it (under CI it runs, and fails without one). */
 const SKIP =
   (await pgServerAnswers()) || process.env.CI === "true" ? null : `no PostgreSQL at ${PG_TEST_URL}`;
@@ -154,29 +210,27 @@ const SKIP =
 describe(SKIP ? `the lease on PostgreSQL (skipped: ${SKIP})` : "the lease on PostgreSQL", () => {
   it("is held by one process at a time, and freed when its holder's connection dies", async (ctx) => {
     if (SKIP) ctx.skip(SKIP);
-    const one = postgres(PG_TEST_URL, { ...pgClientOptions(), max: 2 });
-    const two = postgres(PG_TEST_URL, { ...pgClientOptions(), max: 2 });
+    const watcher = postgres(PG_TEST_URL, { ...pgClientOptions(), max: 1 });
     const key = `amends-test-lease-${process.pid}-${Date.now()}`;
     let held: Lease | null = null;
     try {
-      held = await tryLease(one, key, 50);
+      held = await tryLease(PG_TEST_URL, key, 50);
       expect(held).not.toBeNull();
-      expect(await tryLease(two, key, 50)).toBeNull();
+      expect(await tryLease(PG_TEST_URL, key, 50)).toBeNull();
       // The holder's session ends as a killed process's would: the server frees the lock.
-      await two`SELECT pg_terminate_backend(pid) FROM pg_locks
+      await watcher`SELECT pg_terminate_backend(pid) FROM pg_locks
         WHERE locktype = 'advisory' AND objid = hashtext(${key})::oid AND granted`;
       await held?.lost;
-      const next = await tryLease(two, key, 50);
+      const next = await tryLease(PG_TEST_URL, key, 50);
       expect(next).not.toBeNull();
       await next?.release();
       // Released, it can be taken again at once.
-      const again = await tryLease(two, key, 50);
+      const again = await tryLease(PG_TEST_URL, key, 50);
       expect(again).not.toBeNull();
       await again?.release();
     } finally {
       await held?.release();
-      await one.end({ timeout: 1 });
-      await two.end({ timeout: 1 });
+      await watcher.end({ timeout: 1 });
     }
   });
 });

@@ -72,51 +72,61 @@ export interface Lease {
 }
 
 /**
- * Tries to take the lease `key`: a session advisory lock held on a connection of its own, so the
- * server lets it go the moment this process dies or its connection drops, and another process's
- * next try gets it. A query every `heartbeatMs` notices a dropped connection: `lost` resolves and
- * the holder stops what the lease guarded. Null when another process holds it.
+ * Tries to take the lease `key` on the server at `url`: a session advisory lock, held on a
+ * connection of its own, so the server lets it go the moment this process dies or the
+ * connection drops, and another process's next try gets it. When the connection closes, `lost`
+ * resolves and the holder stops what the lease guarded; a query every `heartbeatMs` makes a
+ * silently dead connection close. Null when another process holds it.
  */
-export async function tryLease(
-  client: postgres.Sql,
-  key: string,
-  heartbeatMs = 2_000,
-): Promise<Lease | null> {
-  const conn = await client.reserve();
-  let got = false;
-  try {
-    const [row] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`;
-    got = row?.ok === true;
-  } finally {
-    if (!got) conn.release();
-  }
-  if (!got) return null;
+export async function tryLease(url: string, key: string, heartbeatMs = 2_000): Promise<Lease | null> {
   let end: () => void = () => {};
   const lost = new Promise<void>((resolve) => {
     end = resolve;
   });
   let done = false;
+  let timer: NodeJS.Timeout | undefined;
   const finish = () => {
-    if (done) return;
+    if (done) return false;
     done = true;
-    clearInterval(timer);
+    if (timer) clearTimeout(timer);
     end();
+    return true;
   };
-  const timer = setInterval(() => {
-    conn`SELECT 1`.catch(() => {
-      // The connection is gone, and with it the lock: another process may hold it already.
+  // Its own client of one connection: a closed connection is a lost lock, whatever reconnects.
+  const conn = postgres(url, { ...pgClientOptions(), max: 1, onclose: () => void finish() });
+  const close = () => conn.end({ timeout: 1 }).catch(() => {});
+  let got = false;
+  try {
+    const [row] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`;
+    got = row?.ok === true;
+  } finally {
+    if (!got) {
       finish();
-      conn.release();
-    });
-  }, heartbeatMs);
-  timer.unref();
+      await close();
+    }
+  }
+  if (!got) return null;
+  // One heartbeat at a time, the next once the last was answered.
+  const beat = () => {
+    timer = setTimeout(() => {
+      conn`SELECT 1`.then(
+        () => {
+          if (!done) beat();
+        },
+        () => {
+          if (finish()) void close();
+        },
+      );
+    }, heartbeatMs);
+    timer.unref();
+  };
+  beat();
   return {
     lost,
     async release() {
-      if (done) return;
-      finish();
+      if (!finish()) return;
       await conn`SELECT pg_advisory_unlock(hashtext(${key}))`.catch(() => {});
-      conn.release();
+      await close();
     },
   };
 }
@@ -215,7 +225,6 @@ export function openedOver(client: postgres.Sql): OpenPg {
     kind: "server",
     begin: <T>(mode: string, fn: (tx: PgTx) => Promise<T>) =>
       client.begin(mode, (sqlTx) => fn(txOver(sqlTx))) as Promise<T>,
-    lease: (key, heartbeatMs) => tryLease(client, key, heartbeatMs),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -261,7 +270,10 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<O
   });
   try {
     const db = drizzleOver(client);
-    const opened = openedOver(client);
+    const opened: OpenPg = {
+      ...openedOver(client),
+      lease: (key, heartbeatMs) => tryLease(url, key, heartbeatMs),
+    };
     if (opts.migrated) return opened;
     // Processes starting together must not migrate together (CREATE TABLE IF NOT EXISTS races):
     // a session advisory lock, held on one reserved connection, lets one migrate at a time.

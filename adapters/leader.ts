@@ -11,12 +11,20 @@
  */
 import type { Dispatcher } from "../src/dispatch/dispatcher";
 import { emptyReport } from "../src/dispatch/outcomes";
+import type { PlatformLimits } from "../src/dispatch/rate-limiter";
 import type { Logger } from "../src/log";
 
 /** What the leader holds (src/store/pg/db.ts `Lease`). */
 export interface HeldLease {
   readonly lost: Promise<void>;
   release(): Promise<void>;
+}
+
+/** The longest window any of these limits counts over: what a new leader waits out. */
+export function longestWindowMs(limits: Iterable<PlatformLimits>): number {
+  let longest = 0;
+  for (const l of limits) longest = Math.max(longest, 1_000, l.group.perMs, l.dm.perMs);
+  return longest;
 }
 
 /** Options of {@link ledDispatcher}. */

@@ -11,10 +11,10 @@ import type { PgStore } from "../src/store/pg/store";
 import type { Store } from "../src/store/port";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import type { Clock, Courier } from "../src/types";
-import { startDiscord } from "./discord";
-import { discordOptions } from "./discord/config";
+import { startDiscord, startDiscordHttp, startDiscordSender } from "./discord";
+import { discordHttpOptions, discordOptions, wantsDiscordHttp } from "./discord/config";
 import { engineConfig } from "./engine-config";
-import { ledDispatcher } from "./leader";
+import { ledDispatcher, longestWindowMs } from "./leader";
 import { startScheduler } from "./scheduler";
 import { platformLimits, type Settings } from "./settings";
 import { startTelegram, startTelegramSender } from "./telegram";
@@ -59,15 +59,15 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
       );
     }
     if (settings.discord.DISCORD_TOKEN) {
+      const common = { engine, store, clock: systemClock, log, afterHandle: () => poke() };
+      // A worker only sends (over REST); a process that receives does so at its interactions
+      // endpoint when the public key is set, else on the gateway (one process only).
       adapters.push(
-        await startDiscord({
-          ...discordOptions(settings.discord),
-          engine,
-          store,
-          clock: systemClock,
-          log,
-          afterHandle: () => poke(),
-        }),
+        !receives
+          ? await startDiscordSender({ ...discordOptions(settings.discord), log })
+          : wantsDiscordHttp(settings.discord)
+            ? await startDiscordHttp({ ...discordHttpOptions(settings.discord), ...common })
+            : await startDiscord({ ...discordOptions(settings.discord), ...common }),
       );
     }
   } catch (err) {
@@ -95,7 +95,14 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
   const lease = store.dialect === "postgres" ? (store as PgStore).opened.lease : undefined;
   const dispatcher =
     role === "worker" && lease
-      ? ledDispatcher({ make: makeDispatcher, lead: () => lease(SENDING_LEASE), log })
+      ? ledDispatcher({
+          make: makeDispatcher,
+          lead: () => lease(SENDING_LEASE),
+          log,
+          // Until the store can say when the fleet last sent, assume just now: a new leader
+          // waits one whole window (a minute, for Telegram's groups) before its first send.
+          waitBeforeSending: async () => longestWindowMs(Object.values(platformLimits(settings))),
+        })
       : makeDispatcher();
   poke = () => dispatcher.poke();
   // SQLite's WAL is checkpointed on a worker thread, so commits never wait for it.

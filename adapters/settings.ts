@@ -59,6 +59,10 @@ function roleRefusals(s: Settings): string[] {
     );
   if (!wantsPlatforms(s))
     problems.push(`AMENDS_ROLE=${role} needs a platform token (TELEGRAM_BOT_TOKEN or DISCORD_TOKEN)`);
+  if (role === "front" && s.discord.DISCORD_TOKEN && !s.discord.DISCORD_PUBLIC_KEY)
+    problems.push(
+      "AMENDS_ROLE=front receives Discord over HTTP: set DISCORD_PUBLIC_KEY (a gateway connection serves one process only)",
+    );
   if (role === "front" && s.telegram.TELEGRAM_BOT_TOKEN && !s.telegram.TELEGRAM_WEBHOOK_URL)
     problems.push(
       "AMENDS_ROLE=front receives Telegram by webhook: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET (long polling allows one receiver per token)",

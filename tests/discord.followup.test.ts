@@ -1,6 +1,7 @@
 /**
  * The follow-up loop of tests/followup.test.ts, played as Discord interactions in a guild: slash
- * commands, button clicks in the channel and in DMs, and outbox messages posted by the courier.
+ * commands, button clicks in the channel and in DMs, and outbox messages posted by the courier;
+ * once with interactions over the gateway, once POSTed to the HTTP interactions endpoint.
  */
 import { InteractionResponseType, MessageFlags } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
@@ -12,11 +13,12 @@ import { outboxOf } from "./support/inspect";
 
 const H = 3_600_000;
 
-describe("the follow-up loop on Discord", () => {
+// The same scenario over the gateway and over the HTTP interactions endpoint: one core answers both.
+describe.each(["gateway", "http"] as const)("the follow-up loop on Discord (%s)", (mode) => {
   const bots = useDiscordBots();
 
   it("commits, binds the witness, prompts, reminds, takes answers, confirms, misses a week", async () => {
-    const bot = await bots.start({ start: "2026-11-29T11:00:00Z" });
+    const bot = await bots.start({ start: "2026-11-29T11:00:00Z", mode });
     const { fake } = bot;
     const alice = fake.addUser("alice");
     const bob = fake.addUser("bob");
@@ -163,5 +165,11 @@ describe("the follow-up loop on Discord", () => {
     const history = await bot.slash(alice, "history", { commitment: "#1" });
     expect(seen(history)).toContain("Sun 6 Dec 2026, 18:00: no answer");
     expect(seen(history)).toContain("Sun 29 Nov 2026, 18:00: kept ✓ (confirmed by your witness)");
+    // In HTTP mode nothing went over a gateway: every interaction was POSTed to the endpoint.
+    if (mode === "http") {
+      expect(fake.gateway.connections).toBe(0);
+      expect(fake.endpointAnswers.map((a) => a.status)).toEqual(fake.endpointAnswers.map(() => 200));
+      expect(fake.endpointAnswers.length).toBe(fake.interactions.size);
+    }
   });
 });

@@ -6,12 +6,13 @@
  * skipped, saying why; with CI=true a missing server fails it.
  */
 import postgres from "postgres";
-import { describe, expect, it } from "vitest";
-import { type HeldLease, ledDispatcher } from "../adapters/leader";
+import { describe, expect, it, vi } from "vitest";
+import { type HeldLease, ledDispatcher, longestWindowMs } from "../adapters/leader";
 import { loadSettings } from "../adapters/settings";
 import { ConfigError } from "../src/config";
 import type { Dispatcher } from "../src/dispatch/dispatcher";
 import { emptyReport } from "../src/dispatch/outcomes";
+import { DEFAULT_LIMITS } from "../src/dispatch/rate-limiter";
 import { silentLogger } from "../src/log";
 import { type Lease, pgClientOptions, tryLease } from "../src/store/pg/db";
 import { PG_TEST_URL, pgServerAnswers } from "./support/stores";
@@ -37,7 +38,12 @@ describe("AMENDS_ROLE", () => {
 
   it("refuses front and worker on SQLite, in one line saying why", () => {
     for (const role of ["front", "worker"]) {
-      const lines = refusal({ AMENDS_ROLE: role, DISCORD_TOKEN: "d" });
+      const lines = refusal({
+        AMENDS_ROLE: role,
+        TELEGRAM_BOT_TOKEN: "t",
+        TELEGRAM_WEBHOOK_URL: "https://b.example/tg",
+        TELEGRAM_WEBHOOK_SECRET: "s",
+      });
       expect(lines).toEqual([
         `AMENDS_ROLE=${role} needs PostgreSQL: set DATABASE_URL (on SQLite, run one process with the role all)`,
       ]);
@@ -61,6 +67,17 @@ describe("AMENDS_ROLE", () => {
       }),
     ).toEqual([]);
     expect(refusal({ AMENDS_ROLE: "worker", DATABASE_URL: PG, TELEGRAM_BOT_TOKEN: "t" })).toEqual([]);
+    expect(refusal({ AMENDS_ROLE: "front", DATABASE_URL: PG, DISCORD_TOKEN: "d" })).toEqual([
+      "AMENDS_ROLE=front receives Discord over HTTP: set DISCORD_PUBLIC_KEY (a gateway connection serves one process only)",
+    ]);
+    expect(
+      refusal({
+        AMENDS_ROLE: "front",
+        DATABASE_URL: PG,
+        DISCORD_TOKEN: "d",
+        DISCORD_PUBLIC_KEY: "ab".repeat(32),
+      }),
+    ).toEqual([]);
   });
 
   it("names no value in a refusal (the URL may hold a password)", () => {
@@ -111,12 +128,7 @@ describe("the sending lease", () => {
   it("lets one worker send at a time, and another take over when it is lost", async () => {
     const f = fleet();
     let lose: (() => void) | undefined;
-    const leadA = async () => {
-      const l = await f.lead();
-      if (l) lose = l.lose;
-      return l;
-    };
-    const a = ledDispatcher({ make: f.make, lead: leadA, log: silentLogger, retryMs: 10 });
+    const a = ledDispatcher({ make: f.make, lead: f.lead, log: silentLogger, retryMs: 10 });
     const b = ledDispatcher({ make: f.make, lead: f.lead, log: silentLogger, retryMs: 10 });
     a.start();
     await settle();
@@ -131,23 +143,49 @@ describe("the sending lease", () => {
     a.poke();
     expect(f.built[0]?.pokes).toBe(1);
 
-    lose?.();
-    await settle();
-    // a's dispatcher stopped on losing the lease; b took it within its retry.
+    // a stops sending at once and b stands by; a does not try again while it holds nothing
+    // useful, so whichever of them retries first leads next, and only that one.
+    await a.stop();
+    await vi.waitFor(() => expect(f.built).toHaveLength(2));
     expect(f.built[0]?.stopped).toBe(true);
-    expect(f.built).toHaveLength(2);
     expect(f.built[1]?.started).toBe(true);
     expect((await b.drain()).sent).toBe(1);
     expect((await a.drain()).sent).toBe(0);
 
+    // Lost rather than given up: the dispatcher stops, and the leader tries again later.
+    lose = undefined;
+    const c = ledDispatcher({
+      make: f.make,
+      lead: async () => {
+        const l = await f.lead();
+        if (l) lose = l.lose;
+        return l;
+      },
+      log: silentLogger,
+      retryMs: 10,
+    });
+    c.start();
     await b.stop();
     expect(f.built[1]?.stopped).toBe(true);
+    await vi.waitFor(() => expect(f.built).toHaveLength(3));
+    lose?.();
+    await vi.waitFor(() => expect(f.built[2]?.stopped).toBe(true));
+    // It takes the lease again on its next try, with a fresh dispatcher.
+    await vi.waitFor(() => expect(f.built).toHaveLength(4));
+    expect((await c.drain()).sent).toBe(1);
+    await c.stop();
     expect(f.holder()).toBeNull();
-    await a.stop();
   });
 });
 
 describe("a new leader", () => {
+  it("waits out the longest window the platforms count over", () => {
+    expect(longestWindowMs(Object.values(DEFAULT_LIMITS))).toBe(60_000);
+    expect(
+      longestWindowMs([{ perSecond: 5, group: { count: 1, perMs: 500 }, dm: { count: 1, perMs: 200 } }]),
+    ).toBe(1_000);
+  });
+
   it("waits out the last sender's rate window before its first send, and not if it loses the lease meanwhile", async () => {
     const f = fleet();
     const waited: number[] = [];

@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import {
   type APIApplicationCommandBasicOption,
+  type APIChatInputApplicationCommandInteractionData,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
-  type ChatInputCommandInteraction,
   InteractionContextType,
   type REST,
   type RESTPutAPIApplicationCommandsJSONBody,
@@ -138,6 +138,7 @@ async function readRegistered(store: Store): Promise<Registered | undefined> {
 
 /** What {@link registerCommands} needs. */
 export interface RegisterOptions {
+  /** A REST client with the bot token: the gateway client's `client.rest`, or a bare one in HTTP mode. */
   rest: REST;
   store: Store;
   clock: Clock;
@@ -196,24 +197,27 @@ export interface CommandInput {
 }
 
 /**
- * Turns a slash command's options into the engine's arguments: strings throughout, a true flag
- * as "true" (false is the same as absent), a user as their username plus a resolved mention, a
- * commitment as its number.
+ * Turns a slash command's options (as Discord sends them) into the engine's arguments: strings
+ * throughout, a true flag as "true" (false is the same as absent), a user as their username plus
+ * a resolved mention, a commitment as its number.
  */
-export function commandInput(interaction: ChatInputCommandInteraction): CommandInput {
-  const spec = findCommand(interaction.commandName);
+export function commandInput(data: APIChatInputApplicationCommandInteractionData): CommandInput {
+  const spec = findCommand(data.name);
   const args: CommandArgs = {};
   const mentions: PersonRef[] = [];
-  for (const option of interaction.options.data) {
+  for (const option of data.options ?? []) {
     const declared = spec?.options.find((o) => o.name === option.name);
-    if (!declared || option.value === undefined) continue;
+    if (!declared || !("value" in option) || option.value === undefined) continue;
     switch (declared.type) {
-      case "person":
-        if (option.user) {
-          args[option.name] = option.user.username;
-          mentions.push(personOf(option.user, option.member));
+      case "person": {
+        const id = String(option.value);
+        const user = data.resolved?.users?.[id];
+        if (user) {
+          args[option.name] = user.username;
+          mentions.push(personOf(user, data.resolved?.members?.[id]));
         }
         break;
+      }
       case "flag":
         if (option.value === true) args[option.name] = "true";
         break;
@@ -227,7 +231,7 @@ export function commandInput(interaction: ChatInputCommandInteraction): CommandI
         args[option.name] = String(option.value);
     }
   }
-  return { name: interaction.commandName, args, mentions };
+  return { name: data.name, args, mentions };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIComponentInMessageActionRow,
+  type APIMessageTopLevelComponent,
   type APIModalInteractionResponseCallbackData,
   ButtonStyle,
   ComponentType,
@@ -37,6 +38,9 @@ const STYLES: Record<NonNullable<Button["style"]>, APIButtonComponentWithCustomI
 export class ComponentLimitError extends Error {
   override name = "ComponentLimitError";
 }
+
+/** A top-level component of a message as Discord sends it (for Amends' messages, a row of buttons). */
+export type MessageRow = APIMessageTopLevelComponent;
 
 /** A button row as sent to Discord. */
 export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
@@ -84,12 +88,9 @@ function encodeButton(button: Button): APIButtonComponentWithCustomId {
  * The clicked message's components with every button disabled: the message keeps showing what
  * was offered, but nothing on it can be pressed again.
  */
-export function disableAll(
-  rows: readonly { toJSON(): unknown }[] | undefined,
-  only?: number,
-): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+export function disableAll(rows: readonly MessageRow[] | undefined, only?: number): MessageRow[] {
   return (rows ?? []).map((row, index) => {
-    const json = row.toJSON() as APIActionRowComponent<APIComponentInMessageActionRow>;
+    const json = row as APIActionRowComponent<APIComponentInMessageActionRow>;
     if (json.type !== ComponentType.ActionRow || (only !== undefined && index !== only)) return json;
     return {
       ...json,
@@ -126,9 +127,9 @@ export function noteModal(action: string): APIModalInteractionResponseCallbackDa
  * The buttons of a sent message, row by row, as src/settle.ts reads them (label and action), so
  * a click in a combined check-in message spends only its own row.
  */
-export function sentButtons(rows: readonly { toJSON(): unknown }[] | undefined): SentButton[][] {
+export function sentButtons(rows: readonly MessageRow[] | undefined): SentButton[][] {
   return (rows ?? []).map((row) => {
-    const json = row.toJSON() as APIActionRowComponent<APIComponentInMessageActionRow>;
+    const json = row as APIActionRowComponent<APIComponentInMessageActionRow>;
     if (json.type !== ComponentType.ActionRow) return [];
     return json.components.flatMap((c) =>
       c.type === ComponentType.Button && "custom_id" in c

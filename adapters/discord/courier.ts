@@ -19,6 +19,13 @@ import { ComponentLimitError, encodeButtons } from "./components";
 import { describeError } from "./errors";
 import { renderParts } from "./render";
 
+/**
+ * A 429 asking for a longer wait than this is handed back to the dispatcher instead of waited
+ * out inside the REST client: the outbox lease (60 s) must outlast the delivery, and an
+ * interaction answer must not sit behind it either. Both modes build their REST client with it.
+ */
+export const LONG_RATE_LIMIT_MS = 10_000;
+
 /** Discord's longest message nonce. */
 export const MAX_NONCE = 25;
 
@@ -59,7 +66,10 @@ export function classify(error: unknown): DeliveryResult | undefined {
 
 /** What {@link createDiscordCourier} needs. */
 export interface DiscordCourierOptions {
-  /** discord.js's REST client (`client.rest`), shared with the gateway client's own requests. */
+  /**
+   * A REST client with the bot token: discord.js's `client.rest` (shared with the gateway
+   * client's own requests), or in HTTP mode a bare `@discordjs/rest` one.
+   */
   rest: REST;
   log: Logger;
   /** How many people's DM channel ids to remember; default 10 000. */

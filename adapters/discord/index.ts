@@ -1,20 +1,31 @@
 /**
- * The Discord adapter: a discord.js client that turns slash commands, autocomplete, buttons and
- * the note form into engine calls, registers the command table when it changed, and a courier
- * that delivers the outbox to channels and DMs.
+ * The Discord adapter's gateway mode: a discord.js client that turns slash commands,
+ * autocomplete, buttons and the note form into engine calls, registers the command table when it
+ * changed, and a courier that delivers the outbox to channels and DMs. The HTTP interactions mode
+ * ({@link startDiscordHttp}, ./http.ts) shares all of it but the connection.
  *
  * The composition root calls {@link startDiscord}, hands `courier` to the dispatcher, and on
  * shutdown stops the dispatcher first (the courier needs the client) and then calls `stop()`.
  */
 
-import { Client, Events, GatewayIntentBits, Options, type RateLimitData } from "discord.js";
+import {
+  type APIInteraction,
+  Client,
+  Events,
+  GatewayDispatchEvents,
+  type GatewayDispatchPayload,
+  GatewayIntentBits,
+  Options,
+  type RateLimitData,
+} from "discord.js";
 import type { Logger } from "../../src/log";
 import type { Store } from "../../src/store/port";
 import type { Clock, Courier, Engine } from "../../src/types";
 import { type CommandScope, registerCommands } from "./commands";
-import { createDiscordCourier } from "./courier";
+import { createDiscordCourier, LONG_RATE_LIMIT_MS } from "./courier";
 import { describeError } from "./errors";
 import { createInteractionHandler } from "./interactions";
+import { restResponder } from "./responder";
 
 export { type CommandScope, commandInput, commandsHash, registerCommands, renderCommands } from "./commands";
 export {
@@ -25,10 +36,13 @@ export {
   NOTE_PREFIX,
   noteModal,
 } from "./components";
-export { classify, createDiscordCourier, nonceFor } from "./courier";
+export { classify, createDiscordCourier, LONG_RATE_LIMIT_MS, nonceFor } from "./courier";
+export { type DiscordHttp, type DiscordHttpOptions, startDiscordHttp, startDiscordSender } from "./http";
 export { actorOf, chatOf, displayName } from "./identity";
 export { APOLOGY, createInteractionHandler, DEFAULT_DEFER_AFTER_MS } from "./interactions";
 export { allowedMentions, escapeText, renderParts, renderRichText, splitContent } from "./render";
+export { type Responder, restResponder, webhookOps } from "./responder";
+export { publicKeyFrom, verifyInteraction } from "./signature";
 
 /** What {@link startDiscord} needs. */
 export interface DiscordOptions {
@@ -65,13 +79,6 @@ export interface DiscordAdapter {
   /** Waits (a few seconds at most) for interactions being answered, then closes the connection. */
   stop(): Promise<void>;
 }
-
-/**
- * A 429 asking for a longer wait than this is handed back to the dispatcher instead of waited
- * out inside discord.js: the outbox lease (60 s) must outlast the delivery, and an interaction
- * answer must not sit behind it either.
- */
-export const LONG_RATE_LIMIT_MS = 10_000;
 
 /** READY plus the servers' GUILD_CREATEs normally take seconds; this only catches a hung start. */
 const READY_TIMEOUT_MS = 60_000;
@@ -123,8 +130,12 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordAdapter
     ...(opts.afterHandle ? { afterHandle: opts.afterHandle } : {}),
   });
   let accepting = true;
-  client.on(Events.InteractionCreate, (i) => {
-    if (accepting) interactions.handle(i);
+  // The interaction as Discord sent it, not discord.js's object: the HTTP mode gets only that
+  // JSON, and both modes answer through the same core.
+  client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+    if (!accepting || packet.t !== GatewayDispatchEvents.InteractionCreate) return;
+    const interaction = packet.d as APIInteraction;
+    void interactions.handle(interaction, restResponder(client.rest, interaction));
   });
   client.on(Events.Error, (error) => log.error({ error: describeError(error) }, "discord client error"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord client warning"));

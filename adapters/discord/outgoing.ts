@@ -1,16 +1,13 @@
 /**
- * Replies as discord.js message options: rendered text, buttons, file, who may be pinged, and
- * whether only the person who acted sees it.
+ * Replies as Discord message bodies (the JSON of an interaction response, a follow-up or an
+ * edit): rendered text, buttons, file, who may be pinged, and whether only the person who acted
+ * sees it. Both Discord modes send exactly these bodies.
  */
 
-import type {
-  APIActionRowComponent,
-  APIComponentInMessageActionRow,
-  InteractionReplyOptions,
-  InteractionUpdateOptions,
-} from "discord.js";
+import type { RawFile } from "@discordjs/rest";
+import { type APIAllowedMentions, MessageFlags } from "discord.js";
 import type { Reply } from "../../src/types";
-import { encodeButtons } from "./components";
+import { encodeButtons, type MessageRow } from "./components";
 import { allowedMentions, type FileUpload, fileOf, renderParts } from "./render";
 
 /** One Discord message to send in answer to an interaction. */
@@ -20,8 +17,19 @@ export interface Outgoing {
   users: string[];
   /** Seen only by the person who acted (a `sender-only` reply). */
   ephemeral: boolean;
-  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  components?: MessageRow[];
   files?: FileUpload[];
+}
+
+/** A message body and the files uploaded with it. */
+export interface MessageBody {
+  body: {
+    content: string;
+    allowed_mentions: APIAllowedMentions;
+    flags?: number;
+    components?: MessageRow[];
+  };
+  files: RawFile[];
 }
 
 /** A reply as one or more messages; buttons and file ride on the last. */
@@ -45,23 +53,35 @@ export function outgoing(reply: Reply): Outgoing[] {
     .filter((o) => o.content !== "" || o.components || o.files);
 }
 
-/** Options for `reply` and `followUp`. Links are never previewed (no Embed Links permission needed). */
-export function sendOptions(o: Outgoing): InteractionReplyOptions {
+function rawFiles(o: Pick<Outgoing, "files">): RawFile[] {
+  return (o.files ?? []).map((f) => ({ name: f.name, data: f.attachment, contentType: f.contentType }));
+}
+
+/**
+ * A new message (a reply or a follow-up). Links are never previewed, so the bot needs no Embed
+ * Links permission.
+ */
+export function messageBody(o: Outgoing): MessageBody {
+  const flags = MessageFlags.SuppressEmbeds | (o.ephemeral ? MessageFlags.Ephemeral : 0);
   return {
-    content: o.content,
-    allowedMentions: allowedMentions(o.users),
-    flags: o.ephemeral ? ["Ephemeral", "SuppressEmbeds"] : ["SuppressEmbeds"],
-    ...(o.components ? { components: o.components } : {}),
-    ...(o.files ? { files: o.files } : {}),
+    body: {
+      content: o.content,
+      allowed_mentions: allowedMentions(o.users),
+      flags,
+      ...(o.components ? { components: o.components } : {}),
+    },
+    files: rawFiles(o),
   };
 }
 
-/** Options for `update` and `editReply`, which keep the message's visibility as it was. */
-export function updateOptions(o: Omit<Outgoing, "ephemeral">): InteractionUpdateOptions {
+/** An edit (an update of the clicked message, or of the deferred answer): visibility stays as it was. */
+export function updateBody(o: Omit<Outgoing, "ephemeral">): MessageBody {
   return {
-    content: o.content,
-    allowedMentions: allowedMentions(o.users),
-    ...(o.components ? { components: o.components } : {}),
-    ...(o.files ? { files: o.files } : {}),
+    body: {
+      content: o.content,
+      allowed_mentions: allowedMentions(o.users),
+      ...(o.components ? { components: o.components } : {}),
+    },
+    files: rawFiles(o),
   };
 }

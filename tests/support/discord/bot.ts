@@ -5,7 +5,12 @@
  */
 
 import { afterEach, beforeEach, expect } from "vitest";
-import { type DiscordAdapter, startDiscord } from "../../../adapters/discord";
+import {
+  type DiscordAdapter,
+  type DiscordHttp,
+  startDiscord,
+  startDiscordHttp,
+} from "../../../adapters/discord";
 import { createDispatcher, type Dispatcher } from "../../../src/dispatch/dispatcher";
 import type { PlatformLimits } from "../../../src/dispatch/rate-limiter";
 import { createEngine, type EngineConfig } from "../../../src/engine";
@@ -22,6 +27,7 @@ import {
   type FakeUser,
   type OptionValue,
 } from "./server";
+import { InteractionSigner } from "./signer";
 
 /** Generous limits: these tests are about Discord's answers, not the dispatcher's own pacing. */
 export const OPEN_LIMITS: PlatformLimits = {
@@ -45,7 +51,12 @@ export interface DiscordBotOptions {
   token?: string;
   /** Register commands to the guild (the default) or globally. */
   scope?: "guild" | "global";
+  /** The gateway (the default), or the HTTP interactions endpoint the fake POSTs signed interactions to. */
+  mode?: DiscordMode;
 }
+
+/** How the bot hears of interactions. */
+export type DiscordMode = "gateway" | "http";
 
 /** What one interaction led to: its callback, and every message it created or changed. */
 export interface Answer {
@@ -74,7 +85,7 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
   });
   const engine = opts.wrap ? opts.wrap(core) : core;
   let handledCount = 0;
-  const adapter: DiscordAdapter = await startDiscord({
+  const common = {
     token: opts.token ?? fake.token,
     engine,
     store,
@@ -86,7 +97,22 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
     afterHandle: () => {
       handledCount += 1;
     },
-  });
+  };
+  /** HTTP mode: the key the fake signs with, and the endpoint's address. */
+  let endpoint: { signer: InteractionSigner; url: string } | undefined;
+  let adapter: DiscordAdapter | DiscordHttp;
+  if (opts.mode === "http") {
+    const signer = new InteractionSigner();
+    const http = await startDiscordHttp({
+      ...common,
+      publicKey: signer.publicKeyHex,
+      port: 0,
+      host: "127.0.0.1",
+    });
+    endpoint = { signer, url: `http://127.0.0.1:${http.port}/interactions` };
+    fake.useEndpoint(endpoint.url, signer);
+    adapter = http;
+  } else adapter = await startDiscord(common);
   const dispatcher: Dispatcher = createDispatcher({
     store,
     clock,
@@ -167,6 +193,7 @@ export async function createDiscordBot(opts: DiscordBotOptions = {}) {
 
   return {
     fake,
+    endpoint,
     store,
     clock,
     engine,

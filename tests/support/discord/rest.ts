@@ -11,7 +11,7 @@ import {
   type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import type { FakeDiscord } from "./server";
-import type { FakeFile, RecordedCallback, RecordedRequest } from "./types";
+import type { FakeFile, FakeInteraction, RecordedCallback, RecordedRequest } from "./types";
 
 type Reply = (status: number, json?: unknown, headers?: Record<string, string>) => void;
 
@@ -86,12 +86,19 @@ const postMessage: Handler = (ctx, [channelId = ""]) => {
   ctx.reply(200, created.message, headers);
 };
 
-const callback: Handler = (ctx, [id = "", token = ""]) => {
-  const { discord, body, files } = ctx;
-  const interaction = discord.interactions.get(id);
-  if (!interaction || interaction.token !== token) return error(ctx, 404, "Unknown interaction", 10062);
+/**
+ * Applies an interaction's first answer, however it came (the callback endpoint, or the HTTP
+ * response of the interactions endpoint). Returns Discord's error when it refuses it.
+ */
+export function applyCallback(
+  discord: FakeDiscord,
+  interaction: FakeInteraction,
+  body: Record<string, unknown>,
+  files: FakeFile[],
+): { status: number; message: string; code: number } | undefined {
+  const { id } = interaction;
   if (interaction.callbacks.length > 0) {
-    return error(ctx, 400, "Interaction has already been acknowledged.", 40060);
+    return { status: 400, message: "Interaction has already been acknowledged.", code: 40060 };
   }
   const type = Number(body.type) as InteractionResponseType;
   const data = (body.data ?? {}) as Record<string, unknown>;
@@ -110,7 +117,7 @@ const callback: Handler = (ctx, [id = "", token = ""]) => {
       if (interaction.messageId) interaction.originalId = interaction.messageId;
       break;
     case InteractionResponseType.UpdateMessage:
-      if (!interaction.messageId) return error(ctx, 400, "Not a component interaction", 50035);
+      if (!interaction.messageId) return { status: 400, message: "Not a component interaction", code: 50035 };
       discord.editMessage(discord.message(interaction.messageId), data, files);
       interaction.originalId = interaction.messageId;
       break;
@@ -123,7 +130,20 @@ const callback: Handler = (ctx, [id = "", token = ""]) => {
   const recorded: RecordedCallback = { interactionId: id, type, data: body.data as Record<string, unknown> };
   interaction.callbacks.push(recorded);
   discord.callbacks.push(recorded);
+  return undefined;
+}
+
+const callback: Handler = (ctx, [id = "", token = ""]) => {
+  const interaction = ctx.discord.interactions.get(id);
+  if (!interaction || interaction.token !== token) return error(ctx, 404, "Unknown interaction", 10062);
+  const refused = applyCallback(ctx.discord, interaction, ctx.body, ctx.files);
+  if (refused) return error(ctx, refused.status, refused.message, refused.code);
   ctx.reply(204);
+};
+
+const currentApplication: Handler = (ctx) => {
+  const { discord } = ctx;
+  ctx.reply(200, { id: discord.applicationId, name: "Amends", bot: discord.bot, flags: 0 });
 };
 
 /** The interaction a webhook token belongs to, once it has been acknowledged. */
@@ -178,6 +198,7 @@ const deleteWebhookMessage: Handler = (ctx, [appId = "", token = "", messageId =
 
 const ROUTES: [string, RegExp, Handler][] = [
   ["GET", /^\/gateway\/bot$/, gatewayBot],
+  ["GET", /^\/applications\/@me$/, currentApplication],
   ["PUT", /^\/applications\/(\d+)\/commands$/, putCommands],
   ["PUT", /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, putCommands],
   ["POST", /^\/users\/@me\/channels$/, openDm],
@@ -268,6 +289,11 @@ export async function handleRest(
     query: url.searchParams,
     reply,
   };
+  // A webhook call can overtake the HTTP response that acknowledged its interaction (both leave
+  // the bot at once); Discord orders them, so the fake waits for that response first.
+  const webhook = /^\/webhooks\/\d+\/([^/]+)/.exec(path);
+  const pending = webhook && [...discord.interactions.values()].find((i) => i.token === webhook[1])?.acked;
+  if (pending) await pending;
   for (const [m, pattern, handler] of ROUTES) {
     const match = m === method ? pattern.exec(path) : null;
     if (match) {

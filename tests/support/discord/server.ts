@@ -38,7 +38,8 @@ import {
   optionData,
   pingsOf,
 } from "./payloads";
-import { failRequest, handleRest } from "./rest";
+import { applyCallback, failRequest, handleRest } from "./rest";
+import type { EndpointAnswer, InteractionSigner } from "./signer";
 import type {
   FakeChannel,
   FakeFile,
@@ -80,6 +81,13 @@ export class FakeDiscord {
   readonly nonces = new Map<string, FakeMessage>();
   /** Forces responses (errors, 429s) for chosen requests. */
   fault: FaultHook | undefined;
+  /**
+   * HTTP mode: interactions are POSTed, signed, to this endpoint instead of sent over the
+   * gateway, and its response is the first answer. Set with {@link useEndpoint}.
+   */
+  endpoint: { url: string; signer: InteractionSigner } | undefined;
+  /** HTTP mode: every answer of the endpoint, in order. */
+  readonly endpointAnswers: EndpointAnswer[] = [];
 
   readonly #http: Server;
   readonly #gateway: FakeGateway;
@@ -475,8 +483,28 @@ export class FakeDiscord {
       callbacks: [],
     };
     this.interactions.set(id, record);
-    this.#gateway.dispatch("INTERACTION_CREATE", payload);
+    if (this.endpoint) record.acked = this.#post(record, payload, this.endpoint);
+    else this.#gateway.dispatch("INTERACTION_CREATE", payload);
     return record;
+  }
+
+  /** Delivers interactions to the bot's interactions endpoint (HTTP mode) from now on. */
+  useEndpoint(url: string, signer: InteractionSigner): void {
+    this.endpoint = { url, signer };
+  }
+
+  /** POSTs one interaction and applies the response as its first answer, as Discord does. */
+  async #post(
+    record: FakeInteraction,
+    payload: APIInteraction,
+    endpoint: { url: string; signer: InteractionSigner },
+  ): Promise<void> {
+    const answer = await endpoint.signer.post(endpoint.url, JSON.stringify(payload));
+    this.endpointAnswers.push(answer);
+    record.status = answer.status;
+    if (answer.status !== 200 || !answer.json) return;
+    const refused = applyCallback(this, record, answer.json, []);
+    if (refused) throw new Error(`the endpoint's answer was refused: ${refused.message}`);
   }
 
   // ---- the connection ------------------------------------------------------------------------

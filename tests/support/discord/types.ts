@@ -86,6 +86,10 @@ export interface FakeInteraction {
   /** The message the callback created or updated (`@original`). */
   originalId?: string;
   callbacks: RecordedCallback[];
+  /** HTTP mode: settles once the endpoint's response (the first answer) has been applied. */
+  acked?: Promise<void>;
+  /** HTTP mode: the endpoint's HTTP status (200, or what it refused with). */
+  status?: number;
 }
 
 /** A response the fault hook can force instead of the normal one. */

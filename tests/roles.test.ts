@@ -127,7 +127,6 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 describe("the sending lease", () => {
   it("lets one worker send at a time, and another take over when it is lost", async () => {
     const f = fleet();
-    let lose: (() => void) | undefined;
     const a = ledDispatcher({ make: f.make, lead: f.lead, log: silentLogger, retryMs: 10 });
     const b = ledDispatcher({ make: f.make, lead: f.lead, log: silentLogger, retryMs: 10 });
     a.start();
@@ -153,12 +152,12 @@ describe("the sending lease", () => {
     expect((await a.drain()).sent).toBe(0);
 
     // Lost rather than given up: the dispatcher stops, and the leader tries again later.
-    lose = undefined;
+    const grip: { lose?: () => void } = {};
     const c = ledDispatcher({
       make: f.make,
       lead: async () => {
         const l = await f.lead();
-        if (l) lose = l.lose;
+        if (l) grip.lose = l.lose;
         return l;
       },
       log: silentLogger,
@@ -168,7 +167,7 @@ describe("the sending lease", () => {
     await b.stop();
     expect(f.built[1]?.stopped).toBe(true);
     await vi.waitFor(() => expect(f.built).toHaveLength(3));
-    lose?.();
+    grip.lose?.();
     await vi.waitFor(() => expect(f.built[2]?.stopped).toBe(true));
     // It takes the lease again on its next try, with a fresh dispatcher.
     await vi.waitFor(() => expect(f.built).toHaveLength(4));

@@ -215,6 +215,31 @@ describe(`the store port on ${TEST_DIALECT}`, () => {
     await closeStore({ store });
   });
 
+  it("counts the outbox backlog: due and undelivered, leased or not, with the oldest due time", async () => {
+    const store = openStore();
+    const backlog = (now: number) => store.transaction((tx) => tx.outboxBacklog(now), { readOnly: true });
+    expect(await backlog(T0)).toEqual({ ready: 0, oldestReadyAt: null });
+    await store.transaction(async (tx) => {
+      await tx.enqueue(message("sent", T0 - 300_000));
+      await tx.enqueue(message("failed", T0 - 240_000));
+      await tx.enqueue(message("oldest", T0 - 120_000));
+      await tx.enqueue(message("leased", T0 - 60_000));
+      await tx.enqueue(message("due now", T0));
+      await tx.enqueue(message("later", T0 + 60_000));
+      const claimed = await tx.claimReady({ owner: "w", now: T0, leaseMs: 60_000, limit: 4 });
+      const id = (purpose: string) => claimed.find((m) => m.purpose === purpose)?.id ?? 0;
+      expect(await tx.markSent(id("sent"), "w", T0)).toBe(true);
+      expect(await tx.markFailed(id("failed"), "w", T0, "chat gone")).toBe(true);
+      expect(await tx.release(id("oldest"), "w", T0 - 120_000)).toBe(true);
+      // "leased" stays leased: in flight is not delivered.
+    });
+    expect(await backlog(T0)).toEqual({ ready: 3, oldestReadyAt: T0 - 120_000 });
+    expect(await backlog(T0 - 1)).toEqual({ ready: 2, oldestReadyAt: T0 - 120_000 });
+    expect(await backlog(T0 + 60_000)).toEqual({ ready: 4, oldestReadyAt: T0 - 120_000 });
+    expect(await backlog(T0 - 200_000)).toEqual({ ready: 0, oldestReadyAt: null });
+    await closeStore({ store });
+  });
+
   it("hands each ready row to one of two claimers, and honours the lease", async () => {
     const [a, b] = twoStores();
     await a.transaction(async (tx) => {

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log";
+import { guarded, type Observer } from "../metrics";
 import type { QueuedMessage, Store, StoreTx } from "../store/port";
 import type { Clock, Courier, Platform } from "../types";
 import { createBatchScheduler } from "./batches";
@@ -56,6 +57,8 @@ export interface DispatcherOptions {
    * counts as recorded, so {@link Dispatcher.stop} waits for it too.
    */
   onGone?: (msg: QueuedMessage) => unknown;
+  /** Told what each courier answered (sends by platform and outcome, 429s); default nobody. */
+  observer?: Observer;
 }
 
 /** Drains the outbox, once or in a loop. */
@@ -142,6 +145,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     backoff: opts.backoff ?? { baseMs: 1_000, maxMs: 3_600_000 },
     random: opts.random ?? Math.random,
     onGone: opts.onGone,
+    observer: guarded(opts.observer, log),
   });
   const batches = createBatchScheduler({
     claim: (platform, now, limit) => run((tx) => tx.claimReady({ owner, now, leaseMs, limit, platform })),

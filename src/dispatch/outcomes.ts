@@ -12,6 +12,7 @@
  */
 
 import type { Logger } from "../log";
+import { noObserver, type Observer, type SendOutcome } from "../metrics";
 import { mention, rich } from "../richtext";
 import type { QueuedMessage } from "../store/port";
 import type { DeliveryResult, Platform, Recipient, Reply } from "../types";
@@ -85,6 +86,8 @@ export interface OutcomeOptions {
   random: () => number;
   /** Called once per delivery whose chat is gone, with its first row marked failed. */
   onGone?: (msg: QueuedMessage) => unknown;
+  /** Told each courier answer, before it is written back; default nobody. */
+  observer?: Observer;
 }
 
 /** Records courier outcomes on outbox rows. */
@@ -131,6 +134,13 @@ function isDeliveryResult(value: unknown): value is DeliveryResult {
   return typeof value === "object" && value !== null && "retryAfterMs" in value;
 }
 
+/** The name an observer is given for a courier's answer. */
+export function sendOutcome(outcome: CourierOutcome): SendOutcome {
+  if ("error" in outcome) return "error";
+  const { result } = outcome;
+  return typeof result === "object" ? "rate-limited" : result;
+}
+
 /** A courier's answer as an outcome: an answer that is no {@link DeliveryResult} counts as an error. */
 export function outcomeOf(result: unknown): CourierOutcome {
   return isDeliveryResult(result) ? { result } : { error: new Error("courier returned no result") };
@@ -149,6 +159,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 /** Creates the recorder over `opts.leases`. */
 export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
   const { leases, log, backoff, random } = opts;
+  const observer = opts.observer ?? noObserver;
 
   function backoffMs(attempts: number): number {
     const exp = Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempts);
@@ -255,6 +266,9 @@ export function createOutcomeRecorder(opts: OutcomeOptions): OutcomeRecorder {
     now: number,
     report: DrainReport,
   ): Promise<Recorded> {
+    // What the platform said, whether or not writing it back then succeeds: a lost lease or a
+    // failed write does not change what happened on the wire.
+    observer.sent(platform, sendOutcome(outcome));
     const attempts = attemptsOf(d);
     if ("error" in outcome) {
       const delay = backoffMs(attempts);

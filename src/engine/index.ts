@@ -6,6 +6,7 @@
 import { decodeAction } from "../actions";
 import { checkTypedText } from "../commands/parse";
 import { UserError } from "../errors";
+import { type CommandResult, guarded, type Observer } from "../metrics";
 import { rich } from "../richtext";
 import type { Engine, Inbound, Reply } from "../types";
 import { answerClick, checkin, pickClick, snooze, snoozeClick } from "./answers";
@@ -27,6 +28,11 @@ import { commitUnlessSetAside, endSetAsideClick, turnClick, undoTurnClick } from
 import { acceptInvite, declineInvite, stepDown, unwitness, verdictClick, witness } from "./witness";
 
 export type { EngineConfig, EngineDeps } from "./context";
+
+/** The engine's collaborators, and who is told what it handled (nobody by default). */
+export interface EngineOptions extends EngineDeps {
+  observer?: Observer;
+}
 
 // Maps, not object literals: an action or command named "constructor" or "__proto__" must find
 // nothing rather than an inherited method.
@@ -82,25 +88,33 @@ export const CLICK_VERBS: readonly string[] = [...CLICK_HANDLERS.keys()];
 const APOLOGY =
   "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.";
 
+/** A command's name as a metric label: only names the engine knows, so typing cannot mint labels. */
+function observedName(input: Inbound): string {
+  if (input.type === "click") return "click";
+  return COMMAND_HANDLERS.has(input.name) ? input.name : "unknown";
+}
+
 /** Builds the engine over an open database. */
-export function createEngine(deps: EngineDeps): Engine {
+export function createEngine(deps: EngineOptions): Engine {
   const { store, clock, log } = deps;
   const { rateLimit } = deps.config;
   const limiter = rateLimit ? new RateLimiter(rateLimit.max, rateLimit.windowMs) : null;
+  const observer = guarded(deps.observer, log);
 
-  async function run(input: Inbound): Promise<Reply[]> {
+  /** The replies, and whether they turned the input down without a thrown refusal. */
+  async function run(input: Inbound): Promise<{ replies: Reply[]; refused: boolean }> {
     const now = clock.now().getTime();
-    if (input.from.isBot) return [];
     if (limiter && !limiter.allow(`${input.from.platform}:${input.from.id}`, now)) {
-      return [
-        toSender("You're sending commands faster than I can follow. Give it a few seconds, then try again."),
-      ];
+      const slowDown = toSender(
+        "You're sending commands faster than I can follow. Give it a few seconds, then try again.",
+      );
+      return { replies: [slowDown], refused: true };
     }
     let after: (() => void | Promise<void>)[] = [];
     const afterCommit = (fn: () => void | Promise<void>) => {
       after.push(fn);
     };
-    const replies = await store.transaction(async (tx) => {
+    const answered = await store.transaction(async (tx): Promise<{ replies: Reply[]; refused: boolean }> => {
       // A re-run after a serialization conflict starts from nothing, follow-ups included.
       after = [];
       // Asked together: on PostgreSQL the two queries travel in one round trip.
@@ -114,7 +128,11 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       if (input.type === "command") {
         const handler = COMMAND_HANDLERS.get(input.name);
-        if (!handler) return [toSender(`I don't know /${input.name}. Send /help to see what I can do.`)];
+        if (!handler)
+          return {
+            replies: [toSender(`I don't know /${input.name}. Send /help to see what I can do.`)],
+            refused: true,
+          };
         const ctx: CommandContext = {
           deps,
           db: tx,
@@ -128,28 +146,38 @@ export function createEngine(deps: EngineDeps): Engine {
           mentions: input.mentions ?? [],
           afterCommit,
         };
-        return handler(ctx);
+        return { replies: await handler(ctx), refused: false };
       }
       const action = decodeAction(input.action);
       const handler = CLICK_HANDLERS.get(action.verb);
-      if (!handler) return [toSender("That button no longer does anything.")];
+      if (!handler) return { replies: [toSender("That button no longer does anything.")], refused: true };
       const ctx: ClickContext = { deps, db: tx, now, me, chat, input, args: action.args, afterCommit };
-      return handler(ctx);
+      return { replies: await handler(ctx), refused: false };
     });
     for (const fn of after) await fn();
-    return replies;
+    return answered;
   }
 
   return {
     async handle(input) {
+      // Other bots are not people using Amends: neither answered nor counted.
+      if (input.from.isBot) return [];
+      let result: CommandResult = "ok";
       try {
-        return await run(input);
+        const { replies, refused } = await run(input);
+        if (refused) result = "refused";
+        return replies;
       } catch (err) {
-        if (err instanceof UserError)
+        if (err instanceof UserError) {
+          result = "refused";
           return [{ text: rich(err.message), visibility: "sender-only", refusal: true }];
+        }
+        result = "error";
         const what = input.type === "command" ? `/${input.name}` : "click";
         log.error({ err: errorSummary(err), what, platform: input.from.platform }, "engine.handle failed");
         return [{ text: rich(APOLOGY), visibility: "sender-only" }];
+      } finally {
+        observer.commandHandled(observedName(input), result);
       }
     },
 

@@ -334,6 +334,13 @@ export interface StoreTx extends TickScans {
   redirect(id: number, owner: string, to: Recipient, message: Reply, now: number): Promise<boolean>;
   /** The earliest `not_before` among messages still to send, or null when the outbox is drained. */
   nextReadyAt(): Promise<number | null>;
+  /**
+   * What is waiting to go out at `now`, for monitoring: messages unsent, not failed and due
+   * (`not_before <= now`), whether or not a dispatcher holds them right now (a row in flight is
+   * not delivered yet, and one a dead worker holds is exactly what the age should show), and the
+   * earliest `not_before` among them (null when none). One indexed read.
+   */
+  outboxBacklog(now: number): Promise<{ ready: number; oldestReadyAt: number | null }>;
   /** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
   dropUnsent(checkInId: number, now: number): Promise<number>;
   /**

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNull, like, lte, min, or, sql } from "drizzle-
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Recipient, Reply } from "../../types";
 import type { NewMessage, QueuedMessage } from "../sqlite/outbox";
-import { type PgDb, rowsOf } from "./db";
+import { type PgDb, PLAN_EACH_TIME, rowsOf } from "./db";
 import { outbox } from "./schema";
 
 /** Queues a message; returns false when a message with the same purpose already exists. */
@@ -196,6 +196,27 @@ export async function nextReadyAt(db: PgDb): Promise<number | null> {
     .from(outbox)
     .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt)));
   return row?.t ?? null;
+}
+
+/**
+ * Messages unsent, not failed and due by `now` (leased or not), and the earliest due time among
+ * them: for monitoring. Planned for its `now` each time: a generic plan for "due by now" may
+ * expect a third of the outbox to match and read the whole table (see `PLAN_EACH_TIME`).
+ */
+export async function outboxBacklog(
+  db: PgDb,
+  now: number,
+): Promise<{ ready: number; oldestReadyAt: number | null }> {
+  const rows = rowsOf<{ n: number | string; t: number | string | null }>(
+    await db.execute(sql`${sql.raw(PLAN_EACH_TIME)} SELECT count(*)::int AS n, min(not_before)::float8 AS t
+      FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ${now}`),
+  );
+  const [row] = rows;
+  // Cast on the server and read with Number: the same on postgres.js and on PGlite.
+  return {
+    ready: Number(row?.n ?? 0),
+    oldestReadyAt: row?.t === null || row?.t === undefined ? null : Number(row.t),
+  };
 }
 
 /** Marks failed every unsent message whose purpose is `purpose` or matches the LIKE `pattern`. */

@@ -123,6 +123,7 @@ function bind(db: PgDb, savepoint: Savepoint): StoreTx {
     markFailed: (...a) => outbox.markFailed(db, ...a),
     redirect: (...a) => outbox.redirect(db, ...a),
     nextReadyAt: (...a) => outbox.nextReadyAt(db, ...a),
+    outboxBacklog: (...a) => outbox.outboxBacklog(db, ...a),
     dropUnsent: (...a) => outbox.dropUnsent(db, ...a),
     dropUnsentQuestion: (...a) => outbox.dropUnsentQuestion(db, ...a),
     offeredTo: (...a) => outbox.offeredTo(db, ...a),

@@ -211,6 +211,18 @@ export function nextReadyAt(db: Db): number | null {
   return row?.t ?? null;
 }
 
+/**
+ * Messages unsent, not failed and due by `now` (leased or not), and the earliest due time among
+ * them: for monitoring. The partial index `outbox_ready` holds exactly the unsent rows.
+ */
+export function outboxBacklog(db: Db, now: number): { ready: number; oldestReadyAt: number | null } {
+  const row = db.get<{ n: number; t: number | null }>(
+    sql`SELECT count(*) AS n, min(not_before) AS t FROM outbox
+        WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ${now}`,
+  );
+  return { ready: row?.n ?? 0, oldestReadyAt: row?.t ?? null };
+}
+
 const dropStale = perConnection((client) =>
   client.prepare(
     `UPDATE outbox SET failed_at = ?, last_error = 'no longer needed'

@@ -169,6 +169,7 @@ function makeStore(db: OpenDb): SqliteStore {
     markFailed: async (...a) => outbox.markFailed(db, ...a),
     redirect: async (...a) => outbox.redirect(db, ...a),
     nextReadyAt: async (...a) => outbox.nextReadyAt(db, ...a),
+    outboxBacklog: async (...a) => outbox.outboxBacklog(db, ...a),
     dropUnsent: async (...a) => outbox.dropUnsent(db, ...a),
     dropUnsentQuestion: async (...a) => outbox.dropUnsentQuestion(db, ...a),
     offeredTo: async (...a) => outbox.offeredTo(db, ...a),

@@ -14,7 +14,15 @@ import type { Clock, Courier } from "../src/types";
 import { startDiscord, startDiscordHttp, startDiscordSender } from "./discord";
 import { discordHttpOptions, discordOptions, wantsDiscordHttp } from "./discord/config";
 import { engineConfig } from "./engine-config";
+import {
+  databaseCheck,
+  type HealthServer,
+  migrationsCheck,
+  platformCheck,
+  startHealthServer,
+} from "./health";
 import { ledDispatcher, longestWindowMs } from "./leader";
+import { createMetrics } from "./metrics";
 import { startScheduler } from "./scheduler";
 import { platformLimits, type Settings } from "./settings";
 import { startTelegram, startTelegramSender } from "./telegram";
@@ -41,11 +49,13 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
   const role = config.AMENDS_ROLE;
   const receives = role !== "worker";
   const sends = role !== "front";
+  const metrics = createMetrics({ store, clock: systemClock, log, role, outbox: sends });
   const engine = createEngine({
     store,
     clock: systemClock,
     log,
     config: engineConfig(config, { rateLimit: true }),
+    observer: metrics.observer,
   });
   let poke = () => {};
   const adapters: Running[] = [];
@@ -82,6 +92,7 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
       log,
       couriers: adapters.map((a) => a.courier),
       limits: platformLimits(settings),
+      observer: metrics.observer,
       onGone: async (msg) => {
         const paused = await engine.pauseForGone(msg.to, systemClock.now());
         log.info(
@@ -119,8 +130,29 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
         clock: systemClock,
         log,
         intervalSeconds: config.TICK_INTERVAL_SECONDS,
+        observer: metrics.observer,
       })
     : null;
+  let health: HealthServer | null = null;
+  if (config.METRICS_PORT !== undefined) {
+    try {
+      health = await startHealthServer({
+        port: config.METRICS_PORT,
+        host: config.METRICS_HOST,
+        registry: metrics.registry,
+        log,
+        // Every store applies its migrations before it opens, and refuses a newer database;
+        // each platform signed in at start (a refused token stops the start).
+        checks: [
+          databaseCheck(store),
+          migrationsCheck(() => true),
+          ...adapters.map((a) => platformCheck(a.courier.platform, () => true)),
+        ],
+      });
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, "health server could not start");
+    }
+  }
   log.info(
     { role, platforms: adapters.length, tickSeconds: sends ? config.TICK_INTERVAL_SECONDS : null },
     "Amends is running",
@@ -137,5 +169,7 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
   await scheduler?.stop();
   await Promise.allSettled(adapters.map((a) => a.stop()));
   await checkpointer?.stop();
+  // Last: a probe during shutdown still gets an answer.
+  await health?.close();
   return 0;
 }

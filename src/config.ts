@@ -69,6 +69,13 @@ const schema = z.object({
    * `worker` only ticks and sends.
    */
   AMENDS_ROLE: z.enum(["all", "front", "worker"]).default("all"),
+  /** Serve /healthz, /readyz and /metrics on this port (unset: not served). */
+  METRICS_PORT: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce.number().int().min(1).max(65535).optional(),
+  ),
+  /** Where the health and metrics server listens; keep it off the public load balancer. */
+  METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
   AMENDS_START: z
     .string()
     .trim()

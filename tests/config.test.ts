@@ -27,6 +27,8 @@ describe("configuration", () => {
       RATE_LIMIT_WINDOW_SECONDS: 10,
       LOG_LEVEL: "info",
       AMENDS_ROLE: "all",
+      METRICS_PORT: undefined,
+      METRICS_HOST: "127.0.0.1",
       AMENDS_START: undefined,
     });
   });
@@ -155,6 +157,18 @@ describe("configuration", () => {
       .filter((name): name is string => name !== undefined);
     expect(new Set(listed).size).toBe(listed.length);
     expect([...listed].sort()).toEqual([...ALL_VARIABLES].sort());
+  });
+
+  it("serves health and metrics only on a port that was asked for", () => {
+    expect(loadConfig({}).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: "" }).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" })).toMatchObject({
+      METRICS_PORT: 9464,
+      METRICS_HOST: "0.0.0.0",
+    });
+    const err = thrown(() => loadConfig({ METRICS_PORT: "70000" }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.join("\n")).toMatch(/^METRICS_PORT /);
   });
 
   it("turns quiet hours into minutes", () => {

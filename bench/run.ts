@@ -10,7 +10,8 @@
  * PostgreSQL column per size, and a summary against the targets, judged at the larger size.
  * With no server, one line says why the PostgreSQL column was left out.
  * Then issue 10's catch-up case (bench/catchup.ts, SQLite): 10,000 commitments after 30 days
- * down (`-- --catchup` runs only that). A missed target is reported, not fatal: the exit code is 0
+ * down (`-- --catchup` runs only that), and issue 12's fleet case (bench/fleet.ts, PostgreSQL: one
+ * and two worker processes; `-- --fleet` runs only that). A missed target is reported, not fatal: the exit code is 0
  * unless something crashed. `-- --no-dispatch` leaves out the dispatcher's figures and the real
  * scheduler (they read n/a), for measuring the engine while the dispatcher is being changed.
  */
@@ -36,6 +37,7 @@ import {
   measureHandle,
   measureIdleTick,
 } from "./engine-bench";
+import { measureFleet } from "./fleet";
 import { messagesReport } from "./messages";
 import {
   benchSchemaName,
@@ -565,6 +567,41 @@ async function runCatchUp(): Promise<void> {
   if (r.status.unexpected > 0) say(`  unexpected /status replies: ${r.status.unexpected}`);
 }
 
+/** Issue 12's fleet case (bench/fleet.ts): 1 and 2 worker processes on PostgreSQL, at 100,000. */
+async function runFleet(): Promise<void> {
+  const pg = await probePostgres(PG_BENCH_URL);
+  if (!pg.ok) {
+    say(`\nFleet case skipped: ${pg.why} (set PG_BENCH_URL to a server's URL)`);
+    return;
+  }
+  say("\nFleet, PostgreSQL: 10,000 due check-ins at 100,000 commitments, each worker its own process");
+  const t0 = Math.floor(Date.now() / MINUTE) * MINUTE;
+  const n = 100_000;
+  liveSchemas.add(`${benchSchemaName(n)}_fleet`);
+  const r = await measureFleet(PG_BENCH_URL, n, t0);
+  liveSchemas.delete(`${benchSchemaName(n)}_fleet`);
+  const ratio = (pair: [number, number]) => `${(pair[1] / pair[0]).toFixed(2)} ×`;
+  say(
+    table([
+      ["figure", "1 worker", "2 workers", "ratio"],
+      [
+        "check-ins opened per second",
+        rate(r.openedPerSecond[0], "/s"),
+        rate(r.openedPerSecond[1], "/s"),
+        ratio(r.openedPerSecond),
+      ],
+      [
+        "outbox rows sent per second (instant courier, no limit)",
+        rate(r.sentPerSecond[0]),
+        rate(r.sentPerSecond[1]),
+        ratio(r.sentPerSecond),
+      ],
+      ["every check-in opened once, every prompt sent once", r.exact ? "yes" : "NO", "", ""],
+    ]),
+  );
+  say("  (a running fleet sends from one worker at a time, adapters/leader.ts: the second row is headroom)");
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   // The checkpointer's worker is unref'd: while only its stop() is awaited, nothing else would
@@ -587,6 +624,11 @@ async function main(): Promise<void> {
 async function run(started: number): Promise<void> {
   if (process.argv.includes("--catchup")) {
     await runCatchUp();
+    say(`total run time: ${ms(performance.now() - started)}`);
+    return;
+  }
+  if (process.argv.includes("--fleet")) {
+    await runFleet();
     say(`total run time: ${ms(performance.now() - started)}`);
     return;
   }
@@ -642,6 +684,7 @@ async function run(started: number): Promise<void> {
     }
   }
   await runCatchUp();
+  await runFleet();
   if (dispatch) {
     say("\nMessages one person receives per day: two simulated weeks, 4 commitments (bench/messages.ts)");
     for (const line of await messagesReport()) say(`  ${line}`);

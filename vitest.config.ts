@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const SLOW = [
   "tests/crash.test.ts",
+  "tests/fleet.test.ts",
   "tests/startup.test.ts",
   "tests/console.e2e.test.ts",
   "tests/platforms.e2e.test.ts",
@@ -40,8 +41,9 @@ const STORELESS = [
   "tests/input.properties.test.ts",
   "tests/steps.test.ts",
   "tests/store.schemas.test.ts",
-  // Its PostgreSQL half opens its own connections, whichever project runs it.
+  // Their PostgreSQL halves open their own databases, whichever project runs them.
   "tests/roles.test.ts",
+  "tests/migrate-to-postgres.test.ts",
 ];
 
 export default defineConfig({

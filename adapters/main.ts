@@ -3,24 +3,14 @@
  * and runs Telegram and/or Discord when their tokens are set, else the console chat. A wrong
  * configuration or a database that cannot be used ends at once with one line and exit code 2.
  */
-import { existsSync } from "node:fs";
 import { ConfigError } from "../src/config";
 import { openStore } from "../src/store/open";
 import type { Store } from "../src/store/port";
 import { DatabaseOpenError } from "../src/store/sqlite/open-errors";
+import { loadEnvFile } from "./env-file";
 import { createLogger } from "./logger";
 import { runConsoleMode } from "./run-console";
 import { loadSettings, type Settings, wantsPlatforms } from "./settings";
-
-/**
- * Reads `.env` (or the file AMENDS_ENV_FILE names; `none` to skip) into the environment.
- * Variables already set win, so the shell and CI can always override the file.
- */
-function loadEnvFile(): void {
-  const file = process.env.AMENDS_ENV_FILE ?? ".env";
-  if (file === "" || file === "none" || !existsSync(file)) return;
-  process.loadEnvFile(file);
-}
 
 async function main(): Promise<number> {
   loadEnvFile();

@@ -9,7 +9,7 @@ import type { DueMove } from "../port";
 import { rowMapper, selectList } from "../rows";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
-import { PLAN_EACH_TIME, type PgDb, rowsMapped, rowsOf } from "./db";
+import { type PgDb, PLAN_EACH_TIME, rowsMapped, rowsOf } from "./db";
 import { chats, checkIns, commitments, people } from "./schema";
 
 /**

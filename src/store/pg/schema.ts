@@ -108,7 +108,9 @@ export const commitments = pgTable(
     uniqueIndex("commitments_owner_number").on(t.ownerId, t.number),
     index("commitments_due").on(t.state, t.nextDueAt, t.id),
     index("commitments_pause_end").on(t.state, t.pausedUntil, t.id).where(sql`${t.pausedUntil} IS NOT NULL`),
-    index("commitments_pending_change").on(t.pendingChangeAt, t.id).where(sql`${t.pendingChangeAt} IS NOT NULL`),
+    index("commitments_pending_change")
+      .on(t.pendingChangeAt, t.id)
+      .where(sql`${t.pendingChangeAt} IS NOT NULL`),
     index("commitments_witness").on(t.witnessId).where(sql`${t.witnessId} IS NOT NULL`),
   ],
 );

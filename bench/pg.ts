@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { toPlain } from "../src/richtext";
 import { redactedUrl } from "../src/store/open";
-import { type OpenPg, openedOver, openPostgres, type PgDb, pgClientOptions } from "../src/store/pg/db";
+import { type OpenPg, openedOver, openPostgres, pgClientOptions } from "../src/store/pg/db";
 import { createPgStore, type PgStore } from "../src/store/pg/store";
 import type { Engine, Inbound, TickReport } from "../src/types";
 import { type BenchDb, dueInMinute } from "./bench-db";

@@ -8,11 +8,11 @@
  * and belong to the scraper, not to the internet.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { describeError } from "../src/dispatch/outcomes";
 import type { Logger } from "../src/log";
 import type { Store } from "../src/store/port";
+import { closeServer, listen } from "./http-server";
 import { TimeoutError, withTimeout } from "./metrics";
 
 /**
@@ -180,24 +180,13 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   server.headersTimeout = 5_000;
 
   const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const port = await listen(server, opts.port, host);
   server.on("error", (err) => log.error({ error: redact(describeError(err)) }, "health server error"));
-  const { port } = server.address() as AddressInfo;
   log.info({ host, port }, "health and metrics listening");
 
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -14,13 +14,13 @@ import {
   InteractionType,
 } from "discord.js";
 import type { Logger } from "../../src/log";
+import { closeServer, listen, MAX_BODY_BYTES, readBody } from "../http-server";
 import { verifyInteraction } from "./signature";
 
 /** The path Discord is configured to POST to (the portal's "Interactions Endpoint URL"). */
 export const INTERACTIONS_PATH = "/interactions";
 
-/** Larger bodies are refused; a real interaction is a few kilobytes (a resolved message more). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "../http-server";
 
 /**
  * Answers one verified interaction. `respond` sends the HTTP response and resolves once it has
@@ -56,25 +56,6 @@ export interface Endpoint {
 function plain(res: ServerResponse, status: number): void {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "text/plain" }).end(String(status));
-}
-
-/** The body, or null once it passes `MAX_BODY_BYTES` (the rest is not read). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -146,24 +127,13 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     json(res, answer);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const port = await listen(server, opts.port, opts.host ?? "0.0.0.0");
   return {
-    port: typeof address === "object" && address ? address.port : opts.port,
+    port,
     refuse() {
       accepting = false;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server, true),
   };
 }
 

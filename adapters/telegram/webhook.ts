@@ -8,9 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../src/log";
-
-/** Larger bodies are refused; a real update is a few kilobytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
+import { closeServer, listen, readBody } from "../http-server";
 
 /** Telegram's rule for secret tokens: 1–256 of `A-Z a-z 0-9 _ -`. */
 export const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
@@ -39,24 +37,6 @@ const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
 export function secretMatches(header: string | string[] | undefined, secret: string): boolean {
   const value = Array.isArray(header) ? header[0] : header;
   return value !== undefined && timingSafeEqual(digest(value), digest(secret));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function reply(res: ServerResponse, status: number): void {
@@ -102,21 +82,6 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     reply(res, 200);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : opts.port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
+  const port = await listen(server, opts.port, opts.host ?? "0.0.0.0");
+  return { port, close: () => closeServer(server) };
 }

@@ -1,4 +1,5 @@
 /** Runs the console chat: a virtual clock, the console courier, and the scheduler per virtual minute. */
+import { dirname, join } from "node:path";
 import type { Config } from "../src/config";
 import { createDispatcher } from "../src/dispatch/dispatcher";
 import { createEngine } from "../src/engine";
@@ -18,7 +19,10 @@ export async function runConsoleMode(config: Config, store: Store, log: Logger):
   }
   const clock = createVirtualClock(start);
   const engine = createEngine({ store, clock, log, config: engineConfig(config, { rateLimit: false }) });
-  const screen = new ConsoleScreen(process.stdout);
+  // Pictures are saved beside the database, in ./data/pictures/ by default, named by the virtual clock.
+  const screen = new ConsoleScreen(process.stdout, {
+    pictures: { dir: join(dirname(config.DATABASE_PATH), "pictures"), clock },
+  });
   const dispatcher = createDispatcher({
     store,
     clock,

@@ -76,11 +76,56 @@ export interface Button {
   style?: "primary" | "secondary" | "danger" | "success";
 }
 
-/** A file sent with a reply, such as the `/export` JSON document. */
-export interface Attachment {
+/**
+ * A file sent with a reply: a text document such as the `/export` JSON, or a picture.
+ *
+ * Both are plain JSON (an outbox message is stored as JSON and read back before delivery), so a
+ * picture's bytes are kept as base64: build one with {@link imageAttachment}, read the bytes of
+ * either kind with {@link attachmentBytes}.
+ */
+export type Attachment = FileAttachment | ImageAttachment;
+
+/** A text document, sent as a file (Telegram `sendDocument`, a Discord attachment). */
+export interface FileAttachment {
+  /** Optional: an attachment without a kind is a file (as `/export` built them before pictures). */
+  kind?: "file";
   filename: string;
   mime: string;
+  /** The document's text, sent as UTF-8. */
   content: string;
+}
+
+/** A picture, shown inline (Telegram `sendPhoto`, a Discord image attachment, a PNG on the console). */
+export interface ImageAttachment {
+  kind: "image";
+  /** Ends in `.png`. */
+  filename: string;
+  mime: "image/png";
+  /** The PNG's bytes, base64-encoded (so the attachment survives JSON, e.g. in the outbox). */
+  base64: string;
+  /**
+   * The picture in words: everything a screen reader needs. Discord's alt text; Telegram's caption
+   * when the reply's text is too long to be one; printed by the console.
+   */
+  description: string;
+  /** Never set: lets `reply.file?.content` be read on either kind (undefined for a picture). */
+  content?: never;
+}
+
+/** A picture attachment from its PNG bytes. */
+export function imageAttachment(filename: string, png: Uint8Array, description: string): ImageAttachment {
+  return {
+    kind: "image",
+    filename,
+    mime: "image/png",
+    base64: Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString("base64"),
+    description,
+  };
+}
+
+/** The bytes to upload: the picture's PNG, or the document's text as UTF-8. A fresh Buffer each call. */
+export function attachmentBytes(a: Attachment): Buffer {
+  return a.kind === "image" ? Buffer.from(a.base64, "base64") : Buffer.from(a.content, "utf8");
 }
 
 /** An answer to the person who acted. */

@@ -9,12 +9,14 @@
 import { createInterface } from "node:readline";
 import type { Engine } from "../../src/types";
 import type { VirtualClock } from "./clock";
+import type { PictureShelf } from "./pictures";
 import { ConsoleScreen } from "./screen";
 import { type ConsoleLog, ConsoleSession } from "./session";
 
 export { createVirtualClock, parseIsoInstant, resolveStart, type VirtualClock } from "./clock";
 export { createConsoleCourier } from "./courier";
 export { actorFor, dmChat, groupChat } from "./identity";
+export { type PictureShelf, savePicture } from "./pictures";
 export { type Directive, parseDuration, parseLine } from "./protocol";
 export { renderMessage, renderRichText } from "./render";
 export { ConsoleScreen, type LineSink } from "./screen";
@@ -51,6 +53,8 @@ export interface RunConsoleOptions {
    * the same transcript. It must write to `output`. Defaults to a fresh screen on `output`.
    */
   screen?: ConsoleScreen;
+  /** Where the default screen saves pictures (ignored when `screen` is given: set it there). */
+  pictures?: PictureShelf;
   /** `/cmd@name` for any other name is ignored, as on Telegram. Defaults to `"amends"`. */
   botUsername?: string;
 }
@@ -71,7 +75,7 @@ const BANNER = [
  */
 export async function runConsole(opts: RunConsoleOptions): Promise<void> {
   const { engine, clock, input, output, interactive, onMinute, nextBusyAt, afterHandle, log } = opts;
-  const screen = opts.screen ?? new ConsoleScreen(output);
+  const screen = opts.screen ?? new ConsoleScreen(output, opts.pictures ? { pictures: opts.pictures } : {});
   const session = new ConsoleSession({
     engine,
     clock,

@@ -41,15 +41,31 @@ export function renderButtonRow(row: readonly Button[]): string {
 }
 
 /**
- * Renders a bot message: `LABEL bot: first line`, further lines indented by two spaces,
- * one line per button row, then the attached file's header and its content.
+ * Where a picture was saved, for {@link renderMessage}: the path to print, or why it could not be
+ * written.
  */
-export function renderMessage(place: MessagePlace, reply: Reply): string[] {
+export type SavedPicture = { path: string } | { failed: string };
+
+/**
+ * Renders a bot message: `LABEL bot: first line`, further lines indented by two spaces,
+ * one line per button row, then the attached file's header and its content, or for a picture
+ * `[picture PATH, N bytes]` and its description (the caption in words).
+ */
+export function renderMessage(place: MessagePlace, reply: Reply, picture?: SavedPicture): string[] {
   const [first = "", ...rest] = renderRichText(reply.text).split("\n");
   const lines = [`${placeLabel(place)} bot: ${first}`.trimEnd()];
   for (const line of rest) lines.push(`${INDENT}${line}`.trimEnd());
   for (const row of reply.buttons ?? []) if (row.length > 0) lines.push(renderButtonRow(row));
-  if (reply.file) {
+  if (reply.file?.kind === "image") {
+    const { filename, base64, description } = reply.file;
+    const bytes = Buffer.byteLength(base64, "base64");
+    const where =
+      picture && "path" in picture
+        ? `[picture ${sanitize(picture.path)}, ${bytes} bytes]`
+        : `[picture ${sanitize(filename)}, ${bytes} bytes, not saved${picture ? `: ${sanitize(picture.failed)}` : ""}]`;
+    lines.push(`${INDENT}${where}`);
+    for (const line of sanitize(description).split("\n")) lines.push(`${FILE_INDENT}${line}`.trimEnd());
+  } else if (reply.file) {
     const { filename, content } = reply.file;
     lines.push(`${INDENT}[file ${sanitize(filename)}, ${Buffer.byteLength(content, "utf8")} bytes]`);
     const body = sanitize(content).replace(/\n$/, "");

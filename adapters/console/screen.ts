@@ -9,6 +9,7 @@
 import { spentRow } from "../../src/settle";
 import type { Button, ChatRef, Reply } from "../../src/types";
 import { dmPersonId, GROUP_ID } from "./identity";
+import { type PictureShelf, savePicture } from "./pictures";
 import { type MessagePlace, renderMessage } from "./render";
 
 /** Anything lines can be written to: a stream, or a collector in tests. */
@@ -51,12 +52,18 @@ const MAX_CLICKABLE = 500;
 /** The console's screen: prints messages and notices, and remembers buttons and names. */
 export class ConsoleScreen {
   readonly #out: LineSink;
+  readonly #pictures: PictureShelf | undefined;
   readonly #names = new Map<string, string>();
   #clickable: Clickable[] = [];
 
-  /** @param out where lines are written (stdout, or a collector in tests). */
-  constructor(out: LineSink) {
+  /**
+   * @param out where lines are written (stdout, or a collector in tests).
+   * @param opts.pictures where pictures are saved (tests: a temporary folder); without it a
+   *   picture is printed as not saved.
+   */
+  constructor(out: LineSink, opts: { pictures?: PictureShelf } = {}) {
     this.#out = out;
+    this.#pictures = opts.pictures;
   }
 
   /** Remembers how a person wrote their name, for DM labels; the first spelling wins. */
@@ -82,7 +89,9 @@ export class ConsoleScreen {
 
   /** Prints a bot message and makes its buttons clickable. */
   show(message: ShownMessage): void {
-    this.print(...renderMessage(this.#place(message), message.reply));
+    const { file } = message.reply;
+    const saved = file?.kind === "image" && this.#pictures ? savePicture(this.#pictures, file) : undefined;
+    this.print(...renderMessage(this.#place(message), message.reply, saved));
     const rows = (message.reply.buttons ?? []).filter((row) => row.length > 0);
     if (rows.length === 0) return;
     this.#clickable.push({ chat: message.chat, viewers: this.#viewers(message), rows });

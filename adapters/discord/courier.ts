@@ -17,7 +17,7 @@ import type { Logger } from "../../src/log";
 import type { Courier, DeliveryResult, OutboundMessage, Recipient } from "../../src/types";
 import { ComponentLimitError, encodeButtons } from "./components";
 import { describeError } from "./errors";
-import { renderParts } from "./render";
+import { attachmentsOf, fileOf, renderParts } from "./render";
 
 /**
  * A 429 asking for a longer wait than this is handed back to the dispatcher instead of waited
@@ -120,10 +120,16 @@ export function createDiscordCourier(opts: DiscordCourierOptions): Courier {
       const file = part.last ? message.file : undefined;
       // Discord refuses a message with nothing in it (50006).
       if (part.content === "" && !body.components && !file) continue;
-      const files = file
-        ? [{ name: file.filename, data: Buffer.from(file.content, "utf8"), contentType: file.mime }]
+      // Built per post, from the stored bytes: a retried delivery uploads the whole file again.
+      const upload = file ? fileOf(file) : undefined;
+      const alt = upload ? attachmentsOf([upload]) : undefined;
+      const files = upload
+        ? [{ name: upload.name, data: upload.attachment, contentType: upload.contentType }]
         : undefined;
-      await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) });
+      await rest.post(Routes.channelMessages(channelId), {
+        body: alt ? { ...body, attachments: alt } : body,
+        ...(files ? { files } : {}),
+      });
     }
   }
 

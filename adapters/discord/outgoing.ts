@@ -8,7 +8,7 @@ import type { RawFile } from "@discordjs/rest";
 import { type APIAllowedMentions, MessageFlags } from "discord.js";
 import type { Reply } from "../../src/types";
 import { encodeButtons, type MessageRow } from "./components";
-import { allowedMentions, type FileUpload, fileOf, renderParts } from "./render";
+import { allowedMentions, attachmentsOf, type FileUpload, fileOf, renderParts } from "./render";
 
 /** One Discord message to send in answer to an interaction. */
 export interface Outgoing {
@@ -28,6 +28,8 @@ export interface MessageBody {
     allowed_mentions: APIAllowedMentions;
     flags?: number;
     components?: MessageRow[];
+    /** Each upload's alt text, by its index in `files`. */
+    attachments?: { id: number; filename: string; description?: string }[];
   };
   files: RawFile[];
 }
@@ -57,6 +59,12 @@ function rawFiles(o: Pick<Outgoing, "files">): RawFile[] {
   return (o.files ?? []).map((f) => ({ name: f.name, data: f.attachment, contentType: f.contentType }));
 }
 
+/** The body's `attachments` (a picture's alt text), when the files have any. */
+function withAlt(o: Pick<Outgoing, "files">) {
+  const attachments = attachmentsOf(o.files ?? []);
+  return attachments ? { attachments } : {};
+}
+
 /**
  * A new message (a reply or a follow-up). Links are never previewed, so the bot needs no Embed
  * Links permission.
@@ -69,6 +77,7 @@ export function messageBody(o: Outgoing): MessageBody {
       allowed_mentions: allowedMentions(o.users),
       flags,
       ...(o.components ? { components: o.components } : {}),
+      ...withAlt(o),
     },
     files: rawFiles(o),
   };
@@ -81,6 +90,7 @@ export function updateBody(o: Omit<Outgoing, "ephemeral">): MessageBody {
       content: o.content,
       allowed_mentions: allowedMentions(o.users),
       ...(o.components ? { components: o.components } : {}),
+      ...withAlt(o),
     },
     files: rawFiles(o),
   };

@@ -4,7 +4,7 @@
  */
 
 import { escapeMarkdown } from "discord.js";
-import type { Attachment, Reply, RichText } from "../../src/types";
+import { type Attachment, attachmentBytes, type Reply, type RichText } from "../../src/types";
 
 /** Discord refuses message content longer than this. */
 export const MAX_CONTENT = 2_000;
@@ -160,9 +160,39 @@ export interface FileUpload {
   attachment: Buffer;
   name: string;
   contentType: string;
+  /** A picture's alt text (Discord shows it to screen readers and on hover). */
+  description?: string;
 }
 
-/** A reply's attachment as a discord.js file. */
+/** Discord's limit on an attachment's description (alt text). */
+export const MAX_ALT_TEXT = 1024;
+
+/** A reply's attachment as a discord.js file: a picture with its description as the alt text. */
 export function fileOf(file: Attachment): FileUpload {
-  return { attachment: Buffer.from(file.content, "utf8"), name: file.filename, contentType: file.mime };
+  return {
+    attachment: attachmentBytes(file),
+    name: file.filename,
+    contentType: file.mime,
+    ...(file.kind === "image" ? { description: clipAlt(file.description) } : {}),
+  };
+}
+
+function clipAlt(text: string): string {
+  const chars = [...text];
+  return chars.length <= MAX_ALT_TEXT ? text : `${chars.slice(0, MAX_ALT_TEXT - 1).join("")}…`;
+}
+
+/**
+ * The `attachments` array of a message body that uploads `files` (as `files[0]`, `files[1]`…):
+ * Discord reads each upload's alt text from here. Absent when no file has a description.
+ */
+export function attachmentsOf(
+  files: readonly FileUpload[],
+): { id: number; filename: string; description?: string }[] | undefined {
+  if (!files.some((f) => f.description !== undefined)) return undefined;
+  return files.map((f, id) => ({
+    id,
+    filename: f.name,
+    ...(f.description !== undefined ? { description: f.description } : {}),
+  }));
 }

@@ -1,12 +1,12 @@
 /**
- * Sending one {@link Reply} to one Telegram chat: HTML text with its inline keyboard, or a
- * document (the `/export` JSON) with the text as its caption. Used by the courier and by the
+ * Sending one {@link Reply} to one Telegram chat: HTML text with its inline keyboard, a
+ * document (the `/export` JSON) or a photo (a picture) with the text as its caption. Used by the courier and by the
  * direct answers to commands and clicks alike, so both look the same.
  */
 import { type Api, InputFile } from "grammy";
 import type { ForceReply, InlineKeyboardMarkup, Message } from "grammy/types";
 import { toPlain } from "../../src/richtext";
-import type { Reply } from "../../src/types";
+import { attachmentBytes, type ImageAttachment, type Reply } from "../../src/types";
 import { classifyFailure } from "./errors";
 import { inlineKeyboard } from "./keyboard";
 import { CAPTION_LIMIT, renderHtml, TEXT_LIMIT, visibleLength } from "./render";
@@ -56,8 +56,11 @@ export async function sendHtml(
 }
 
 /**
- * Sends a reply: its text (HTML, escaped) with its buttons, and its file as a document. A file
- * whose text fits a caption goes as one message; otherwise the text goes first.
+ * Sends a reply: its text (HTML, escaped) with its buttons, and its file as a document or its
+ * picture as a photo. A file or picture whose text fits a caption goes as one message, buttons
+ * included. Otherwise a document follows its text (which carries the buttons); a picture goes
+ * first with its description as the caption, and the text follows with the buttons, so they sit
+ * under the words that explain them.
  * @returns the messages Telegram created, in order.
  */
 export async function sendReply(api: Api, target: SendTarget, reply: Reply): Promise<Message[]> {
@@ -69,10 +72,27 @@ export async function sendReply(api: Api, target: SendTarget, reply: Reply): Pro
     if (!plain.trim()) return [];
     return [await sendHtml(api, target, renderHtml(reply.text), plain, keyboard)];
   }
-  const sent: Message[] = [];
   const inCaption = visibleLength(reply.text) <= CAPTION_LIMIT;
+  if (file.kind === "image") {
+    const sent: Message[] = [];
+    const captioned = inCaption && plain.trim() !== "";
+    sent.push(
+      await sendPhoto(
+        api,
+        target,
+        file,
+        captioned
+          ? { html: renderHtml(reply.text, CAPTION_LIMIT), plain: plain.slice(0, CAPTION_LIMIT) }
+          : { plain: clipCaption(file.description) },
+        inCaption ? keyboard : undefined,
+      ),
+    );
+    if (!inCaption) sent.push(await sendHtml(api, target, renderHtml(reply.text), plain, keyboard));
+    return sent;
+  }
+  const sent: Message[] = [];
   if (!inCaption) sent.push(await sendHtml(api, target, renderHtml(reply.text), plain, keyboard));
-  const document = new InputFile(Buffer.from(file.content, "utf8"), file.filename);
+  const document = new InputFile(attachmentBytes(file), file.filename);
   sent.push(
     await api.sendDocument(target.chatId, document, {
       ...placement(target),
@@ -83,4 +103,38 @@ export async function sendReply(api: Api, target: SendTarget, reply: Reply): Pro
     }),
   );
   return sent;
+}
+
+/** A description as a caption: Telegram's 1024 characters at most. */
+function clipCaption(text: string): string {
+  const chars = [...text];
+  return chars.length <= CAPTION_LIMIT ? text : `${chars.slice(0, CAPTION_LIMIT - 1).join("")}…`;
+}
+
+/**
+ * Sends a picture with `sendPhoto`, its caption as HTML when given (plain otherwise, and plain once
+ * more should Telegram refuse the markup). The upload is built from the attachment's bytes for
+ * each call, so a retry (the dispatcher's after a 429, or grammY's auto-retry) sends it whole again.
+ */
+async function sendPhoto(
+  api: Api,
+  target: SendTarget,
+  picture: ImageAttachment,
+  caption: { html?: string; plain: string },
+  markup?: InlineKeyboardMarkup,
+): Promise<Message.PhotoMessage> {
+  const extra = { ...placement(target), ...(markup ? { reply_markup: markup } : {}) };
+  const photo = () => new InputFile(attachmentBytes(picture), picture.filename);
+  const plain = caption.plain.trim() ? { caption: caption.plain } : {};
+  if (caption.html === undefined) return api.sendPhoto(target.chatId, photo(), { ...extra, ...plain });
+  try {
+    return await api.sendPhoto(target.chatId, photo(), {
+      ...extra,
+      caption: caption.html,
+      parse_mode: "HTML",
+    });
+  } catch (error) {
+    if (classifyFailure(error).kind !== "bad-markup") throw error;
+    return api.sendPhoto(target.chatId, photo(), { ...extra, ...plain });
+  }
 }

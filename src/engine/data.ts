@@ -48,6 +48,7 @@ export async function exportData(ctx: CommandContext): Promise<Reply[]> {
       ],
       visibility: "sender-only",
       file: {
+        kind: "file",
         filename: `amends-export-${localDate(ctx.now, "UTC")}.json`,
         mime: "application/json",
         content,

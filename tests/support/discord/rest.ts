@@ -223,12 +223,25 @@ async function parseBody(req: IncomingMessage): Promise<{ body: unknown; files: 
   if (type.startsWith("multipart/form-data")) {
     const form = await new Response(raw, { headers: { "content-type": type } }).formData();
     const files: FakeFile[] = [];
+    type Alt = { attachments?: { id: number | string; description?: string }[] };
+    const body = JSON.parse(String(form.get("payload_json") ?? "{}")) as Alt & { data?: Alt };
+    // A message body has them at the top; an interaction callback in its `data`.
+    const attachments = body.attachments ?? body.data?.attachments;
     for (const [key, value] of form.entries()) {
       if (key.startsWith("files[") && typeof value !== "string") {
-        files.push({ name: value.name, content: await value.text() });
+        const index = key.slice("files[".length, -1);
+        const alt = attachments?.find((a) => String(a.id) === index)?.description;
+        const bytes = Buffer.from(await value.arrayBuffer());
+        files.push({
+          name: value.name,
+          content: bytes.toString("utf8"),
+          bytes,
+          ...(value.type ? { contentType: value.type } : {}),
+          ...(alt !== undefined ? { description: alt } : {}),
+        });
       }
     }
-    return { body: JSON.parse(String(form.get("payload_json") ?? "{}")), files };
+    return { body, files };
   }
   return { body: raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined, files: [] };
 }

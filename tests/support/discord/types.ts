@@ -34,7 +34,14 @@ export interface Pings {
 /** A file uploaded with a message. */
 export interface FakeFile {
   name: string;
+  /** The upload as UTF-8 text (for a JSON export). */
   content: string;
+  /** The upload's bytes, as sent (for a picture). */
+  bytes?: Buffer;
+  /** Its content type, as sent. */
+  contentType?: string;
+  /** Its alt text, from the body's `attachments` entry with the same index. */
+  description?: string;
 }
 
 /** A message as the fake keeps it, with how it came to exist. */

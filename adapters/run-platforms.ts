@@ -110,9 +110,16 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
           make: makeDispatcher,
           lead: () => lease(SENDING_LEASE),
           log,
-          // Until the store can say when the fleet last sent, assume just now: a new leader
-          // waits one whole window (a minute, for Telegram's groups) before its first send.
-          waitBeforeSending: async () => longestWindowMs(Object.values(platformLimits(settings))),
+          // The rest of the longest window since the fleet's last send: nothing at a cold
+          // start, up to a minute (Telegram's groups) when taking over from a sender just gone.
+          waitBeforeSending: async () => {
+            const last = await store.transaction((tx) => tx.lastSentAt(), {
+              readOnly: true,
+              isolation: "read committed",
+            });
+            const window = longestWindowMs(Object.values(platformLimits(settings)));
+            return last === null ? 0 : Math.max(0, last + window - systemClock.now().getTime());
+          },
         })
       : makeDispatcher();
   poke = () => dispatcher.poke();

@@ -190,11 +190,16 @@ describe(`the store port on ${TEST_DIALECT}`, () => {
       expect(await tx.enqueue(message("prompt:1"))).toBe(true);
       expect(await tx.enqueueMany([message("prompt:2"), message("prompt:1"), message("prompt:3")])).toBe(2);
       expect(await tx.enqueueMany([])).toBe(0);
+      expect(await tx.lastSentAt()).toBeNull();
       const claimed = await tx.claimReady({ owner: "w", now: T0, leaseMs: 60_000, limit: 10 });
       // Written in the order given: the dispatcher sends a chat's messages in that order.
       expect(claimed.map((m) => m.purpose)).toEqual(["prompt:1", "prompt:2", "prompt:3"]);
       expect(claimed[1]?.message).toEqual(message("prompt:2").message);
       expect(claimed[1]?.to).toEqual(TO);
+      // When the fleet last sent: what a new sending leader waits from.
+      expect(await tx.markSent(claimed[0]?.id ?? 0, "w", T0 + 5)).toBe(true);
+      expect(await tx.markSent(claimed[1]?.id ?? 0, "w", T0 + 9)).toBe(true);
+      expect(await tx.lastSentAt()).toBe(T0 + 9);
     });
     await closeStore({ store });
   });

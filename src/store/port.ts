@@ -341,6 +341,12 @@ export interface StoreTx extends TickScans {
    * earliest `not_before` among them (null when none). One indexed read.
    */
   outboxBacklog(now: number): Promise<{ ready: number; oldestReadyAt: number | null }>;
+  /**
+   * When the last message was sent, by any process, or null if none ever was: a new sending
+   * leader waits out the rest of the rate window from there. Read once per change of leader
+   * (no index: a scan of the outbox is fine that rarely).
+   */
+  lastSentAt(): Promise<number | null>;
   /** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
   dropUnsent(checkInId: number, now: number): Promise<number>;
   /**

@@ -203,6 +203,14 @@ export async function nextReadyAt(db: PgDb): Promise<number | null> {
  * them: for monitoring. Planned for its `now` each time: a generic plan for "due by now" may
  * expect a third of the outbox to match and read the whole table (see `PLAN_EACH_TIME`).
  */
+/** When the last message was sent, or null (see the port). */
+export async function lastSentAt(db: PgDb): Promise<number | null> {
+  const [row] = rowsOf<{ t: number | string | null }>(
+    await db.execute(sql`SELECT max(sent_at)::float8 AS t FROM outbox`),
+  );
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
+}
+
 export async function outboxBacklog(
   db: PgDb,
   now: number,

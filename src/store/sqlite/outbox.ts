@@ -215,6 +215,11 @@ export function nextReadyAt(db: Db): number | null {
  * Messages unsent, not failed and due by `now` (leased or not), and the earliest due time among
  * them: for monitoring. The partial index `outbox_ready` holds exactly the unsent rows.
  */
+/** When the last message was sent, or null (see the port). */
+export function lastSentAt(db: Db): number | null {
+  return db.get<{ t: number | null }>(sql`SELECT max(sent_at) AS t FROM outbox`)?.t ?? null;
+}
+
 export function outboxBacklog(db: Db, now: number): { ready: number; oldestReadyAt: number | null } {
   const row = db.get<{ n: number; t: number | null }>(
     sql`SELECT count(*) AS n, min(not_before) AS t FROM outbox

@@ -41,6 +41,7 @@ const STORELESS = [
   "tests/input.properties.test.ts",
   "tests/steps.test.ts",
   "tests/store.schemas.test.ts",
+  "tests/picture.test.ts",
   // Their PostgreSQL halves open their own databases, whichever project runs them.
   "tests/roles.test.ts",
   "tests/migrate-to-postgres.test.ts",

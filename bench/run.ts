@@ -18,6 +18,7 @@
 import { rmSync } from "node:fs";
 import { cpus, loadavg, arch as osArch, platform as osPlatform, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { stopPictureWorker } from "../src/picture/worker";
 import { redactedUrl } from "../src/store/open";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
 import { openDatabase } from "../src/store/sqlite/db";
@@ -51,6 +52,7 @@ import {
   rawClient,
   seedPostgres,
 } from "./pg";
+import { measurePicture, pictureRows } from "./picture";
 import { measureScheduler, type SchedulerResult } from "./scheduler-bench";
 import { type Seeded, seedDatabase } from "./seed";
 import { measureStartup, type StartupResult } from "./startup";
@@ -684,6 +686,9 @@ async function run(started: number): Promise<void> {
     }
   }
   await runCatchUp();
+  say("\nThe progress picture (bench/picture.ts): a 6-commitment picture, rendered off the main thread");
+  say(table(pictureRows(await measurePicture())));
+  await stopPictureWorker();
   await runFleet();
   if (dispatch) {
     say("\nMessages one person receives per day: two simulated weeks, 4 commitments (bench/messages.ts)");

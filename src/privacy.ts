@@ -37,8 +37,11 @@ export function groupSafeReply(reply: Reply, route: PrivateRoute = {}): Reply {
   }
   const where = route.botHandle ? `Open @${route.botHandle}, press Start` : "Open a direct chat with me";
   const again = route.command ? `, then send /${route.command} there` : "";
-  const what = reply.file
-    ? "That file holds your personal data, so I only send it in a private chat."
-    : "That answer is just for you.";
+  const what =
+    reply.file?.kind === "image"
+      ? "That picture is just for you, so I only send it in a private chat."
+      : reply.file
+        ? "That file holds your personal data, so I only send it in a private chat."
+        : "That answer is just for you.";
   return { text: rich(`${what} ${where}${again}.`), visibility: "chat" };
 }

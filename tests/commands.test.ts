@@ -32,6 +32,7 @@ describe("the command table", () => {
         "history",
         "pause",
         "plan",
+        "progress",
         "quiet",
         "resume",
         "snooze",

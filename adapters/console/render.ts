@@ -64,7 +64,9 @@ export function renderMessage(place: MessagePlace, reply: Reply, picture?: Saved
         ? `[picture ${sanitize(picture.path)}, ${bytes} bytes]`
         : `[picture ${sanitize(filename)}, ${bytes} bytes, not saved${picture ? `: ${sanitize(picture.failed)}` : ""}]`;
     lines.push(`${INDENT}${where}`);
-    for (const line of sanitize(description).split("\n")) lines.push(`${FILE_INDENT}${line}`.trimEnd());
+    // The description is the alt text; when the message already says it, once is enough.
+    if (!renderRichText(reply.text).includes(description))
+      for (const line of sanitize(description).split("\n")) lines.push(`${FILE_INDENT}${line}`.trimEnd());
   } else if (reply.file) {
     const { filename, content } = reply.file;
     lines.push(`${INDENT}[file ${sanitize(filename)}, ${Buffer.byteLength(content, "utf8")} bytes]`);

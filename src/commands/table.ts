@@ -137,6 +137,12 @@ export const COMMANDS = [
     options: [],
   },
   {
+    name: "progress",
+    description: "A picture of the last 26 weeks of your commitments",
+    example: "/progress #1",
+    options: [commitment(false)],
+  },
+  {
     name: "history",
     description: "The check-ins and changes of one commitment",
     example: "/history #1",

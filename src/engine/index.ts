@@ -17,6 +17,7 @@ import { pauseForGone } from "./gone";
 import { help } from "./help";
 import { noteClick } from "./notes";
 import { plan, step } from "./plan";
+import { progress } from "./progress";
 import { RateLimiter } from "./rate-limit";
 import { toSender } from "./replies";
 import { quiet, timezone, zoneClick } from "./settings";
@@ -42,6 +43,7 @@ const COMMAND_HANDLERS = new Map<string, CommandHandler>(
     commit: commitUnlessSetAside,
     checkin,
     status,
+    progress,
     history,
     edit,
     pause,

@@ -163,6 +163,9 @@ export async function sweep() {
   await click("jo", "Not sure");
   await send("sam", "/status");
   await send("sam", "/history #1");
+  // The picture of every open commitment, private ones included, and of one.
+  await send("sam", "/progress");
+  await send("sam", "/progress #2");
 
   // Day 2: snoozed, then unanswered: a reminder, and a window that closes missed.
   await advance(23);

@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 const SLOW = [
   "tests/crash.test.ts",
   "tests/fleet.test.ts",
+  "tests/fleet.test.ts",
   "tests/startup.test.ts",
   "tests/console.e2e.test.ts",
   "tests/platforms.e2e.test.ts",

@@ -22,6 +22,25 @@ describe("RateLimiter", () => {
     expect(limiter.reserve("telegram", "u1", "dm", T0 + 1_000 + M)).toBe(1_000 + M);
   });
 
+  it("counts a send's slot from its answer, so what arrives late cannot bunch", () => {
+    const limiter = new RateLimiter({
+      telegram: { perSecond: 3, group: { count: 20, perMs: 60_000 }, dm: { count: 10, perMs: 1_000 } },
+    });
+    for (const chat of ["a", "b", "c"]) expect(limiter.reserve("telegram", chat, "group", T0)).toBe(0);
+    // The first took 400 ms to be answered: the platform may have counted it as late as that.
+    limiter.settle("telegram", "a", "group", T0, T0 + 400);
+    limiter.settle("telegram", "b", "group", T0, T0 + 10);
+    // A fourth waits a window after the first one's answer, not after its reservation.
+    expect(limiter.reserve("telegram", "d", "group", T0 + 1_000)).toBe(400 + M);
+    expect(limiter.reserve("telegram", "d", "group", T0 + 1_400 + M)).toBe(0);
+    // The next ones follow b's answer and c's reservation (c was never settled).
+    expect(limiter.reserve("telegram", "e", "group", T0 + 1_400 + M)).toBe(0);
+    expect(limiter.reserve("telegram", "f", "group", T0 + 1_400 + M)).toBe(0);
+    // Settling what was never reserved changes nothing.
+    limiter.settle("telegram", "z", "group", 12_345, 99_999);
+    expect(limiter.reserve("telegram", "g", "group", T0 + 1_400 + M)).toBe(1_000 + M);
+  });
+
   it("holds the whole platform to its per-second limit across chats", () => {
     const limiter = new RateLimiter({ telegram: DEFAULT_LIMITS.telegram });
     for (let i = 0; i < 30; i++) expect(limiter.reserve("telegram", `u${i}`, "dm", T0)).toBe(0);

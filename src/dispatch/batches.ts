@@ -144,7 +144,13 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
     q.rows = [];
   }
 
-  async function deliver(courier: Courier, q: ChatQueue, d: Delivery, report: DrainReport): Promise<void> {
+  async function deliver(
+    courier: Courier,
+    q: ChatQueue,
+    d: Delivery,
+    report: DrainReport,
+    reservedAt: number,
+  ): Promise<void> {
     const platform = courier.platform;
     let outcome: CourierOutcome;
     try {
@@ -152,6 +158,8 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
     } catch (error) {
       outcome = { error };
     }
+    // The platform has counted it by now: its slots run from here (see RateLimiter.settle).
+    limiter.settle(platform, q.key, q.kind, reservedAt, nowMs());
     let pending: Promise<void> | undefined;
     try {
       const now = nowMs();
@@ -228,7 +236,7 @@ export function createBatchScheduler(opts: BatchOptions): BatchScheduler {
           const next = q.rows.shift();
           if (!next) continue;
           q.busy = true;
-          const running: Promise<void> = deliver(courier, q, next, report).finally(() => {
+          const running: Promise<void> = deliver(courier, q, next, report, now).finally(() => {
             q.busy = false;
             inFlight.delete(running);
           });

@@ -73,6 +73,25 @@ class Window {
     this.head = (this.head + 1) % this.limit.count;
   }
 
+  /**
+   * The send reserved at `reservedAt` was answered at `doneAt`: the platform counted it at some
+   * moment in between, so its slot comes back a window after `doneAt`, not after `reservedAt`.
+   * Without this, requests held up on their way (a busy event loop, a slow connection) arrive
+   * bunched, and the platform counts more in one of its windows than were reserved in ours.
+   */
+  settle(reservedAt: number, doneAt: number): void {
+    const n = this.times.length;
+    // Sends reserved at the same instant are interchangeable: the oldest of them, the first to
+    // come round as the one a window must have passed since, takes the later time.
+    for (let k = 0; k < n; k++) {
+      const i = n < this.limit.count ? k : (this.head + k) % n;
+      if (this.times[i] === reservedAt) {
+        this.times[i] = Math.max(reservedAt, doneAt);
+        return;
+      }
+    }
+  }
+
   /** True when no past send still constrains the future: the bucket can be forgotten. */
   idle(now: number): boolean {
     const n = this.times.length;
@@ -143,6 +162,23 @@ export class RateLimiter {
     chat.take(now);
     p.global.take(now);
     return 0;
+  }
+
+  /**
+   * A send {@link reserve}d at `reservedAt` was answered at `doneAt`: its slots, overall and in
+   * its chat, count from `doneAt`, so what the platform receives never bunches past the limits.
+   */
+  settle(
+    platform: Platform,
+    chatKey: string,
+    kind: "group" | "dm",
+    reservedAt: number,
+    doneAt: number,
+  ): void {
+    const p = this.platforms.get(platform);
+    if (!p?.global) return;
+    p.global.settle(reservedAt, doneAt);
+    p.chats.get(`${kind}:${chatKey}`)?.settle(reservedAt, doneAt);
   }
 
   /** After a 429: nothing more goes to that platform (or that chat, if chatKey given) until now + ms. */

@@ -95,6 +95,8 @@ export class FakeDiscord {
   #ids = 1_300_000_000_000_000_000n;
   readonly #commands = new Map<string, RegisteredCommand>();
   readonly #dmByUser = new Map<string, string>();
+  #endpointUrls: string[] = [];
+  #endpointTurn = 0;
 
   private constructor() {
     this.applicationId = this.snowflake();
@@ -493,18 +495,56 @@ export class FakeDiscord {
     this.endpoint = { url, signer };
   }
 
+  /**
+   * HTTP mode for a fleet: interactions go to each of `urls` in turn, as a load balancer in front
+   * of several fronts would; one that cannot be reached (killed, restarting) is skipped for the
+   * next, and the URL that answered is kept in {@link endpointOf}.
+   */
+  useEndpoints(urls: readonly string[], signer: InteractionSigner): void {
+    this.#endpointUrls = [...urls];
+    this.endpoint = { url: urls[0] ?? "", signer };
+  }
+
+  /** HTTP mode with several endpoints: which one answered each interaction (by id). */
+  readonly endpointOf = new Map<string, string>();
+  /** HTTP mode with several endpoints: tries that found an endpoint unreachable. */
+  readonly endpointFailures: string[] = [];
+
   /** POSTs one interaction and applies the response as its first answer, as Discord does. */
   async #post(
     record: FakeInteraction,
     payload: APIInteraction,
     endpoint: { url: string; signer: InteractionSigner },
   ): Promise<void> {
-    const answer = await endpoint.signer.post(endpoint.url, JSON.stringify(payload));
+    const answer = await this.#postSomewhere(record, payload, endpoint);
     this.endpointAnswers.push(answer);
     record.status = answer.status;
     if (answer.status !== 200 || !answer.json) return;
     const refused = applyCallback(this, record, answer.json, []);
     if (refused) throw new Error(`the endpoint's answer was refused: ${refused.message}`);
+  }
+
+  /** One endpoint, or with {@link useEndpoints} the next reachable one in turn. */
+  async #postSomewhere(
+    record: FakeInteraction,
+    payload: APIInteraction,
+    endpoint: { url: string; signer: InteractionSigner },
+  ): Promise<EndpointAnswer> {
+    const urls = this.#endpointUrls;
+    if (urls.length === 0) return endpoint.signer.post(endpoint.url, JSON.stringify(payload));
+    for (let attempt = 0; ; attempt++) {
+      const url = urls[this.#endpointTurn++ % urls.length] ?? "";
+      try {
+        const answer = await endpoint.signer.post(url, JSON.stringify(payload));
+        this.endpointOf.set(record.id, url);
+        return answer;
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        this.endpointFailures.push(`${url} ${cause?.code ?? String(error)}`);
+        if (attempt >= urls.length * 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   }
 
   // ---- the connection ------------------------------------------------------------------------

@@ -57,6 +57,14 @@ export interface Fault {
   fail: ApiError | "drop";
 }
 
+/** Where {@link FakeTelegram.deliver} handed an update, and what it answered. */
+export interface WebhookDelivery {
+  url: string;
+  status: number;
+  /** Receivers tried first that could not be reached, with the error's code. */
+  failed: string[];
+}
+
 /** A message as the server keeps it (what Telegram would hand back). */
 export type StoredMessage = Message & { text?: string; entities?: MessageEntity[] };
 
@@ -134,6 +142,7 @@ export class FakeTelegram {
   #waiters: { id: number; resolve: () => void }[] = [];
   #server: Server;
   #queryId = 0;
+  #webhookTurn = 0;
 
   private constructor(private readonly now: () => number) {
     this.#server = createServer((req, res) => {
@@ -328,6 +337,41 @@ export class FakeTelegram {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /**
+   * Webhook mode for a fleet: POSTs `update` to the next of `urls` in turn, as a load balancer in
+   * front of several receivers would, with the secret the bot gave setWebhook. A receiver that
+   * cannot be reached (killed, restarting) is skipped for the next one, and each such try is
+   * recorded in `failed`. Resolves once a receiver answered, with who it was and its status.
+   */
+  async deliver(update: Update, urls: readonly string[]): Promise<WebhookDelivery> {
+    const failed: string[] = [];
+    for (let attempt = 0; attempt < urls.length * 20; attempt++) {
+      const url = urls[this.#webhookTurn++ % urls.length] ?? "";
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(this.webhook?.secret ? { "x-telegram-bot-api-secret-token": this.webhook.secret } : {}),
+          },
+          body: JSON.stringify(update),
+        });
+        await res.text();
+        return { url, status: res.status, failed };
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        failed.push(`${url} ${cause?.code ?? String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    throw new Error(`no webhook receiver answered: ${failed.join(", ")}`);
+  }
+
+  /** A new update id, for updates built by a test and handed to {@link deliver}. */
+  nextUpdateId(): number {
+    return this.#nextUpdateId++;
+  }
+
   /** Ends every pending poll and closes the server. Stop the bot first. */
   async close(): Promise<void> {
     if (this.#poll) this.#respondPoll(this.#poll, []);
@@ -417,6 +461,8 @@ export class FakeTelegram {
         return this.#sendMessage(p);
       case "sendDocument":
         return this.#sendDocument(p, upload);
+      case "sendPhoto":
+        return this.#sendPhoto(p, upload);
       case "editMessageText":
         return this.#editText(p);
       case "editMessageReplyMarkup":
@@ -577,6 +623,30 @@ export class FakeTelegram {
         file_name: upload.filename,
         file_size: upload.content.length,
       },
+      ...(caption ? { caption: caption.text, caption_entities: caption.entities } : {}),
+    } as Partial<StoredMessage>);
+  }
+
+  /** A photo upload (a PNG): stored with its size read from the PNG header, and its caption. */
+  #sendPhoto(p: Params, upload?: Upload): StoredMessage {
+    const chat = this.#chat(p.chat_id);
+    if (!upload)
+      throw new ApiFailure({ code: 400, description: "Bad Request: there is no photo in the request" });
+    const png = upload.content;
+    if (png.length < 24 || png.toString("latin1", 1, 4) !== "PNG") {
+      throw new ApiFailure({ code: 400, description: "Bad Request: IMAGE_PROCESS_FAILED" });
+    }
+    const caption = p.caption === undefined ? undefined : this.#format(p.caption, p.parse_mode, "caption");
+    return this.#store(chat, p, {
+      photo: [
+        {
+          file_id: `photo${this.calls.length}`,
+          file_unique_id: `u${this.calls.length}`,
+          width: png.readUInt32BE(16),
+          height: png.readUInt32BE(20),
+          file_size: png.length,
+        },
+      ],
       ...(caption ? { caption: caption.text, caption_entities: caption.entities } : {}),
     } as Partial<StoredMessage>);
   }

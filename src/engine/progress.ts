@@ -35,9 +35,9 @@ export async function progress(ctx: CommandContext): Promise<Reply[]> {
     );
   const rows: PictureRow[] = [];
   for (const c of chosen.slice(0, MAX_ROWS)) rows.push(await rowOf(db, c, now));
-  const svg = progressSvg(rows, { today: localDate(now, zoneOf(me, ctx.deps.config)) });
-  const { png } = await renderPngOffThread(svg);
   const caption = progressCaption(rows);
+  const svg = progressSvg(rows, { today: localDate(now, zoneOf(me, ctx.deps.config)), description: caption });
+  const { png } = await renderPngOffThread(svg);
   const more =
     chosen.length > MAX_ROWS
       ? [

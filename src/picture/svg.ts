@@ -37,6 +37,11 @@ const WEEKDAY_LABELS: [number, string][] = [
 export interface SvgOptions {
   /** The reader's today (`YYYY-MM-DD`), named in the heading; never read from a clock. */
   today: string;
+  /**
+   * The picture's text alternative, as its `<title>` (the caption in words); by default the
+   * heading. Viewers that show the SVG itself read it out; the PNG's alt text is the caption.
+   */
+  description?: string;
 }
 
 /** Where things land: what the tests sample and the renderer sizes. */
@@ -179,6 +184,7 @@ export function progressSvg(rows: readonly PictureRow[], opts: SvgOptions): stri
       : shown.map((r, i) => rowSvg(r, layout.rows[i] ?? { gridTop: 0, lines: [] })).join("");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="DejaVu Sans">`,
+    `<title>${escapeXml(opts.description ?? title)}</title>`,
     `<rect width="100%" height="100%" fill="${INK.background}"/>`,
     `<text x="${PAD}" y="${PAD + 10}" font-size="15" font-weight="bold" fill="${INK.text}">${escapeXml(title)}</text>`,
     body,

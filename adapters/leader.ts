@@ -3,7 +3,8 @@
  * sends. The platforms' rate limits belong to the bot token, not to a process, and the
  * dispatcher's limiter counts in memory: with one sender the count is the fleet's. The others
  * keep ticking (opening check-ins is shared through `SKIP LOCKED`) and stand by; when the
- * sender dies its lease goes with its connection, and the next worker to try takes over.
+ * sender dies its lease goes with its connection, and the next worker to try takes over, its
+ * limiter starting from what the fleet sent in the last window.
  *
  * Why a leader rather than a budget in the database: sending is light (30 messages a second is
  * Telegram's whole allowance for a bot), so one sender is never the bottleneck, and a budget
@@ -20,7 +21,7 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
-/** The longest window any of these limits counts over: what a new leader waits out. */
+/** The longest window any of these limits counts over: how far back a new leader reads the fleet's sends. */
 export function longestWindowMs(limits: Iterable<PlatformLimits>): number {
   let longest = 0;
   for (const l of limits) longest = Math.max(longest, 1_000, l.group.perMs, l.dm.perMs);
@@ -29,21 +30,17 @@ export function longestWindowMs(limits: Iterable<PlatformLimits>): number {
 
 /** Options of {@link ledDispatcher}. */
 export interface LedDispatcherOptions {
-  /** Builds the dispatcher a leader runs (a fresh one per term, with its own lease owner id). */
-  make: () => Dispatcher;
+  /**
+   * Builds the dispatcher a leader runs, a fresh one per term: with its own lease owner id, and
+   * its limiter counting what the fleet sent in the last window and what the sender before may
+   * still have had in flight (`StoreTx.recentSends`), so the limits hold across the hand-over.
+   */
+  make: () => Dispatcher | Promise<Dispatcher>;
   /** Tries to take the sending lease; null while another process holds it. */
   lead: () => Promise<HeldLease | null>;
   log: Logger;
   /** How often a stand-by worker tries to take the lease; default 5 s. */
   retryMs?: number;
-  /**
-   * How long a new leader waits before its first send, so the one before it, whose sends its
-   * limiter never saw, cannot have used the same window: the longest rate-limit window, less the
-   * time since the fleet's last send (0 when nothing was sent for that long). Default 0.
-   */
-  waitBeforeSending?: () => Promise<number>;
-  /** Default a setTimeout promise; tests pass one that resolves at once. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -54,7 +51,6 @@ export interface LedDispatcherOptions {
 export function ledDispatcher(opts: LedDispatcherOptions): Dispatcher {
   const { make, lead, log } = opts;
   const retryMs = opts.retryMs ?? 5_000;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let current: { dispatcher: Dispatcher; lease: HeldLease } | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -77,16 +73,18 @@ export function ledDispatcher(opts: LedDispatcherOptions): Dispatcher {
     void lease.lost.then(() => {
       lost = true;
     });
-    const wait = opts.waitBeforeSending ? await opts.waitBeforeSending().catch(() => 0) : 0;
-    if (wait > 0 && !stopped) {
-      log.info({ waitMs: wait }, "leading: waiting out the last sender's rate window");
-      await Promise.race([sleep(wait), lease.lost]);
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = await make();
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not start sending");
+      await lease.release();
+      return;
     }
     if (stopped || lost) {
       await lease.release();
       return;
     }
-    const dispatcher = make();
     const term = { dispatcher, lease };
     current = term;
     dispatcher.start();

@@ -10,7 +10,7 @@ import type { Logger } from "../src/log";
 import type { PgStore } from "../src/store/pg/store";
 import type { Store } from "../src/store/port";
 import { startCheckpointer } from "../src/store/sqlite/checkpoint";
-import type { Clock, Courier } from "../src/types";
+import type { Clock, Courier, Recipient } from "../src/types";
 import { startDiscord, startDiscordHttp, startDiscordSender } from "./discord";
 import { discordHttpOptions, discordOptions, wantsDiscordHttp } from "./discord/config";
 import { engineConfig } from "./engine-config";
@@ -85,7 +85,7 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
     await Promise.allSettled(adapters.map((a) => a.stop()));
     return 1;
   }
-  const makeDispatcher = () =>
+  const makeDispatcher = (alreadySent: readonly { to: Recipient; at: number }[] = []) =>
     createDispatcher({
       store,
       clock: systemClock,
@@ -93,6 +93,7 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
       couriers: adapters.map((a) => a.courier),
       limits: platformLimits(settings),
       observer: metrics.observer,
+      alreadySent,
       onGone: async (msg) => {
         const paused = await engine.pauseForGone(msg.to, systemClock.now());
         log.info(
@@ -101,25 +102,24 @@ export async function runPlatforms(settings: Settings, store: Store, log: Logger
         );
       },
     });
-  // A worker of a fleet sends only while it leads (adapters/leader.ts); one process doing
-  // everything is the only sender there is.
+  // A worker of a fleet sends only while it leads (adapters/leader.ts), its limiter starting from
+  // what the fleet sent in the longest window (a minute, Telegram's groups) and what the sender
+  // before it may still have had in flight. One process doing everything is the only sender.
   const lease = store.dialect === "postgres" ? (store as PgStore).opened.lease : undefined;
+  const window = longestWindowMs(Object.values(platformLimits(settings)));
   const dispatcher =
     role === "worker" && lease
       ? ledDispatcher({
-          make: makeDispatcher,
-          lead: () => lease(SENDING_LEASE),
-          log,
-          // The rest of the longest window since the fleet's last send: nothing at a cold
-          // start, up to a minute (Telegram's groups) when taking over from a sender just gone.
-          waitBeforeSending: async () => {
-            const last = await store.transaction((tx) => tx.lastSentAt(), {
+          make: async () => {
+            const now = systemClock.now().getTime();
+            const sent = await store.transaction((tx) => tx.recentSends(now - window, now), {
               readOnly: true,
               isolation: "read committed",
             });
-            const window = longestWindowMs(Object.values(platformLimits(settings)));
-            return last === null ? 0 : Math.max(0, last + window - systemClock.now().getTime());
+            return makeDispatcher(sent);
           },
+          lead: () => lease(SENDING_LEASE),
+          log,
         })
       : makeDispatcher();
   poke = () => dispatcher.poke();

@@ -178,48 +178,43 @@ describe("the sending lease", () => {
 });
 
 describe("a new leader", () => {
-  it("waits out the longest window the platforms count over", () => {
+  it("reads back as far as the longest window the platforms count over", () => {
     expect(longestWindowMs(Object.values(DEFAULT_LIMITS))).toBe(60_000);
     expect(
       longestWindowMs([{ perSecond: 5, group: { count: 1, perMs: 500 }, dm: { count: 1, perMs: 200 } }]),
     ).toBe(1_000);
   });
 
-  it("waits out the last sender's rate window before its first send, and not if it loses the lease meanwhile", async () => {
+  it("builds its dispatcher, with what the fleet sent, before its first send; not if it loses the lease meanwhile", async () => {
     const f = fleet();
-    const waited: number[] = [];
-    let release: () => void = () => {};
-    const sleep = (ms: number) => {
-      waited.push(ms);
-      return new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    };
+    let finish: (d: Dispatcher) => void = () => {};
     const a = ledDispatcher({
-      make: f.make,
+      make: () =>
+        new Promise<Dispatcher>((resolve) => {
+          finish = resolve;
+        }),
       lead: f.lead,
       log: silentLogger,
       retryMs: 10_000,
-      waitBeforeSending: async () => 42_000,
-      sleep,
     });
     a.start();
     await settle();
-    // Holding the lease, still waiting: nothing built, nothing sent.
-    expect(waited).toEqual([42_000]);
-    expect(f.built).toHaveLength(0);
+    // Holding the lease, still reading what the fleet sent: nothing sends yet.
     expect((await a.drain()).sent).toBe(0);
-    release();
-    await settle();
-    expect(f.built).toHaveLength(1);
-    expect(f.built[0]?.started).toBe(true);
+    finish(f.make());
+    await vi.waitFor(() => expect(f.built[0]?.started).toBe(true));
+    expect((await a.drain()).sent).toBe(1);
     await a.stop();
 
-    // Lost during the wait: it never sends, and gives the lease back.
+    // Lost while building: it never sends, and gives the lease back.
     const g = fleet();
     let lose: (() => void) | undefined;
+    let build: (d: Dispatcher) => void = () => {};
     const b = ledDispatcher({
-      make: g.make,
+      make: () =>
+        new Promise<Dispatcher>((resolve) => {
+          build = resolve;
+        }),
       lead: async () => {
         const l = await g.lead();
         lose = l?.lose;
@@ -227,15 +222,15 @@ describe("a new leader", () => {
       },
       log: silentLogger,
       retryMs: 10_000,
-      waitBeforeSending: async () => 60_000,
-      sleep: () => new Promise<void>(() => {}),
     });
     b.start();
     await settle();
     lose?.();
+    build(g.make());
     await settle();
-    expect(g.built).toHaveLength(0);
+    expect(g.built[0]?.started).toBe(false);
     expect(g.holder()).toBeNull();
+    expect((await b.drain()).sent).toBe(0);
     await b.stop();
   });
 });

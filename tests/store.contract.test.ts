@@ -190,16 +190,20 @@ describe(`the store port on ${TEST_DIALECT}`, () => {
       expect(await tx.enqueue(message("prompt:1"))).toBe(true);
       expect(await tx.enqueueMany([message("prompt:2"), message("prompt:1"), message("prompt:3")])).toBe(2);
       expect(await tx.enqueueMany([])).toBe(0);
-      expect(await tx.lastSentAt()).toBeNull();
+      expect(await tx.recentSends(0, T0)).toEqual([]);
       const claimed = await tx.claimReady({ owner: "w", now: T0, leaseMs: 60_000, limit: 10 });
       // Written in the order given: the dispatcher sends a chat's messages in that order.
       expect(claimed.map((m) => m.purpose)).toEqual(["prompt:1", "prompt:2", "prompt:3"]);
       expect(claimed[1]?.message).toEqual(message("prompt:2").message);
       expect(claimed[1]?.to).toEqual(TO);
-      // When the fleet last sent: what a new sending leader waits from.
+      // What a new sending leader counts as sent: what was sent since, at its time, and what
+      // another sender holds leased, as now.
       expect(await tx.markSent(claimed[0]?.id ?? 0, "w", T0 + 5)).toBe(true);
       expect(await tx.markSent(claimed[1]?.id ?? 0, "w", T0 + 9)).toBe(true);
-      expect(await tx.lastSentAt()).toBe(T0 + 9);
+      const counted = await tx.recentSends(T0 + 6, T0 + 100);
+      expect(counted.map((c) => c.at).sort()).toEqual([T0 + 9, T0 + 100]);
+      expect(counted.every((c) => c.to.chatId === TO.chatId && c.to.platform === TO.platform)).toBe(true);
+      expect((await tx.recentSends(T0 + 6, T0 + 60_000)).map((c) => c.at)).toEqual([T0 + 9]);
     });
     await closeStore({ store });
   });

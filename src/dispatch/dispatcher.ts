@@ -15,8 +15,8 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../log";
 import { guarded, type Observer } from "../metrics";
 import type { QueuedMessage, Store, StoreTx } from "../store/port";
-import type { Clock, Courier, Platform } from "../types";
-import { createBatchScheduler } from "./batches";
+import type { Clock, Courier, Platform, Recipient } from "../types";
+import { chatKey, createBatchScheduler } from "./batches";
 import {
   createOutcomeRecorder,
   type DrainReport,
@@ -59,6 +59,12 @@ export interface DispatcherOptions {
   onGone?: (msg: QueuedMessage) => unknown;
   /** Told what each courier answered (sends by platform and outcome, 429s); default nobody. */
   observer?: Observer;
+  /**
+   * Sends its limiter counts as already made, oldest first: a new sending leader passes the
+   * fleet's sends of the last window and what another sender may still have had in flight
+   * (`StoreTx.recentSends`), so the platforms' limits hold across the hand-over.
+   */
+  alreadySent?: readonly { to: Recipient; at: number }[];
 }
 
 /** Drains the outbox, once or in a loop. */
@@ -77,6 +83,17 @@ export interface Dispatcher {
   poke(): void;
   /** Stops the loop and waits for in-flight deliveries to be recorded. */
   stop(): Promise<void>;
+}
+
+/** A limiter whose windows start with `sent` already counted. */
+function limiterFor(
+  limits: Partial<Record<Platform, PlatformLimits>>,
+  sent: readonly { to: Recipient; at: number }[],
+): RateLimiter {
+  const limiter = new RateLimiter(limits);
+  for (const s of [...sent].sort((a, b) => a.at - b.at))
+    limiter.record(s.to.platform, chatKey(s.to), s.to.chatKind === "dm" ? "dm" : "group", s.at);
+  return limiter;
 }
 
 /** A one-shot wake-up. */
@@ -150,7 +167,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const batches = createBatchScheduler({
     claim: (platform, now, limit) => run((tx) => tx.claimReady({ owner, now, leaseMs, limit, platform })),
     recorder,
-    limiter: new RateLimiter(limits),
+    limiter: limiterFor(limits, opts.alreadySent ?? []),
     limits,
     log,
     nowMs,

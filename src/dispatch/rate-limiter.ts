@@ -165,6 +165,23 @@ export class RateLimiter {
   }
 
   /**
+   * Counts a send made at `at` by someone else (another process that sent for the fleet before
+   * this one), so that this limiter's windows start full where theirs were. Call in time order.
+   */
+  record(platform: Platform, chatKey: string, kind: "group" | "dm", at: number): void {
+    const p = this.state(platform);
+    if (!p.limits || !p.global) return;
+    const key = `${kind}:${chatKey}`;
+    let chat = p.chats.get(key);
+    if (!chat) {
+      chat = new Window(kind === "dm" ? p.limits.dm : p.limits.group);
+      p.chats.set(key, chat);
+    }
+    chat.take(at);
+    p.global.take(at);
+  }
+
+  /**
    * A send {@link reserve}d at `reservedAt` was answered at `doneAt`: its slots, overall and in
    * its chat, count from `doneAt`, so what the platform receives never bunches past the limits.
    */

@@ -342,11 +342,12 @@ export interface StoreTx extends TickScans {
    */
   outboxBacklog(now: number): Promise<{ ready: number; oldestReadyAt: number | null }>;
   /**
-   * When the last message was sent, by any process, or null if none ever was: a new sending
-   * leader waits out the rest of the rate window from there. Read once per change of leader
-   * (no index: a scan of the outbox is fine that rarely).
+   * What a new sending leader must count as already sent (adapters/leader.ts): every message
+   * sent since `since`, at its time, and every one another process holds leased at `now` (it
+   * may be on its way), as sent at `now`. Read once per change of leader (no index on the sent
+   * time: a scan of the outbox is fine that rarely).
    */
-  lastSentAt(): Promise<number | null>;
+  recentSends(since: number, now: number): Promise<{ to: Recipient; at: number }[]>;
   /** Drops a check-in's prompt and reminders not sent yet (it was answered or closed). */
   dropUnsent(checkInId: number, now: number): Promise<number>;
   /**

@@ -203,12 +203,21 @@ export async function nextReadyAt(db: PgDb): Promise<number | null> {
  * them: for monitoring. Planned for its `now` each time: a generic plan for "due by now" may
  * expect a third of the outbox to match and read the whole table (see `PLAN_EACH_TIME`).
  */
-/** When the last message was sent, or null (see the port). */
-export async function lastSentAt(db: PgDb): Promise<number | null> {
-  const [row] = rowsOf<{ t: number | string | null }>(
-    await db.execute(sql`SELECT max(sent_at)::float8 AS t FROM outbox`),
+/** What a new sending leader must count as sent (see the port). */
+export async function recentSends(
+  db: PgDb,
+  since: number,
+  now: number,
+): Promise<{ to: Recipient; at: number }[]> {
+  const rows = rowsOf<{ recipient: unknown; at: number | string }>(
+    await db.execute(sql`SELECT recipient, coalesce(sent_at, ${now})::float8 AS at FROM outbox
+      WHERE sent_at >= ${since} OR (sent_at IS NULL AND failed_at IS NULL AND lease_until > ${now})`),
   );
-  return row?.t === null || row?.t === undefined ? null : Number(row.t);
+  // json comes back parsed from postgres.js and as text from PGlite's raw rows, or the reverse.
+  return rows.map((r) => ({
+    to: (typeof r.recipient === "string" ? JSON.parse(r.recipient) : r.recipient) as Recipient,
+    at: Number(r.at),
+  }));
 }
 
 export async function outboxBacklog(

@@ -124,7 +124,7 @@ function bind(db: PgDb, savepoint: Savepoint): StoreTx {
     redirect: (...a) => outbox.redirect(db, ...a),
     nextReadyAt: (...a) => outbox.nextReadyAt(db, ...a),
     outboxBacklog: (...a) => outbox.outboxBacklog(db, ...a),
-    lastSentAt: () => outbox.lastSentAt(db),
+    recentSends: (...a) => outbox.recentSends(db, ...a),
     dropUnsent: (...a) => outbox.dropUnsent(db, ...a),
     dropUnsentQuestion: (...a) => outbox.dropUnsentQuestion(db, ...a),
     offeredTo: (...a) => outbox.offeredTo(db, ...a),

@@ -215,9 +215,15 @@ export function nextReadyAt(db: Db): number | null {
  * Messages unsent, not failed and due by `now` (leased or not), and the earliest due time among
  * them: for monitoring. The partial index `outbox_ready` holds exactly the unsent rows.
  */
-/** When the last message was sent, or null (see the port). */
-export function lastSentAt(db: Db): number | null {
-  return db.get<{ t: number | null }>(sql`SELECT max(sent_at) AS t FROM outbox`)?.t ?? null;
+/** What a new sending leader must count as sent (see the port). */
+export function recentSends(db: Db, since: number, now: number): { to: Recipient; at: number }[] {
+  return db
+    .all<{ recipient: string; at: number }>(
+      sql`SELECT recipient, coalesce(sent_at, ${now}) AS at FROM outbox
+          WHERE sent_at >= ${since}
+             OR (sent_at IS NULL AND failed_at IS NULL AND lease_until > ${now})`,
+    )
+    .map((r) => ({ to: JSON.parse(r.recipient) as Recipient, at: r.at }));
 }
 
 export function outboxBacklog(db: Db, now: number): { ready: number; oldestReadyAt: number | null } {

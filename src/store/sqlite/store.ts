@@ -170,7 +170,7 @@ function makeStore(db: OpenDb): SqliteStore {
     redirect: async (...a) => outbox.redirect(db, ...a),
     nextReadyAt: async (...a) => outbox.nextReadyAt(db, ...a),
     outboxBacklog: async (...a) => outbox.outboxBacklog(db, ...a),
-    lastSentAt: async () => outbox.lastSentAt(db),
+    recentSends: async (...a) => outbox.recentSends(db, ...a),
     dropUnsent: async (...a) => outbox.dropUnsent(db, ...a),
     dropUnsentQuestion: async (...a) => outbox.dropUnsentQuestion(db, ...a),
     offeredTo: async (...a) => outbox.offeredTo(db, ...a),

@@ -119,17 +119,7 @@ export function httpResponder(
 export async function startDiscordHttp(opts: DiscordHttpOptions): Promise<DiscordHttp> {
   const { engine, store, clock, log } = opts;
   const key = publicKeyFrom(opts.publicKey);
-  const rest = new REST({
-    ...(opts.apiBase ? { api: opts.apiBase } : {}),
-    rejectOnRateLimit: (data: RateLimitData) => data.retryAfter > LONG_RATE_LIMIT_MS,
-  }).setToken(opts.token);
-
-  let application: APIApplication;
-  try {
-    application = (await rest.get(Routes.currentApplication())) as APIApplication;
-  } catch (error) {
-    throw new Error(`Discord start failed: ${describeError(error)}`);
-  }
+  const { rest, application } = await signIn(opts);
   if (opts.applicationId && opts.applicationId !== application.id) {
     throw new Error("Discord start failed: DISCORD_APPLICATION_ID is not the token's application");
   }
@@ -185,15 +175,25 @@ export async function startDiscordHttp(opts: DiscordHttpOptions): Promise<Discor
 export async function startDiscordSender(
   opts: Pick<DiscordHttpOptions, "token" | "apiBase" | "log">,
 ): Promise<{ courier: Courier; stop(): Promise<void> }> {
+  const { rest, application } = await signIn(opts);
+  opts.log.info({ applicationId: application.id }, "discord: signed in to send");
+  return { courier: createDiscordCourier({ rest, log: opts.log }), stop: async () => {} };
+}
+
+/**
+ * A REST client on the token (a 429 asking for a long wait is handed back to the dispatcher, as
+ * in the gateway mode) and the application it belongs to: a refused token stops the start.
+ */
+async function signIn(
+  opts: Pick<DiscordHttpOptions, "token" | "apiBase">,
+): Promise<{ rest: REST; application: APIApplication }> {
   const rest = new REST({
     ...(opts.apiBase ? { api: opts.apiBase } : {}),
     rejectOnRateLimit: (data: RateLimitData) => data.retryAfter > LONG_RATE_LIMIT_MS,
   }).setToken(opts.token);
   try {
-    const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-    opts.log.info({ applicationId: application.id }, "discord: signed in to send");
+    return { rest, application: (await rest.get(Routes.currentApplication())) as APIApplication };
   } catch (error) {
     throw new Error(`Discord start failed: ${describeError(error)}`);
   }
-  return { courier: createDiscordCourier({ rest, log: opts.log }), stop: async () => {} };
 }

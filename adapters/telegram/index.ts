@@ -47,6 +47,12 @@ export interface TelegramAdapter {
   stop(): Promise<void>;
 }
 
+/** grammY's client options for `TELEGRAM_API_ROOT` (a trailing slash stripped). */
+function clientOf(apiRoot: string | undefined): { apiRoot?: string } {
+  const root = apiRoot?.trim().replace(/\/+$/, "");
+  return root ? { apiRoot: root } : {};
+}
+
 /**
  * A worker's Telegram: signs in (`getMe`, so a wrong token stops the start with a reason) and
  * gives the courier, without receiving any update (the fronts do that, by webhook).
@@ -54,8 +60,7 @@ export interface TelegramAdapter {
 export async function startTelegramSender(
   opts: Pick<TelegramOptions, "token" | "apiRoot" | "log">,
 ): Promise<Pick<TelegramAdapter, "courier" | "botUsername" | "stop">> {
-  const apiRoot = opts.apiRoot?.trim().replace(/\/+$/, "");
-  const api = new Api(opts.token, { ...(apiRoot ? { apiRoot } : {}), timeoutSeconds: 30 });
+  const api = new Api(opts.token, { ...clientOf(opts.apiRoot), timeoutSeconds: 30 });
   let me: Awaited<ReturnType<Api["getMe"]>>;
   try {
     me = await api.getMe();
@@ -78,8 +83,7 @@ const ALLOWED_UPDATES = ["message", "callback_query"] as const;
  */
 export async function startTelegram(opts: TelegramOptions): Promise<TelegramAdapter> {
   const { engine, log, webhook } = opts;
-  const apiRoot = opts.apiRoot?.trim().replace(/\/+$/, "");
-  const client = apiRoot ? { apiRoot } : {};
+  const client = clientOf(opts.apiRoot);
   if (webhook && !SECRET_PATTERN.test(webhook.secret)) {
     throw new Error("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
   }

@@ -1,8 +1,8 @@
 /**
  * `/progress [#n]`: a picture of the last 26 weeks (PRODUCT §11), one row per open commitment
  * (up to six) or the one asked for, with a caption in words that carries everything the picture
- * shows (src/picture/). It is about the person, so it is answered to them alone, as `/status` is:
- * a private commitment's picture never reaches a group.
+ * shows (src/picture/), drawn after the transaction has committed. It is about the person, so it
+ * is answered to them alone, as `/status` is: a private commitment's picture never reaches a group.
  */
 import { localDate } from "../cadence";
 import { refuse } from "../errors";
@@ -37,7 +37,6 @@ export async function progress(ctx: CommandContext): Promise<Reply[]> {
   for (const c of chosen.slice(0, MAX_ROWS)) rows.push(await rowOf(db, c, now));
   const caption = progressCaption(rows);
   const svg = progressSvg(rows, { today: localDate(now, zoneOf(me, ctx.deps.config)), description: caption });
-  const { png } = await renderPngOffThread(svg);
   const more =
     chosen.length > MAX_ROWS
       ? [
@@ -46,7 +45,15 @@ export async function progress(ctx: CommandContext): Promise<Reply[]> {
           ".",
         ]
       : [];
-  return [{ ...toSender([caption, ...more]), file: imageAttachment("progress.png", png, caption) }];
+  const reply = toSender([caption, ...more]);
+  // Rasterising takes a few hundred milliseconds: after the commit, so the transaction (on
+  // SQLite, every other command's turn) does not wait for it. The engine runs this before it
+  // hands the reply on.
+  ctx.afterCommit(async () => {
+    const { png } = await renderPngOffThread(svg);
+    reply.file = imageAttachment("progress.png", png, caption);
+  });
+  return [reply];
 }
 
 /** One commitment's row: its check-ins over the picture's weeks, and who confirms them. */

@@ -9,18 +9,9 @@ import type { DueMove } from "../port";
 import { rowMapper, selectList } from "../rows";
 import type { Closing, CountedCheckIn, NewCheckIn } from "../sqlite/checkins";
 import type { ChatRow, CheckInRow, CommitmentRow, PersonRow } from "../sqlite/schema";
-import { type PgDb, PLAN_EACH_TIME, rowsMapped, rowsOf } from "./db";
+import { ints, list, type PgDb, PLAN_EACH_TIME, rowsMapped, rowsOf, texts } from "./db";
 import { chats, checkIns, commitments, people } from "./schema";
 
-/**
- * A list of numbers as one `bigint[]` parameter (drizzle would spread a bare array into one
- * parameter per element, and the statement's text would change with the length).
- */
-const list = (values: readonly (number | null)[]) => sql`${sql.param([...values])}::bigint[]`;
-/** The same for `integer` columns. */
-const ints = (values: readonly (number | null)[]) => sql`${sql.param([...values])}::integer[]`;
-/** The same for `text` columns. */
-const texts = (values: readonly (string | null)[]) => sql`${sql.param([...values])}::text[]`;
 /** A raw `check_ins` row as drizzle would have read it. */
 const toCheckIn = rowMapper(checkIns);
 

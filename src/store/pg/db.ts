@@ -36,6 +36,17 @@ export async function rowsMapped<T>(
   return rowsOf<Record<string, unknown>>(await db.execute(query)).map(map);
 }
 
+/**
+ * A list of numbers as one `bigint[]` parameter: drizzle would spread a bare array into one
+ * parameter per element, and the statement's text (and its prepared plan) would change with the
+ * length. For the set-wise statements, which send their rows one array per column (`unnest`).
+ */
+export const list = (values: readonly (number | null)[]) => sql`${sql.param([...values])}::bigint[]`;
+/** The same for `integer` columns. */
+export const ints = (values: readonly (number | null)[]) => sql`${sql.param([...values])}::integer[]`;
+/** The same for `text` columns (JSON goes as its text, cast to `json` in the statement). */
+export const texts = (values: readonly (string | null)[]) => sql`${sql.param([...values])}::text[]`;
+
 /** Where drizzle-kit writes the PostgreSQL migrations. */
 export const PG_MIGRATIONS_FOLDER = resolve(
   dirname(fileURLToPath(import.meta.url)),

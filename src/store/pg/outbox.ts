@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNull, like, lte, min, or, sql } from "drizzle-
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Recipient, Reply } from "../../types";
 import type { NewMessage, QueuedMessage } from "../sqlite/outbox";
-import { type PgDb, PLAN_EACH_TIME, rowsOf } from "./db";
+import { ints, list, type PgDb, PLAN_EACH_TIME, rowsOf, texts } from "./db";
 import { outbox } from "./schema";
 
 /** Queues a message; returns false when a message with the same purpose already exists. */
@@ -37,17 +37,16 @@ export async function enqueue(db: PgDb, m: NewMessage): Promise<boolean> {
  */
 export async function enqueueMany(db: PgDb, messages: readonly NewMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
-  const column = <T>(f: (m: NewMessage) => T) => sql`${sql.param(messages.map(f))}`;
   const rows = rowsOf(
     await db.execute(sql`INSERT INTO outbox
       (purpose, platform, recipient, payload, person_id, commitment_id, not_before, bundle, created_at)
       SELECT purpose, platform, recipient::json, payload::json, person_id, commitment_id, not_before,
         bundle::json, created_at
-      FROM unnest(${column((m) => m.purpose)}::text[], ${column((m) => m.to.platform)}::text[],
-        ${column((m) => JSON.stringify(m.to))}::text[], ${column((m) => JSON.stringify(m.message))}::text[],
-        ${column((m) => m.personId ?? null)}::integer[], ${column((m) => m.commitmentId ?? null)}::integer[],
-        ${column((m) => m.notBefore)}::bigint[], ${column((m) => (m.bundle ? JSON.stringify(m.bundle) : null))}::text[],
-        ${column((m) => m.now)}::bigint[])
+      FROM unnest(${texts(messages.map((m) => m.purpose))}, ${texts(messages.map((m) => m.to.platform))},
+        ${texts(messages.map((m) => JSON.stringify(m.to)))}, ${texts(messages.map((m) => JSON.stringify(m.message)))},
+        ${ints(messages.map((m) => m.personId ?? null))}, ${ints(messages.map((m) => m.commitmentId ?? null))},
+        ${list(messages.map((m) => m.notBefore))}, ${texts(messages.map((m) => (m.bundle ? JSON.stringify(m.bundle) : null)))},
+        ${list(messages.map((m) => m.now))})
         WITH ORDINALITY
         AS m(purpose, platform, recipient, payload, person_id, commitment_id, not_before, bundle, created_at, i)
       ORDER BY i
